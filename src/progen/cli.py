@@ -1,0 +1,169 @@
+"""The `progen` command line: thin commands over the pipeline.
+
+User mistakes arrive here as one exception type and are printed in exactly one
+place; the commands themselves only choose what to run and what to print.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from progen import __version__
+from progen.errors import Problem, UserError, render_json, render_text
+
+PROGRAMMES = Path("programmes")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to here when it is below here."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def spec_paths(specs: tuple[str, ...]) -> list[Path]:
+    """The specs named, or every programmes/*.yaml when none is."""
+    if specs:
+        return [Path(s) for s in specs]
+    found = sorted(PROGRAMMES.glob("*.yaml")) + sorted(PROGRAMMES.glob("*.yml"))
+    if not found:
+        raise click.UsageError("no spec given and no programmes/*.yaml here; "
+                               "run 'progen new programmes/my-programme.yaml' to start one")
+    return found
+
+
+def report(errors: list[UserError], fmt: str) -> None:
+    problems = tuple(p for e in errors for p in e.problems)
+    if fmt == "json":
+        click.echo(render_json(problems))
+        return
+    click.echo(render_text(problems, _sources(problems)), err=True)
+    files = len({p.file for p in problems})
+    click.echo(f"{plural(len(problems), 'problem')} in {plural(files, 'file')}", err=True)
+
+
+def _sources(problems: tuple[Problem, ...]) -> dict[str, str]:
+    sources = {}
+    for file in {p.file for p in problems}:
+        try:
+            sources[file] = Path(file).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return sources
+
+
+@contextmanager
+def collecting(errors: list[UserError]) -> Iterator[None]:
+    """Keep going past one bad spec so every file's problems are reported in one run."""
+    try:
+        yield
+    except UserError as err:
+        errors.append(err)
+
+
+def validated(paths: list[Path], each: Callable | None = None) -> tuple[list, list[UserError]]:
+    from progen.spec.validate import read_spec
+
+    specs, errors = [], []
+    for path in paths:
+        with collecting(errors):
+            spec = read_spec(path, shown(path))
+            specs.append(spec)
+            if each:
+                each(spec)
+    return specs, errors
+
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                      show_default=True, help="How to print errors: for people or for tools.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="progen")
+def main() -> None:
+    """Design bespoke leadership and team-development programmes for health and social care.
+
+    Describe your local system in a YAML spec (start with 'progen new'), check it with
+    'progen validate', read the programme with 'progen plan', publish it with 'progen build'.
+    """
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
+@FORMAT
+def validate(specs: tuple[str, ...], fmt: str) -> None:
+    """Check specs (default: every programmes/*.yaml) and report every problem."""
+    paths = spec_paths(specs)
+
+    def ok(spec) -> None:
+        if fmt == "text":
+            people = sum(g.count for g in spec.stakeholders)
+            click.echo(f"{spec.source}: valid ({plural(len(spec.organisations), 'organisation')}, "
+                       f"{plural(len(spec.tasks), 'task')}, "
+                       f"{plural(len(spec.stakeholders), 'group')}, {plural(people, 'person')})"
+                       .replace(" persons", " people"))
+
+    _, errors = validated(paths, ok)
+    if errors:
+        report(errors, fmt)
+        sys.exit(1)
+    if fmt == "json":
+        click.echo(render_json(()))
+
+
+@main.command()
+@click.argument("path", required=False, default="programmes/my-programme.yaml",
+                type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+def new(path: str, force: bool) -> None:
+    """Write a commented starter spec to PATH (default programmes/my-programme.yaml)."""
+    from progen.resources import templates_dir
+
+    target = Path(path)
+    if target.exists() and not force:
+        raise click.UsageError(f"{path} already exists; choose another name or add --force")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    starter = (templates_dir() / "starter.yaml").read_text("utf-8")
+    target.write_text(starter.replace("my-programme", _id_from(target)), "utf-8")
+    click.echo(f"wrote {path}: fill it in, then run 'progen validate {path}'")
+
+
+def _id_from(path: Path) -> str:
+    """A valid programme id from the file name, so the starter validates as written."""
+    words = "".join(c if c.isalnum() else " " for c in path.stem.lower()).split()
+    return ("-".join(words) or "my-programme")[:63]
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the spec format (for editors and tools)."""
+    from progen.resources import schemas_dir
+
+    click.echo((schemas_dir() / "programme.schema.json").read_text("utf-8"), nl=False)
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--out", default="site", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to publish into.")
+@FORMAT
+def build(specs: tuple[str, ...], out: str, fmt: str) -> None:
+    """Validate, assemble and publish specs into site/ (default: all of programmes/)."""
+    paths = spec_paths(specs)
+    valid, errors = validated(paths)
+    if errors:
+        report(errors, fmt)
+        click.echo(f"nothing written; {out}/ is unchanged", err=True)
+        sys.exit(1)
+    for spec in valid:
+        click.echo(f"{spec.source}: valid; would publish {out}/{spec.programme.id}/")

@@ -1,0 +1,60 @@
+"""One error type for user mistakes, printed in one place.
+
+Anything the user can fix (a bad spec, a missing file) is a `Problem` carried by
+`UserError`; everything else is a bug and may crash loudly. Problems know their
+file, line and column so a message can point at the exact place to change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+    path: str  # dotted path into the spec, e.g. "context.stage" or "tasks[0].title"
+    message: str
+
+    def headline(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.file}:{self.line}:{self.column}: {where}{self.message}"
+
+
+class UserError(Exception):
+    """A mistake the user can fix; carries every problem found, in file order."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
+        super().__init__("\n".join(p.headline() for p in self.problems))
+
+
+def excerpt(source: str | None, problem: Problem) -> str:
+    """A compiler-style excerpt of the offending line with a caret under the column."""
+    if source is None:
+        return ""
+    lines = source.splitlines()
+    if not 1 <= problem.line <= len(lines):
+        return ""
+    text = lines[problem.line - 1].replace("\t", " ")
+    if len(text) > 160:
+        text = text[:157] + "..."
+    gutter = f"{problem.line:>5} | "
+    caret = " " * (len(gutter) - 2) + "| " + " " * min(problem.column - 1, len(text)) + "^"
+    return f"{gutter}{text}\n{caret}"
+
+
+def render_text(problems: tuple[Problem, ...], sources: dict[str, str]) -> str:
+    """Every problem as a headline plus its source excerpt."""
+    blocks = []
+    for p in problems:
+        snippet = excerpt(sources.get(p.file), p)
+        blocks.append(p.headline() + ("\n" + snippet if snippet else ""))
+    return "\n".join(blocks)
+
+
+def render_json(problems: tuple[Problem, ...]) -> str:
+    return json.dumps({"errors": [asdict(p) for p in problems]}, indent=2, ensure_ascii=False)

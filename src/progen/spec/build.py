@@ -1,0 +1,92 @@
+"""Turn schema-valid, checked data into the frozen Spec the engine reads.
+
+Defaults are applied here, once, so no later stage needs to know what a user may
+leave out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from progen.spec.checks import group_size
+from progen.spec.model import (
+    Context,
+    Facilitator,
+    LocalMeasure,
+    Measure,
+    Organisation,
+    Programme,
+    Spec,
+    Stakeholder,
+    Task,
+    TeamWorking,
+)
+
+DEFAULT_SESSION_DAYS = ("tue", "wed", "thu")
+
+
+def _programme(p: dict) -> Programme:
+    low, high = p.get("set_size", [5, 7])
+    return Programme(
+        id=p["id"],
+        title=p["title"],
+        start=dt.date.fromisoformat(p["start"]),
+        weeks=p["weeks"],
+        session_days=tuple(p.get("session_days", DEFAULT_SESSION_DAYS)),
+        holidays=p.get("holidays", "england-and-wales"),
+        blackout=tuple(sorted(dt.date.fromisoformat(d) for d in p.get("blackout", []))),
+        contact_hours=float(p.get("contact_hours", 30)),
+        set_size=(low, high),
+        set_cadence_weeks=p.get("set_cadence_weeks", 4),
+    )
+
+
+def _context(c: dict) -> Context:
+    tw = c.get("team_working", {})
+    return Context(
+        stage=c["stage"],
+        summary=c.get("summary", ""),
+        team_working=TeamWorking(tw.get("in_teams"), tw.get("real_teams")),
+        top_team_effective=c.get("top_team_effective"),
+        culture=tuple(c.get("culture", [])),
+    )
+
+
+def _task(t: dict) -> Task:
+    m = t.get("measure")
+    measure = (Measure(m["name"], m.get("unit", ""), m.get("baseline"), m.get("target"))
+               if m else None)
+    return Task(t["id"], t["title"], t["aim"], t.get("topic"), measure, tuple(t["stakeholders"]))
+
+
+def build_spec(data: dict, source: str) -> Spec:
+    orgs = tuple(Organisation(o["id"], o["name"], o["kind"], o.get("location", ""))
+                 for o in data["organisations"])
+    where = {o.id: o.location for o in orgs}
+    groups = tuple(
+        Stakeholder(
+            id=s["id"],
+            name=s["name"],
+            organisation=s["organisation"],
+            level=s["level"],
+            location=s.get("location") or where[s["organisation"]],
+            count=group_size(s),
+            people=tuple(s.get("people", [])),
+            depends_on=tuple(s.get("depends_on", [])),
+        )
+        for s in data["stakeholders"]
+    )
+    evaluation = data.get("evaluation", {})
+    return Spec(
+        source=source,
+        programme=_programme(data["programme"]),
+        context=_context(data["context"]),
+        organisations=orgs,
+        tasks=tuple(_task(t) for t in data["tasks"]),
+        stakeholders=groups,
+        facilitators=tuple(Facilitator(f["name"], f.get("organisation"))
+                           for f in data.get("facilitators", [])),
+        follow_up_months=evaluation.get("follow_up_months", 6),
+        local_measures=tuple(LocalMeasure(m["name"], m.get("source", ""), m["level"])
+                             for m in evaluation.get("measures", [])),
+    )

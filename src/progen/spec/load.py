@@ -1,0 +1,246 @@
+"""Read a spec file into plain data, remembering where every node came from.
+
+The parse is done in three bounded passes so that a hostile file fails fast with
+a located error instead of exhausting memory: the raw text is size-checked and
+screened for tabs, the YAML event stream is checked for depth and length, and
+only then is the node graph converted to data, counting every node an alias
+expands into. Only plain YAML types are built; any other tag is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+
+import yaml
+
+from progen.errors import Problem, UserError
+from progen.spec import limits
+from progen.spec.paths import Path, dotted
+
+try:  # the C loader is several times faster; fall back quietly where libyaml is absent
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_T = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_HINTS = {
+    "mapping values are not allowed": "is a value containing ': ' missing its quotes?",
+    "could not find expected ':'": "does a key lack its colon, or a quoted value its closing quote?",
+    "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
+    "expected <block end>, but found '-'": "is this list item indented like the items before it?",
+    "found undefined alias": "an alias (*name) must follow its anchor (&name)",
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded spec: its data, and the place in the file of every value and key."""
+
+    file: str
+    source: str
+    data: object
+    marks: dict[Path, Mark] = field(repr=False)
+    key_marks: dict[Path, Mark] = field(repr=False)
+
+    def mark(self, path: Path) -> Mark:
+        """The closest located node: the path itself or its nearest ancestor."""
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, Mark(1, 1))
+
+    def problem(self, path: Path, message: str, *, at_key: bool = False) -> Problem:
+        mark = self.key_marks.get(path) if at_key else None
+        mark = mark or self.mark(path)
+        return Problem(self.file, mark.line, mark.column, dotted(path), message)
+
+
+def _mark(yaml_mark: yaml.Mark) -> Mark:
+    return Mark(yaml_mark.line + 1, yaml_mark.column + 1)
+
+
+def _fail(file: str, mark: Mark, message: str, path: Path = ()) -> UserError:
+    return UserError([Problem(file, mark.line, mark.column, dotted(path), message)])
+
+
+def _decode(file: str, raw: bytes) -> str:
+    if len(raw) > limits.MAX_BYTES:
+        raise _fail(file, Mark(1, 1), f"the file is {len(raw):,} bytes; a spec may be at most "
+                    f"{limits.MAX_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        before = raw[: err.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise _fail(file, Mark(line, column), f"byte 0x{raw[err.start]:02x} is not UTF-8 text; "
+                    "save the file as UTF-8") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise _fail(file, Mark(line, 1), "the file holds a NUL character; is it a binary file?")
+    if not any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise _fail(file, Mark(1, 1), "the file is empty; run 'progen new' for a starter spec")
+    return text
+
+
+def _tab_problems(file: str, text: str) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), 1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            problems.append(Problem(file, number, indent.index("\t") + 1, "",
+                                    "tab in indentation; YAML indents with spaces only"))
+    return problems
+
+
+def _syntax_error(file: str, err: yaml.YAMLError) -> UserError:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    where = _mark(mark) if mark is not None else Mark(1, 1)
+    problem = getattr(err, "problem", None) or str(err)
+    context = getattr(err, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    hint = next((h for k, h in _HINTS.items() if k in problem), None)
+    return _fail(file, where, message + (f"; {hint}" if hint else ""))
+
+
+def _screen_events(file: str, text: str) -> None:
+    """Bound depth and length on the event stream, which needs no recursion."""
+    depth = documents = events = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        events += 1
+        if events > limits.MAX_EVENTS:
+            raise _fail(file, _mark(event.start_mark),
+                        f"the spec has more than {limits.MAX_EVENTS:,} YAML nodes")
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _fail(file, _mark(event.start_mark),
+                            "a spec holds one YAML document; remove the second '---'")
+        elif isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limits.MAX_DEPTH:
+                raise _fail(file, _mark(event.start_mark),
+                            f"nested more than {limits.MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+class _Converter:
+    """Turn composed nodes into data, counting nodes as aliases expand them."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.nodes = 0
+        self.marks: dict[Path, Mark] = {}
+        self.key_marks: dict[Path, Mark] = {}
+        self.problems: list[Problem] = []
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.seen: set[int] = set()
+
+    def _place(self, node: yaml.Node, path: Path) -> Mark:
+        """Where the user wrote this value: an alias repeats a node defined elsewhere, so
+        its place is its key (or its enclosing list), not the anchor's definition."""
+        if id(node) not in self.seen or not path:
+            self.seen.add(id(node))
+            return _mark(node.start_mark)
+        return self.key_marks.get(path) or self.marks[path[:-1]]
+
+    def convert(self, node: yaml.Node, path: Path) -> object:
+        self.nodes += 1
+        mark = self.marks[path] = self._place(node, path)
+        if self.nodes > limits.MAX_NODES:
+            raise _fail(self.file, mark, f"the spec expands to more than {limits.MAX_NODES:,} "
+                        "values; are aliases (*name) repeating each other?", path[:3])
+        if len(path) > limits.MAX_DEPTH:
+            raise _fail(self.file, mark, f"nested more than {limits.MAX_DEPTH} levels deep; "
+                        "does an alias (*name) contain itself?", path[:3])
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _T + "merge":
+                self._refuse(key_node, path, "merge keys ('<<') are not supported; "
+                             "write the keys out in full")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._refuse(key_node, path, "a key must be a plain name, not a list or mapping")
+                continue
+            key = str(key_node.value)
+            if key in out:
+                first = self.key_marks[(*path, key)]
+                self._refuse(key_node, (*path, key),
+                             f"duplicate key '{key}' (first given at line {first.line})")
+                continue
+            self.key_marks[(*path, key)] = _mark(key_node.start_mark)
+            out[key] = self.convert(value_node, (*path, key))
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path) -> object:
+        if node.tag not in _SCALAR_TAGS:
+            shown = node.tag.replace(_T, "!!")
+            self._refuse(node, path, f"the tag '{shown}' is not allowed; a spec holds plain text, "
+                         "numbers, true/false, dates, lists and mappings")
+            return None
+        try:
+            value = self.constructor.construct_object(node)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            return node.value  # e.g. 2027-02-30: keep the text so validation can locate it
+        if isinstance(value, dt.datetime):
+            return value.isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    def _refuse(self, node: yaml.Node, path: Path, message: str) -> None:
+        mark = _mark(node.start_mark)
+        self.problems.append(Problem(self.file, mark.line, mark.column, dotted(path), message))
+
+
+def parse(file: str, raw: bytes) -> Document:
+    """Bytes of a spec file to a located Document, or a UserError saying where it went wrong."""
+    text = _decode(file, raw)
+    if tabs := _tab_problems(file, text):
+        raise UserError(tabs)
+    try:
+        _screen_events(file, text)
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as err:
+        raise _syntax_error(file, err) from None
+    if root is None:
+        raise _fail(file, Mark(1, 1), "the file is empty; run 'progen new' for a starter spec")
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        raise _fail(file, _mark(root.start_mark),
+                    f"the spec is {kind}; it must be a mapping starting with 'version: 1'")
+    converter = _Converter(file)
+    data = converter.convert(root, ())
+    if converter.problems:
+        raise UserError(converter.problems)
+    return Document(file, text, data, converter.marks, converter.key_marks)
+
+
+def load(path: FsPath, shown_as: str | None = None) -> Document:
+    """Read and parse one spec file; unreadable files are user errors too."""
+    file = shown_as or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _fail(file, Mark(1, 1), "no such file") from None
+    except IsADirectoryError:
+        raise _fail(file, Mark(1, 1), "this is a folder, not a spec file") from None
+    except OSError as err:
+        raise _fail(file, Mark(1, 1), f"cannot read the file: {err.strerror}") from None
+    return parse(file, raw)

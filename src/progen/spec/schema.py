@@ -1,0 +1,119 @@
+"""Check a loaded spec against programmes.schema.json and word the findings for people.
+
+jsonschema's own messages are written for programmers ("Additional properties are
+not allowed"); each validator kind gets a plain sentence here, pointed at the key
+or value the user must change, with a suggestion drawn from the allowed values.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from functools import cache
+
+import jsonschema
+from jsonschema import Draft202012Validator
+
+from progen.errors import Problem
+from progen.resources import schemas_dir
+from progen.spec.load import Document
+
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number",
+               "boolean": "true or false", "array": "a list", "object": "a mapping of keys"}
+
+
+@cache
+def programme_schema() -> dict:
+    return json.loads((schemas_dir() / "programme.schema.json").read_text("utf-8"))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(programme_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def suggest(value: object, choices: list[str]) -> str:
+    """' (did you mean 'x'?)' when a choice is close to what was written."""
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Problem]:
+    """One validation error as problems; unknown keys give one each, at the key itself."""
+    path = tuple(error.absolute_path)
+    kind, value, spec = error.validator, error.instance, error.validator_value
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        for key in sorted(set(value) - set(allowed), key=lambda k: doc.mark((*path, k)).line):
+            yield doc.problem((*path, key), f"unknown key '{key}'{suggest(key, allowed)}; "
+                              f"allowed here: {', '.join(allowed)}", at_key=True)
+        return
+    if kind == "required":
+        missing = [k for k in spec if k not in value]
+        for key in missing:
+            described = error.schema["properties"][key].get("description", "")
+            yield doc.problem(path, f"missing required key '{key}'"
+                              + (f": {described[0].lower()}{described[1:]}" if described else ""),
+                              at_key=True)
+        return
+    if kind == "enum":
+        choices = [str(c) for c in spec]
+        message = f"{_shown(value)} is not one of {', '.join(choices)}{suggest(value, choices)}"
+    elif kind == "const":
+        message = f"{_shown(value)} is not supported; write {json.dumps(spec)}"
+    elif kind == "type":
+        wanted = spec if isinstance(spec, str) else spec[0]
+        message = f"expected {_TYPE_NAMES.get(wanted, wanted)}, got {_shown(value)}"
+    elif kind == "pattern":
+        message = (f"{_shown(value)} is not a valid id: use lowercase letters, digits and "
+                   "hyphens, starting with a letter or digit, at most 63 characters")
+        if isinstance(value, str) and value.strip():
+            fixed = "-".join("".join(c if c.isalnum() else " " for c in value.lower()).split())
+            if fixed and fixed != value:
+                message += f" (did you mean '{fixed[:63]}'?)"
+    elif kind == "format":
+        message = f"{_shown(value)} is not a real calendar date; write YYYY-MM-DD, e.g. 2027-01-12"
+    elif kind in ("minimum", "maximum"):
+        low = error.schema.get("minimum")
+        high = error.schema.get("maximum")
+        message = f"{_shown(value)} is out of range; use a value from {low} to {high}"
+    elif kind in ("minItems", "maxItems"):
+        n = len(value)
+        message = (f"has {n} item{'s' if n != 1 else ''}; "
+                   + (f"at least {spec} needed" if kind == "minItems" else f"at most {spec} allowed"))
+    elif kind == "minLength":
+        message = "must not be empty"
+    elif kind == "maxLength":
+        message = f"is {len(value)} characters long; at most {spec} allowed"
+    elif kind == "uniqueItems":
+        seen: set = set()
+        dupes = [v for v in value if repr(v) in seen or seen.add(repr(v))]
+        message = f"lists {_shown(dupes[0]) if dupes else 'an item'} more than once"
+    else:  # pragma: no cover - every validator the schema uses is worded above
+        message = error.message
+    yield doc.problem(path, message)
+
+
+def schema_problems(doc: Document) -> list[Problem]:
+    """Every schema violation in the document, worded and located."""
+    problems: list[Problem] = []
+    for error in _validator().iter_errors(doc.data):
+        problems.extend(_problems(doc, error))
+    return problems
