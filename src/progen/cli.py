@@ -37,8 +37,10 @@ def spec_paths(specs: tuple[str, ...]) -> list[Path]:
         return [Path(s) for s in specs]
     found = sorted(PROGRAMMES.glob("*.yaml")) + sorted(PROGRAMMES.glob("*.yml"))
     if not found:
-        raise click.UsageError("no spec given and no programmes/*.yaml here; "
-                               "run 'progen new programmes/my-programme.yaml' to start one")
+        raise click.UsageError(
+            "no spec given and no programmes/*.yaml here; "
+            "run 'progen new programmes/my-programme.yaml' to start one"
+        )
     return found
 
 
@@ -84,8 +86,14 @@ def validated(paths: list[Path], each: Callable | None = None) -> tuple[list, li
     return specs, errors
 
 
-FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                      show_default=True, help="How to print errors: for people or for tools.")
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print errors: for people or for tools.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,10 +116,13 @@ def validate(specs: tuple[str, ...], fmt: str) -> None:
     def ok(spec) -> None:
         if fmt == "text":
             people = sum(g.count for g in spec.stakeholders)
-            click.echo(f"{spec.source}: valid ({plural(len(spec.organisations), 'organisation')}, "
-                       f"{plural(len(spec.tasks), 'task')}, "
-                       f"{plural(len(spec.stakeholders), 'group')}, {plural(people, 'person')})"
-                       .replace(" persons", " people"))
+            click.echo(
+                f"{spec.source}: valid ({plural(len(spec.organisations), 'organisation')}, "
+                f"{plural(len(spec.tasks), 'task')}, "
+                f"{plural(len(spec.stakeholders), 'group')}, {plural(people, 'person')})".replace(
+                    " persons", " people"
+                )
+            )
 
     _, errors = validated(paths, ok)
     if errors:
@@ -122,8 +133,9 @@ def validate(specs: tuple[str, ...], fmt: str) -> None:
 
 
 @main.command()
-@click.argument("path", required=False, default="programmes/my-programme.yaml",
-                type=click.Path(dir_okay=False))
+@click.argument(
+    "path", required=False, default="programmes/my-programme.yaml", type=click.Path(dir_okay=False)
+)
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 def new(path: str, force: bool) -> None:
     """Write a commented starter spec to PATH (default programmes/my-programme.yaml)."""
@@ -154,8 +166,13 @@ def schema() -> None:
 
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--out", default="site", show_default=True, type=click.Path(file_okay=False),
-              help="Folder to publish into.")
+@click.option(
+    "--out",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to publish into.",
+)
 @FORMAT
 def build(specs: tuple[str, ...], out: str, fmt: str) -> None:
     """Validate, assemble and publish specs into site/ (default: all of programmes/)."""

@@ -24,7 +24,11 @@ class Participant:
 
 def numbered_name(group: Stakeholder, n: int) -> str:
     """'Ward managers' place 3 becomes 'Ward manager 3' (a plural trailing s is dropped)."""
-    base = group.name[:-1] if group.name.endswith("s") and not group.name.endswith("ss") else group.name
+    base = (
+        group.name[:-1]
+        if group.name.endswith("s") and not group.name.endswith("ss")
+        else group.name
+    )
     return f"{base} {n}"
 
 

@@ -54,14 +54,17 @@ def _context(c: dict) -> Context:
 
 def _task(t: dict) -> Task:
     m = t.get("measure")
-    measure = (Measure(m["name"], m.get("unit", ""), m.get("baseline"), m.get("target"))
-               if m else None)
+    measure = (
+        Measure(m["name"], m.get("unit", ""), m.get("baseline"), m.get("target")) if m else None
+    )
     return Task(t["id"], t["title"], t["aim"], t.get("topic"), measure, tuple(t["stakeholders"]))
 
 
 def build_spec(data: dict, source: str) -> Spec:
-    orgs = tuple(Organisation(o["id"], o["name"], o["kind"], o.get("location", ""))
-                 for o in data["organisations"])
+    orgs = tuple(
+        Organisation(o["id"], o["name"], o["kind"], o.get("location", ""))
+        for o in data["organisations"]
+    )
     where = {o.id: o.location for o in orgs}
     groups = tuple(
         Stakeholder(
@@ -84,9 +87,12 @@ def build_spec(data: dict, source: str) -> Spec:
         organisations=orgs,
         tasks=tuple(_task(t) for t in data["tasks"]),
         stakeholders=groups,
-        facilitators=tuple(Facilitator(f["name"], f.get("organisation"))
-                           for f in data.get("facilitators", [])),
+        facilitators=tuple(
+            Facilitator(f["name"], f.get("organisation")) for f in data.get("facilitators", [])
+        ),
         follow_up_months=evaluation.get("follow_up_months", 6),
-        local_measures=tuple(LocalMeasure(m["name"], m.get("source", ""), m["level"])
-                             for m in evaluation.get("measures", [])),
+        local_measures=tuple(
+            LocalMeasure(m["name"], m.get("source", ""), m["level"])
+            for m in evaluation.get("measures", [])
+        ),
     )

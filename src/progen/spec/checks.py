@@ -21,18 +21,30 @@ def _unique_ids(doc: Document, data: dict) -> list[Problem]:
         for i, item in enumerate(data.get(section, [])):
             if item["id"] in first:
                 line = doc.mark((section, first[item["id"]], "id")).line
-                problems.append(doc.problem((section, i, "id"), f"duplicate id '{item['id']}' "
-                                            f"(already used at line {line}); ids must be unique"))
+                problems.append(
+                    doc.problem(
+                        (section, i, "id"),
+                        f"duplicate id '{item['id']}' "
+                        f"(already used at line {line}); ids must be unique",
+                    )
+                )
             else:
                 first[item["id"]] = i
     return problems
 
 
-def _reference(doc: Document, path: tuple, value: str, known: list[str], kind: str) -> list[Problem]:
+def _reference(
+    doc: Document, path: tuple, value: str, known: list[str], kind: str
+) -> list[Problem]:
     if value in known:
         return []
-    return [doc.problem(path, f"'{value}' is not a known {kind} id{suggest(value, known)}; "
-                        f"known: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''}")]
+    return [
+        doc.problem(
+            path,
+            f"'{value}' is not a known {kind} id{suggest(value, known)}; "
+            f"known: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''}",
+        )
+    ]
 
 
 def _references(doc: Document, data: dict) -> list[Problem]:
@@ -40,22 +52,32 @@ def _references(doc: Document, data: dict) -> list[Problem]:
     groups = [s["id"] for s in data["stakeholders"]]
     problems = []
     for i, group in enumerate(data["stakeholders"]):
-        problems += _reference(doc, ("stakeholders", i, "organisation"), group["organisation"],
-                               orgs, "organisation")
+        problems += _reference(
+            doc, ("stakeholders", i, "organisation"), group["organisation"], orgs, "organisation"
+        )
         for j, other in enumerate(group.get("depends_on", [])):
             path = ("stakeholders", i, "depends_on", j)
             if other == group["id"]:
-                problems.append(doc.problem(path, f"'{other}' depends on itself; list the "
-                                            "other groups it relies on"))
+                problems.append(
+                    doc.problem(
+                        path, f"'{other}' depends on itself; list the other groups it relies on"
+                    )
+                )
             problems += _reference(doc, path, other, groups, "stakeholder")
     for i, task in enumerate(data["tasks"]):
         for j, group in enumerate(task["stakeholders"]):
-            problems += _reference(doc, ("tasks", i, "stakeholders", j), group, groups,
-                                   "stakeholder")
+            problems += _reference(
+                doc, ("tasks", i, "stakeholders", j), group, groups, "stakeholder"
+            )
     for i, facilitator in enumerate(data.get("facilitators", [])):
         if "organisation" in facilitator:
-            problems += _reference(doc, ("facilitators", i, "organisation"),
-                                   facilitator["organisation"], orgs, "organisation")
+            problems += _reference(
+                doc,
+                ("facilitators", i, "organisation"),
+                facilitator["organisation"],
+                orgs,
+                "organisation",
+            )
     return problems
 
 
@@ -69,12 +91,20 @@ def _group_counts(doc: Document, data: dict) -> list[Problem]:
     for i, group in enumerate(data["stakeholders"]):
         named = len(group.get("people", []))
         if "count" in group and group["count"] < named:
-            problems.append(doc.problem(("stakeholders", i, "count"),
-                                        f"count is {group['count']} but {named} people are "
-                                        f"named; make count at least {named} or leave it out"))
+            problems.append(
+                doc.problem(
+                    ("stakeholders", i, "count"),
+                    f"count is {group['count']} but {named} people are "
+                    f"named; make count at least {named} or leave it out",
+                )
+            )
         elif "count" not in group and named == 0:
-            problems.append(doc.problem(("stakeholders", i), "give the group a count of people "
-                                        "or list their names under people"))
+            problems.append(
+                doc.problem(
+                    ("stakeholders", i),
+                    "give the group a count of people or list their names under people",
+                )
+            )
     return problems
 
 
@@ -88,14 +118,24 @@ def _programme(doc: Document, data: dict) -> list[Problem]:
     problems = []
     low, high = set_bounds(data)
     if low > high:
-        problems.append(doc.problem(("programme", "set_size"), f"the smallest set ({low}) is "
-                                    f"larger than the largest ({high}); write [{high}, {low}]"))
+        problems.append(
+            doc.problem(
+                ("programme", "set_size"),
+                f"the smallest set ({low}) is "
+                f"larger than the largest ({high}); write [{high}, {low}]",
+            )
+        )
     cadence = programme.get("set_cadence_weeks", 4)
     if programme["weeks"] < 2 * cadence:
-        problems.append(doc.problem(("programme", "weeks"), f"{programme['weeks']} weeks leave "
-                                    f"room for fewer than two set meetings every {cadence} weeks; "
-                                    f"make weeks at least {2 * cadence} or set_cadence_weeks at "
-                                    f"most {programme['weeks'] // 2}"))
+        problems.append(
+            doc.problem(
+                ("programme", "weeks"),
+                f"{programme['weeks']} weeks leave "
+                f"room for fewer than two set meetings every {cadence} weeks; "
+                f"make weeks at least {2 * cadence} or set_cadence_weeks at "
+                f"most {programme['weeks'] // 2}",
+            )
+        )
     return problems
 
 
@@ -106,9 +146,14 @@ def _task_sizes(doc: Document, data: dict) -> list[Problem]:
     for i, task in enumerate(data["tasks"]):
         people = sum(sizes.get(g, 0) for g in task["stakeholders"])
         if people < low:
-            problems.append(doc.problem(("tasks", i, "stakeholders"), f"task '{task['id']}' has "
-                                        f"{people} people, too few for one action-learning set "
-                                        f"of {low}; add stakeholders or lower programme.set_size"))
+            problems.append(
+                doc.problem(
+                    ("tasks", i, "stakeholders"),
+                    f"task '{task['id']}' has "
+                    f"{people} people, too few for one action-learning set "
+                    f"of {low}; add stakeholders or lower programme.set_size",
+                )
+            )
     return problems
 
 

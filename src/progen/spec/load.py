@@ -28,7 +28,7 @@ _T = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _HINTS = {
     "mapping values are not allowed": "is a value containing ': ' missing its quotes?",
-    "could not find expected ':'": "does a key lack its colon, or a quoted value its closing quote?",
+    "could not find expected ':'": "is a colon or a closing quote missing?",
     "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
     "expected <block end>, but found '-'": "is this list item indented like the items before it?",
     "found undefined alias": "an alias (*name) must follow its anchor (&name)",
@@ -73,16 +73,22 @@ def _fail(file: str, mark: Mark, message: str, path: Path = ()) -> UserError:
 
 def _decode(file: str, raw: bytes) -> str:
     if len(raw) > limits.MAX_BYTES:
-        raise _fail(file, Mark(1, 1), f"the file is {len(raw):,} bytes; a spec may be at most "
-                    f"{limits.MAX_BYTES:,} bytes")
+        raise _fail(
+            file,
+            Mark(1, 1),
+            f"the file is {len(raw):,} bytes; a spec may be at most {limits.MAX_BYTES:,} bytes",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         before = raw[: err.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise _fail(file, Mark(line, column), f"byte 0x{raw[err.start]:02x} is not UTF-8 text; "
-                    "save the file as UTF-8") from None
+        raise _fail(
+            file,
+            Mark(line, column),
+            f"byte 0x{raw[err.start]:02x} is not UTF-8 text; save the file as UTF-8",
+        ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise _fail(file, Mark(line, 1), "the file holds a NUL character; is it a binary file?")
@@ -96,8 +102,15 @@ def _tab_problems(file: str, text: str) -> list[Problem]:
     for number, line in enumerate(text.splitlines(), 1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
-            problems.append(Problem(file, number, indent.index("\t") + 1, "",
-                                    "tab in indentation; YAML indents with spaces only"))
+            problems.append(
+                Problem(
+                    file,
+                    number,
+                    indent.index("\t") + 1,
+                    "",
+                    "tab in indentation; YAML indents with spaces only",
+                )
+            )
     return problems
 
 
@@ -113,22 +126,30 @@ def _syntax_error(file: str, err: yaml.YAMLError) -> UserError:
 
 def _screen_events(file: str, text: str) -> None:
     """Bound depth and length on the event stream, which needs no recursion."""
-    depth = documents = events = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        events += 1
+    depth = documents = 0
+    for events, event in enumerate(yaml.parse(text, Loader=_Loader), 1):
         if events > limits.MAX_EVENTS:
-            raise _fail(file, _mark(event.start_mark),
-                        f"the spec has more than {limits.MAX_EVENTS:,} YAML nodes")
+            raise _fail(
+                file,
+                _mark(event.start_mark),
+                f"the spec has more than {limits.MAX_EVENTS:,} YAML nodes",
+            )
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise _fail(file, _mark(event.start_mark),
-                            "a spec holds one YAML document; remove the second '---'")
+                raise _fail(
+                    file,
+                    _mark(event.start_mark),
+                    "a spec holds one YAML document; remove the second '---'",
+                )
         elif isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > limits.MAX_DEPTH:
-                raise _fail(file, _mark(event.start_mark),
-                            f"nested more than {limits.MAX_DEPTH} levels deep")
+                raise _fail(
+                    file,
+                    _mark(event.start_mark),
+                    f"nested more than {limits.MAX_DEPTH} levels deep",
+                )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
@@ -157,11 +178,21 @@ class _Converter:
         self.nodes += 1
         mark = self.marks[path] = self._place(node, path)
         if self.nodes > limits.MAX_NODES:
-            raise _fail(self.file, mark, f"the spec expands to more than {limits.MAX_NODES:,} "
-                        "values; are aliases (*name) repeating each other?", path[:3])
+            raise _fail(
+                self.file,
+                mark,
+                f"the spec expands to more than {limits.MAX_NODES:,} "
+                "values; are aliases (*name) repeating each other?",
+                path[:3],
+            )
         if len(path) > limits.MAX_DEPTH:
-            raise _fail(self.file, mark, f"nested more than {limits.MAX_DEPTH} levels deep; "
-                        "does an alias (*name) contain itself?", path[:3])
+            raise _fail(
+                self.file,
+                mark,
+                f"nested more than {limits.MAX_DEPTH} levels deep; "
+                "does an alias (*name) contain itself?",
+                path[:3],
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -172,8 +203,11 @@ class _Converter:
         out: dict[str, object] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _T + "merge":
-                self._refuse(key_node, path, "merge keys ('<<') are not supported; "
-                             "write the keys out in full")
+                self._refuse(
+                    key_node,
+                    path,
+                    "merge keys ('<<') are not supported; write the keys out in full",
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self._refuse(key_node, path, "a key must be a plain name, not a list or mapping")
@@ -181,8 +215,11 @@ class _Converter:
             key = str(key_node.value)
             if key in out:
                 first = self.key_marks[(*path, key)]
-                self._refuse(key_node, (*path, key),
-                             f"duplicate key '{key}' (first given at line {first.line})")
+                self._refuse(
+                    key_node,
+                    (*path, key),
+                    f"duplicate key '{key}' (first given at line {first.line})",
+                )
                 continue
             self.key_marks[(*path, key)] = _mark(key_node.start_mark)
             out[key] = self.convert(value_node, (*path, key))
@@ -191,8 +228,12 @@ class _Converter:
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> object:
         if node.tag not in _SCALAR_TAGS:
             shown = node.tag.replace(_T, "!!")
-            self._refuse(node, path, f"the tag '{shown}' is not allowed; a spec holds plain text, "
-                         "numbers, true/false, dates, lists and mappings")
+            self._refuse(
+                node,
+                path,
+                f"the tag '{shown}' is not allowed; a spec holds plain text, "
+                "numbers, true/false, dates, lists and mappings",
+            )
             return None
         try:
             value = self.constructor.construct_object(node)
@@ -223,8 +264,11 @@ def parse(file: str, raw: bytes) -> Document:
         raise _fail(file, Mark(1, 1), "the file is empty; run 'progen new' for a starter spec")
     if not isinstance(root, yaml.MappingNode):
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-        raise _fail(file, _mark(root.start_mark),
-                    f"the spec is {kind}; it must be a mapping starting with 'version: 1'")
+        raise _fail(
+            file,
+            _mark(root.start_mark),
+            f"the spec is {kind}; it must be a mapping starting with 'version: 1'",
+        )
     converter = _Converter(file)
     data = converter.convert(root, ())
     if converter.problems:

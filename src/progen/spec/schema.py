@@ -19,8 +19,14 @@ from progen.errors import Problem
 from progen.resources import schemas_dir
 from progen.spec.load import Document
 
-_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number",
-               "boolean": "true or false", "array": "a list", "object": "a mapping of keys"}
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys",
+}
 
 
 @cache
@@ -30,7 +36,9 @@ def programme_schema() -> dict:
 
 @cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(programme_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(
+        programme_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def suggest(value: object, choices: list[str]) -> str:
@@ -62,16 +70,22 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         for key in sorted(set(value) - set(allowed), key=lambda k: doc.mark((*path, k)).line):
-            yield doc.problem((*path, key), f"unknown key '{key}'{suggest(key, allowed)}; "
-                              f"allowed here: {', '.join(allowed)}", at_key=True)
+            yield doc.problem(
+                (*path, key),
+                f"unknown key '{key}'{suggest(key, allowed)}; allowed here: {', '.join(allowed)}",
+                at_key=True,
+            )
         return
     if kind == "required":
         missing = [k for k in spec if k not in value]
         for key in missing:
             described = error.schema["properties"][key].get("description", "")
-            yield doc.problem(path, f"missing required key '{key}'"
-                              + (f": {described[0].lower()}{described[1:]}" if described else ""),
-                              at_key=True)
+            yield doc.problem(
+                path,
+                f"missing required key '{key}'"
+                + (f": {described[0].lower()}{described[1:]}" if described else ""),
+                at_key=True,
+            )
         return
     if kind == "enum":
         choices = [str(c) for c in spec]
@@ -82,8 +96,10 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
         wanted = spec if isinstance(spec, str) else spec[0]
         message = f"expected {_TYPE_NAMES.get(wanted, wanted)}, got {_shown(value)}"
     elif kind == "pattern":
-        message = (f"{_shown(value)} is not a valid id: use lowercase letters, digits and "
-                   "hyphens, starting with a letter or digit, at most 63 characters")
+        message = (
+            f"{_shown(value)} is not a valid id: use lowercase letters, digits and "
+            "hyphens, starting with a letter or digit, at most 63 characters"
+        )
         if isinstance(value, str) and value.strip():
             fixed = "-".join("".join(c if c.isalnum() else " " for c in value.lower()).split())
             if fixed and fixed != value:
@@ -96,8 +112,9 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
         message = f"{_shown(value)} is out of range; use a value from {low} to {high}"
     elif kind in ("minItems", "maxItems"):
         n = len(value)
-        message = (f"has {n} item{'s' if n != 1 else ''}; "
-                   + (f"at least {spec} needed" if kind == "minItems" else f"at most {spec} allowed"))
+        message = f"has {n} item{'s' if n != 1 else ''}; " + (
+            f"at least {spec} needed" if kind == "minItems" else f"at most {spec} allowed"
+        )
     elif kind == "minLength":
         message = "must not be empty"
     elif kind == "maxLength":

@@ -8,8 +8,8 @@ from progen.errors import UserError
 from progen.spec.build import build_spec
 from progen.spec.checks import check_problems
 from progen.spec.load import Document, load
-from progen.spec.schema import schema_problems
 from progen.spec.model import Spec
+from progen.spec.schema import schema_problems
 
 
 def validate_document(doc: Document) -> Spec:
