@@ -36,7 +36,7 @@ def excerpt(source: str | None, problem: Problem) -> str:
     """A compiler-style excerpt of the offending line with a caret under the column."""
     if source is None:
         return ""
-    lines = source.splitlines()
+    lines = source.removeprefix("\ufeff").splitlines()
     if not 1 <= problem.line <= len(lines):
         return ""
     text = lines[problem.line - 1].replace("\t", " ")

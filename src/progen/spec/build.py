@@ -26,18 +26,18 @@ DEFAULT_SESSION_DAYS = ("tue", "wed", "thu")
 
 
 def _programme(p: dict) -> Programme:
-    low, high = p.get("set_size", [5, 7])
+    low, high = (int(n) for n in p.get("set_size", [5, 7]))
     return Programme(
         id=p["id"],
         title=p["title"],
         start=dt.date.fromisoformat(p["start"]),
-        weeks=p["weeks"],
+        weeks=int(p["weeks"]),  # the schema lets 26.0 pass as an integer
         session_days=tuple(p.get("session_days", DEFAULT_SESSION_DAYS)),
         holidays=p.get("holidays", "england-and-wales"),
         blackout=tuple(sorted(dt.date.fromisoformat(d) for d in p.get("blackout", []))),
         contact_hours=float(p.get("contact_hours", 30)),
         set_size=(low, high),
-        set_cadence_weeks=p.get("set_cadence_weeks", 4),
+        set_cadence_weeks=int(p.get("set_cadence_weeks", 4)),
     )
 
 
@@ -73,7 +73,7 @@ def build_spec(data: dict, source: str) -> Spec:
             organisation=s["organisation"],
             level=s["level"],
             location=s.get("location") or where[s["organisation"]],
-            count=group_size(s),
+            count=int(group_size(s)),
             people=tuple(s.get("people", [])),
             depends_on=tuple(s.get("depends_on", [])),
         )
@@ -90,7 +90,7 @@ def build_spec(data: dict, source: str) -> Spec:
         facilitators=tuple(
             Facilitator(f["name"], f.get("organisation")) for f in data.get("facilitators", [])
         ),
-        follow_up_months=evaluation.get("follow_up_months", 6),
+        follow_up_months=int(evaluation.get("follow_up_months", 6)),
         local_measures=tuple(
             LocalMeasure(m["name"], m.get("source", ""), m["level"])
             for m in evaluation.get("measures", [])

@@ -10,6 +10,7 @@ expands into. Only plain YAML types are built; any other tag is refused.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
@@ -26,6 +27,11 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 _T = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_COLLECTION_TAGS = {yaml.MappingNode: _T + "map", yaml.SequenceNode: _T + "seq"}
+_TAG_MESSAGE = (
+    "the tag '{}' is not allowed; a spec holds plain text, "
+    "numbers, true/false, dates, lists and mappings"
+)
 _HINTS = {
     "mapping values are not allowed": "is a value containing ': ' missing its quotes?",
     "could not find expected ':'": "is a colon or a closing quote missing?",
@@ -63,6 +69,13 @@ class Document:
         return Problem(self.file, mark.line, mark.column, dotted(path), message)
 
 
+_LARGEST_INT = 10**18
+
+
+def _shown_tag(tag: str) -> str:
+    return tag.replace(_T, "!!")
+
+
 def _mark(yaml_mark: yaml.Mark) -> Mark:
     return Mark(yaml_mark.line + 1, yaml_mark.column + 1)
 
@@ -78,16 +91,19 @@ def _decode(file: str, raw: bytes) -> str:
             Mark(1, 1),
             f"the file is {len(raw):,} bytes; a spec may be at most {limits.MAX_BYTES:,} bytes",
         )
+    body = raw.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark is not part of the text
     try:
-        text = raw.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as err:
-        before = raw[: err.start]
+        before = body[: err.start]
         line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        # the column counts characters, as YAML's own marks do; the bytes before the bad
+        # one are valid UTF-8
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
         raise _fail(
             file,
             Mark(line, column),
-            f"byte 0x{raw[err.start]:02x} is not UTF-8 text; save the file as UTF-8",
+            f"byte 0x{body[err.start]:02x} is not UTF-8 text; save the file as UTF-8",
         ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
@@ -193,11 +209,14 @@ class _Converter:
                 "does an alias (*name) contain itself?",
                 path[:3],
             )
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if node.tag != _COLLECTION_TAGS[type(node)]:  # !!set, !!omap, !!python/object, !foo
+            self._refuse(node, path, _TAG_MESSAGE.format(_shown_tag(node.tag)))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node, path)
+        return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -211,6 +230,9 @@ class _Converter:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self._refuse(key_node, path, "a key must be a plain name, not a list or mapping")
+                continue
+            if key_node.tag not in _SCALAR_TAGS:
+                self._refuse(key_node, path, _TAG_MESSAGE.format(_shown_tag(key_node.tag)))
                 continue
             key = str(key_node.value)
             if key in out:
@@ -227,18 +249,16 @@ class _Converter:
 
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> object:
         if node.tag not in _SCALAR_TAGS:
-            shown = node.tag.replace(_T, "!!")
-            self._refuse(
-                node,
-                path,
-                f"the tag '{shown}' is not allowed; a spec holds plain text, "
-                "numbers, true/false, dates, lists and mappings",
-            )
+            self._refuse(node, path, _TAG_MESSAGE.format(_shown_tag(node.tag)))
             return None
         try:
             value = self.constructor.construct_object(node)
         except (ValueError, OverflowError, yaml.YAMLError):
             return node.value  # e.g. 2027-02-30: keep the text so validation can locate it
+        if isinstance(value, float) and not math.isfinite(value):
+            return node.value  # .nan and .inf are no one's count or percentage
+        if isinstance(value, int) and abs(value) > _LARGEST_INT:
+            return node.value  # a 0x... of thousands of digits cannot even be printed
         if isinstance(value, dt.datetime):
             return value.isoformat()
         if isinstance(value, dt.date):

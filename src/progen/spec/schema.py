@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 
@@ -34,11 +35,21 @@ def programme_schema() -> dict:
     return json.loads((schemas_dir() / "programme.schema.json").read_text("utf-8"))
 
 
+def _pattern(validator, pattern: str, instance: object, schema: dict) -> Iterator:
+    """`pattern` as JSON Schema means it: '$' ends the text. Python's re lets '$' match
+    before a final newline, so jsonschema alone would accept the id "abc\\n"."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + "\\Z"
+    if validator.is_type(instance, "string") and not re.search(pattern, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
 @cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(
-        programme_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    return _Validator(programme_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def suggest(value: object, choices: list[str]) -> str:
@@ -128,9 +139,14 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
     yield doc.problem(path, message)
 
 
-def schema_problems(doc: Document) -> list[Problem]:
-    """Every schema violation in the document, worded and located."""
+def describe_errors(doc: Document, validator: Draft202012Validator) -> list[Problem]:
+    """Every violation of `validator`'s schema in the document, worded and located."""
     problems: list[Problem] = []
-    for error in _validator().iter_errors(doc.data):
+    for error in validator.iter_errors(doc.data):
         problems.extend(_problems(doc, error))
     return problems
+
+
+def schema_problems(doc: Document) -> list[Problem]:
+    """Every violation of the programme schema in the document."""
+    return describe_errors(doc, _validator())

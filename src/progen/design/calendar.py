@@ -1,0 +1,56 @@
+"""Which days the programme may use: its session days, minus bank holidays and blackouts.
+
+Bank holidays come from the `holidays` library (UK subdivisions ENG, SCT, NIR);
+England and Wales share one calendar, so England's stands for both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from progen.spec.model import Programme
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+REGIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The programme window and the dates in it that sessions may use."""
+
+    start: dt.date
+    end: dt.date
+    weekdays: tuple[int, ...]
+    closed: dict[dt.date, str]  # date -> why it is closed (bank holiday name or 'blackout')
+
+    @cached_property
+    def open_days(self) -> tuple[dt.date, ...]:
+        days = (self.start + dt.timedelta(n) for n in range((self.end - self.start).days + 1))
+        return tuple(d for d in days if d.weekday() in self.weekdays and d not in self.closed)
+
+    def first_open(self, on_or_after: dt.date) -> dt.date | None:
+        return next((d for d in self.open_days if d >= on_or_after), None)
+
+    def at_fraction(self, fraction: float) -> dt.date:
+        """The date `fraction` of the way through the window."""
+        span = (self.end - self.start).days
+        return self.start + dt.timedelta(days=round(span * min(max(fraction, 0.0), 1.0)))
+
+
+def bank_holidays(region: str, years: range) -> dict[dt.date, str]:
+    if region not in REGIONS:
+        return {}
+    import holidays
+
+    found = holidays.country_holidays("GB", subdiv=REGIONS[region], years=list(years))
+    return {day: str(name) for day, name in sorted(found.items())}
+
+
+def programme_calendar(programme: Programme) -> Calendar:
+    years = range(programme.start.year, programme.end.year + 1)
+    closed = bank_holidays(programme.holidays, years)
+    closed.update({d: "blackout" for d in programme.blackout})
+    weekdays = tuple(WEEKDAYS.index(d) for d in programme.session_days)
+    return Calendar(programme.start, programme.end, weekdays, closed)

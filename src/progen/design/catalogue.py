@@ -1,0 +1,187 @@
+"""The session catalogue: one Markdown file per module, front matter plus plan.
+
+Modules are data so an organisation can add or replace them without touching
+Python: files in a user folder override built-ins with the same id. Front matter
+is checked against module.schema.json with the same located errors as specs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from progen.errors import Problem, UserError
+from progen.resources import schemas_dir, templates_dir
+from progen.spec.load import parse
+from progen.spec.schema import describe_errors
+
+PHASES = ("launch", "foundations", "improvement", "development", "close")
+DEFAULT_USER_MODULES = Path("modules")
+
+
+@dataclass(frozen=True)
+class Agenda:
+    minutes: int
+    item: str
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    title: str
+    summary: str
+    phase: str
+    emphasis: str
+    order: int
+    priority: int
+    min_minutes: int
+    default_minutes: int
+    max_minutes: int
+    repeat: int
+    per_task: bool
+    levels: tuple[str, ...]
+    roles: tuple[str, ...]
+    audience_note: str
+    all_of: tuple[str, ...]
+    any_of: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    evidence: tuple[str, ...]
+    agenda: tuple[Agenda, ...]
+    body: str
+    source: str
+
+    def selected_by(self, findings: frozenset[str]) -> bool:
+        """All of all_of, and at least one of any_of when any_of is given."""
+        return set(self.all_of) <= findings and (
+            not self.any_of or bool(findings & set(self.any_of))
+        )
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads((schemas_dir() / "module.schema.json").read_text("utf-8"))
+    return Draft202012Validator(schema)
+
+
+def _split(path: Path, text: str) -> tuple[str, str]:
+    """Front matter and body; the front matter keeps its line numbers (the '---' is line 1)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise UserError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "",
+                    "a module starts with a '---' line, then its front matter, then another '---'",
+                )
+            ]
+        )
+    for end, line in enumerate(lines[1:], 1):
+        if line.strip() == "---":
+            return "\n" + "".join(lines[1:end]), "".join(lines[end + 1 :]).strip() + "\n"
+    raise UserError([Problem(str(path), 1, 1, "", "the front matter has no closing '---' line")])
+
+
+def _consistency(doc, data: dict) -> list[Problem]:
+    """What the module schema cannot say: lengths in order, an agenda that adds up,
+    and evidence that is in the bibliography."""
+    from progen.design.bibliography import bibliography
+
+    problems = []
+    low, default, high = (data["minutes"][k] for k in ("min", "default", "max"))
+    if not low <= default <= high:
+        problems.append(
+            doc.problem(
+                ("minutes",),
+                f"minutes must satisfy min <= default <= max; got {low}, {default}, {high}",
+            )
+        )
+    total = sum(a["minutes"] for a in data["agenda"])
+    if total != default:
+        problems.append(
+            doc.problem(
+                ("agenda",),
+                f"the agenda adds up to {total} minutes but minutes.default is {default}",
+            )
+        )
+    for i, key in enumerate(data.get("evidence", [])):
+        if key not in bibliography():
+            problems.append(doc.problem(("evidence", i), f"'{key}' is not in the bibliography"))
+    return problems
+
+
+def _module(path: Path) -> Module:
+    text = path.read_text("utf-8")
+    front, body = _split(path, text)
+    doc = parse(str(path), front.encode("utf-8"))
+    problems = describe_errors(doc, _validator())
+    data = doc.data
+    if not problems and data["id"] != path.stem:  # type: ignore[index]
+        problems.append(
+            doc.problem(
+                ("id",),
+                f"id '{data['id']}' must match the file name "  # type: ignore[index]
+                f"'{path.stem}'",
+            )
+        )
+    if not problems:
+        problems += _consistency(doc, data)  # type: ignore[arg-type]
+    if problems:
+        raise UserError(problems)
+    d: dict = data  # type: ignore[assignment]
+    audience, when = d["audience"], d.get("when", {})
+    return Module(
+        id=d["id"],
+        title=d["title"],
+        summary=d["summary"],
+        phase=d["phase"],
+        emphasis=d.get("emphasis", "neutral"),
+        order=d.get("order", 50),
+        priority=d.get("priority", 3),
+        min_minutes=d["minutes"]["min"],
+        default_minutes=d["minutes"]["default"],
+        max_minutes=d["minutes"]["max"],
+        repeat=d.get("repeat", 1),
+        per_task=d.get("per_task", False),
+        levels=tuple(audience["levels"]),
+        roles=tuple(audience.get("roles", [])),
+        audience_note=audience.get("note", ""),
+        all_of=tuple(when.get("all_of", [])),
+        any_of=tuple(when.get("any_of", [])),
+        prerequisites=tuple(d.get("prerequisites", [])),
+        evidence=tuple(d.get("evidence", [])),
+        agenda=tuple(Agenda(a["minutes"], a["item"]) for a in d["agenda"]),
+        body=body,
+        source=str(path),
+    )
+
+
+def load_catalogue(extra: Path | None = None) -> tuple[Module, ...]:
+    """Built-in modules, overridden or extended by the *.md files in `extra`."""
+    found: dict[str, Path] = {p.stem: p for p in sorted((templates_dir() / "modules").glob("*.md"))}
+    if extra is not None:
+        if not extra.is_dir():
+            raise UserError([Problem(str(extra), 1, 1, "", "no such folder of modules")])
+        found.update({p.stem: p for p in sorted(extra.glob("*.md"))})
+    modules, problems = [], []
+    for path in found.values():
+        try:
+            modules.append(_module(path))
+        except UserError as err:
+            problems += err.problems
+    known = {m.id for m in modules}
+    for m in modules:
+        problems += [
+            Problem(m.source, 1, 1, "prerequisites", f"'{p}' is not a module id")
+            for p in m.prerequisites
+            if p not in known
+        ]
+    if problems:
+        raise UserError(problems)
+    return tuple(sorted(modules, key=lambda m: (PHASES.index(m.phase), m.order, m.id)))

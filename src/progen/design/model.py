@@ -1,0 +1,181 @@
+"""The assembled programme: what every publisher renders.
+
+One frozen model feeds the JSON, the site, the handbook, the calendar and the
+rosters, so they cannot disagree. Field names follow SPEC.md section 4.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from progen.design.participants import Participant
+from progen.spec.model import Spec
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A spec value a finding rests on, with the dotted path the user wrote it at."""
+
+    path: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    title: str
+    text: str
+    facts: tuple[Fact, ...]
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    stage: str
+    style: str
+    style_text: str
+    findings: tuple[Finding, ...]
+
+    def has(self, finding_id: str) -> bool:
+        return any(f.id == finding_id for f in self.findings)
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    start: str  # HH:MM
+    minutes: int
+    item: str
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    module: str
+    title: str
+    summary: str
+    phase: str
+    emphasis: str
+    date: dt.date
+    start: str  # HH:MM, Europe/London
+    minutes: int
+    audience: tuple[str, ...]
+    task: str | None
+    occurrence: int
+    occurrences: int
+    rationale: tuple[str, ...]
+    evidence: tuple[str, ...]
+    agenda: tuple[AgendaItem, ...]
+    plan: str  # the facilitator's plan, Markdown, from the module body
+
+    @property
+    def end(self) -> str:
+        hours, minutes = map(int, self.start.split(":"))
+        total = hours * 60 + minutes + self.minutes
+        return f"{total // 60:02d}:{total % 60:02d}"
+
+
+@dataclass(frozen=True)
+class Omission:
+    module: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ActionLearningSet:
+    id: str
+    task: str
+    facilitator: str | None
+    adviser_meetings: int  # meetings the adviser attends before the set runs itself
+    members: tuple[Participant, ...]
+    meetings: tuple[dt.date, ...]
+    start: str
+    minutes: int
+    purpose: str
+
+
+@dataclass(frozen=True)
+class PdsaCycle:
+    n: int
+    start: dt.date
+    end: dt.date
+    scale: str
+    prompt: str
+    prediction: str
+
+
+@dataclass(frozen=True)
+class PdsaPlan:
+    task: str
+    aim: str
+    measure: str
+    unit: str
+    baseline: float | None
+    target: float | None
+    direction: str  # "increase", "decrease" or "unknown"
+    data_frequency: str
+    questions: tuple[str, ...]
+    run_chart: str
+    cycles: tuple[PdsaCycle, ...]
+
+
+@dataclass(frozen=True)
+class EvaluationMeasure:
+    name: str
+    instrument: str
+    when: tuple[str, ...]
+    owner: str
+    note: str
+
+
+@dataclass(frozen=True)
+class EvaluationLevel:
+    level: str  # reaction | learning | behaviour | results
+    question: str
+    measures: tuple[EvaluationMeasure, ...]
+
+
+@dataclass(frozen=True)
+class Timepoint:
+    name: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class LogicModel:
+    inputs: tuple[str, ...]
+    activities: tuple[str, ...]
+    outputs: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    impact: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    levels: tuple[EvaluationLevel, ...]
+    timepoints: tuple[Timepoint, ...]
+    logic_model: LogicModel
+    attribution: str
+
+
+@dataclass(frozen=True)
+class Programme:
+    spec: Spec
+    diagnosis: Diagnosis
+    sessions: tuple[Session, ...]
+    omitted: tuple[Omission, ...]
+    sets: tuple[ActionLearningSet, ...]
+    set_notes: tuple[str, ...]
+    ground_rules: tuple[str, ...]
+    pdsa: tuple[PdsaPlan, ...]
+    evaluation: Evaluation
+    references: dict[str, str]
+
+    @property
+    def id(self) -> str:
+        return self.spec.programme.id
+
+    @property
+    def title(self) -> str:
+        return self.spec.programme.title

@@ -1,0 +1,171 @@
+"""Choose, size and order the taught sessions.
+
+Modules are chosen by the findings they answer, offered to the stakeholder groups
+at their audience levels, ordered by phase and prerequisites, and then fitted to
+the contact-hours budget of every group: sessions shrink towards their shortest
+useful length first, and only then are the least essential ones withdrawn from the
+groups that are over budget. Every withdrawal is reported with its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from progen.design.catalogue import PHASES, Module
+from progen.design.model import Diagnosis, Omission
+from progen.spec.model import Spec, Task
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A session before it has a date: which module, for whom, how long."""
+
+    module: Module
+    task: Task | None
+    occurrence: int
+    audience: tuple[str, ...]
+    minutes: int
+    notes: tuple[str, ...] = ()
+
+    @property
+    def rank(self) -> tuple[int, int, str]:
+        return (PHASES.index(self.module.phase), self.module.order, self.module.id)
+
+
+def participant_groups(spec: Spec) -> tuple[str, ...]:
+    """Groups serving at least one task, in spec order: only they take part."""
+    serving = {g for task in spec.tasks for g in task.stakeholders}
+    return tuple(g.id for g in spec.stakeholders if g.id in serving)
+
+
+def effective_phase(module: Module, stage: str) -> str:
+    """A performing system starts with the participative work; others keep catalogue order."""
+    if (
+        stage == "performing"
+        and module.emphasis == "participative"
+        and module.phase
+        in (
+            "improvement",
+            "development",
+        )
+    ):
+        return "foundations"
+    return module.phase
+
+
+def _audience(
+    spec: Spec, module: Module, groups: tuple[str, ...], task: Task | None
+) -> tuple[str, ...]:
+    pool = task.stakeholders if task else groups
+    return tuple(g for g in groups if g in pool and spec.stakeholder(g).level in module.levels)
+
+
+def draft_sessions(
+    spec: Spec, diagnosis: Diagnosis, catalogue: tuple[Module, ...]
+) -> tuple[tuple[Draft, ...], tuple[Omission, ...]]:
+    """Every session the findings call for, before the budget is applied."""
+    findings = frozenset(f.id for f in diagnosis.findings)
+    groups = participant_groups(spec)
+    drafts: list[Draft] = []
+    omitted: list[Omission] = []
+    for module in catalogue:
+        if not module.selected_by(findings):
+            continue
+        module = replace(module, phase=effective_phase(module, diagnosis.stage))
+        for task in spec.tasks if module.per_task else (None,):
+            audience = _audience(spec, module, groups, task)
+            if not audience:
+                where = f" among the stakeholders of task '{task.id}'" if task else ""
+                omitted.append(
+                    Omission(
+                        module.id,
+                        module.title,
+                        f"no participating group at level {', '.join(module.levels)}{where}",
+                    )
+                )
+                continue
+            drafts.extend(
+                Draft(module, task, n, audience, module.default_minutes)
+                for n in range(1, module.repeat + 1)
+            )
+    return tuple(_ordered(drafts)), tuple(omitted)
+
+
+def _ordered(drafts: list[Draft]) -> list[Draft]:
+    """Phase order, with each module after its prerequisites."""
+    return after_prerequisites(
+        sorted(drafts, key=lambda d: (d.rank, d.occurrence, d.task.id if d.task else ""))
+    )
+
+
+def after_prerequisites(pending: list[Draft]) -> list[Draft]:
+    """A stable topological sort: keep the given order except to put prerequisites first
+    (a cycle in a user's catalogue is broken at its last member rather than looping)."""
+    pending = list(pending)
+    done: list[Draft] = []
+    while pending:
+        placed = {d.module.id for d in done}
+        waiting = {d.module.id for d in pending}
+        ready = next(
+            d
+            for d in pending
+            if all(p in placed or p not in waiting for p in d.module.prerequisites)
+            or d is pending[-1]
+        )
+        done.append(ready)
+        pending.remove(ready)
+    return done
+
+
+def _load(drafts: list[Draft], group: str) -> int:
+    return sum(d.minutes for d in drafts if group in d.audience)
+
+
+def fit_budget(
+    spec: Spec, drafts: tuple[Draft, ...]
+) -> tuple[tuple[Draft, ...], tuple[Omission, ...]]:
+    """Keep every group within programme.contact_hours; never exceed it."""
+    budget = round(spec.programme.contact_hours * 60)
+    work = list(drafts)
+    # Least essential first; among equals, the later session gives way first.
+    give_way = sorted(range(len(work)), key=lambda i: (-work[i].module.priority, -i))
+    for group in participant_groups(spec):
+        for i in give_way:
+            if _load(work, group) <= budget:
+                break
+            d = work[i]
+            if group in d.audience and d.minutes > d.module.min_minutes:
+                work[i] = replace(
+                    d,
+                    minutes=d.module.min_minutes,
+                    notes=(
+                        *d.notes,
+                        f"shortened from {d.module.default_minutes} "
+                        f"to {d.module.min_minutes} minutes to keep within the "
+                        f"{spec.programme.contact_hours:g}-hour budget",
+                    ),
+                )
+    omitted: list[Omission] = []
+    for group in participant_groups(spec):
+        for i in give_way:
+            if _load(work, group) <= budget:
+                break
+            d = work[i]
+            if group in d.audience:
+                work[i] = replace(d, audience=tuple(g for g in d.audience if g != group))
+                name = spec.stakeholder(group).name
+                omitted.append(
+                    Omission(
+                        d.module.id,
+                        session_title(d),
+                        f"not offered to {name}: their "
+                        f"sessions would pass programme.contact_hours "
+                        f"({spec.programme.contact_hours:g} hours)",
+                    )
+                )
+    return tuple(d for d in work if d.audience), tuple(omitted)
+
+
+def session_title(d: Draft) -> str:
+    title = d.module.title + (f": {d.task.title}" if d.task else "")
+    return title + (f" ({d.occurrence} of {d.module.repeat})" if d.module.repeat > 1 else "")
