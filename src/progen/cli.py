@@ -164,6 +164,50 @@ def schema() -> None:
     click.echo((schemas_dir() / "programme.schema.json").read_text("utf-8"), nl=False)
 
 
+MODULES = click.option(
+    "--modules",
+    "modules_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of extra or replacement session modules (default: ./modules if it exists).",
+)
+
+
+def modules_folder(given: Path | None) -> Path | None:
+    """--modules, else ./modules when an organisation keeps its own modules there."""
+    from progen.design.catalogue import DEFAULT_USER_MODULES
+
+    if given is not None:
+        return given
+    return DEFAULT_USER_MODULES if DEFAULT_USER_MODULES.is_dir() else None
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print SPEC.md section 4 JSON.")
+@MODULES
+@FORMAT
+def plan(spec: str, as_json: bool, modules_dir: Path | None, fmt: str) -> None:
+    """Print the programme progen designs from SPEC: a summary, or its JSON."""
+    from progen.design.assemble import assemble
+
+    specs, errors = validated([Path(spec)])
+    if not errors:
+        with collecting(errors):
+            programme = assemble(specs[0], modules_folder(modules_dir))
+    if errors:
+        report(errors, fmt)
+        sys.exit(1)
+    if as_json:
+        from progen.publish.programme_json import programme_json
+
+        click.echo(programme_json(programme), nl=False)
+    else:
+        from progen.publish.text import summary
+
+        click.echo(summary(programme), nl=False)
+
+
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(

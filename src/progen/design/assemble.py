@@ -79,8 +79,8 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
         _session(n, d, day, (spec, diagnosis, titles)) for n, (d, day) in enumerate(dated, 1)
     )
     sets, set_notes, ground_rules = plan_sets(spec, sessions, calendar)
-    pdsa = pdsa_plans(spec, sessions, sets, calendar)
-    evaluation = evaluation_plan(spec, sessions, sets)
+    pdsa = pdsa_plans(spec.tasks, sessions, sets, calendar)
+    evaluation = evaluation_plan(spec, sessions, sets, pdsa)
     keys = {k for s in sessions for k in s.evidence} | {
         k for f in diagnosis.findings for k in f.evidence
     }

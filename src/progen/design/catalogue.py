@@ -48,6 +48,7 @@ class Module:
     audience_note: str
     all_of: tuple[str, ...]
     any_of: tuple[str, ...]
+    none_of: tuple[str, ...]
     prerequisites: tuple[str, ...]
     evidence: tuple[str, ...]
     agenda: tuple[Agenda, ...]
@@ -55,9 +56,11 @@ class Module:
     source: str
 
     def selected_by(self, findings: frozenset[str]) -> bool:
-        """All of all_of, and at least one of any_of when any_of is given."""
-        return set(self.all_of) <= findings and (
-            not self.any_of or bool(findings & set(self.any_of))
+        """All of all_of, one of any_of when given, and none of none_of."""
+        return (
+            set(self.all_of) <= findings
+            and (not self.any_of or bool(findings & set(self.any_of)))
+            and not findings & set(self.none_of)
         )
 
 
@@ -154,6 +157,7 @@ def _module(path: Path) -> Module:
         audience_note=audience.get("note", ""),
         all_of=tuple(when.get("all_of", [])),
         any_of=tuple(when.get("any_of", [])),
+        none_of=tuple(when.get("none_of", [])),
         prerequisites=tuple(d.get("prerequisites", [])),
         evidence=tuple(d.get("evidence", [])),
         agenda=tuple(Agenda(a["minutes"], a["item"]) for a in d["agenda"]),

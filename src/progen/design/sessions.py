@@ -145,7 +145,7 @@ def fit_budget(
                         f"{spec.programme.contact_hours:g}-hour budget",
                     ),
                 )
-    omitted: list[Omission] = []
+    withdrawn: dict[int, list[str]] = {}
     for group in participant_groups(spec):
         for i in give_way:
             if _load(work, group) <= budget:
@@ -153,16 +153,18 @@ def fit_budget(
             d = work[i]
             if group in d.audience:
                 work[i] = replace(d, audience=tuple(g for g in d.audience if g != group))
-                name = spec.stakeholder(group).name
-                omitted.append(
-                    Omission(
-                        d.module.id,
-                        session_title(d),
-                        f"not offered to {name}: their "
-                        f"sessions would pass programme.contact_hours "
-                        f"({spec.programme.contact_hours:g} hours)",
-                    )
-                )
+                withdrawn.setdefault(i, []).append(spec.stakeholder(group).name)
+    omitted = [
+        Omission(
+            work[i].module.id,
+            session_title(work[i]),
+            f"not offered to {', '.join(names)}: "
+            f"their sessions would pass programme.contact_hours "
+            f"({spec.programme.contact_hours:g} hours)"
+            + ("" if work[i].audience else "; no group was left, so it does not run"),
+        )
+        for i, names in sorted(withdrawn.items())
+    ]
     return tuple(d for d in work if d.audience), tuple(omitted)
 
 

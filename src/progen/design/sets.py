@@ -291,26 +291,40 @@ def _fit_counts(
 ) -> list[tuple[int, int]] | None:
     """Choose a feasible count range for each constrained task, backtracking on the flow check.
 
-    The first attempt keeps the ranges already chosen in `start` and only places the last
-    task, which settles the usual case with one flow check per task.
+    The newest task (last in `constrained`) gets a set if any choice allows it, without
+    taking away a set an earlier task already has. Each round first keeps the ranges already
+    chosen in `start` and only places the newest task, which settles the usual case with one
+    flow check per task.
     """
     free = [(len(pools.fixed[t]), pools.reach(t)) for t in range(len(pools.tasks))]
+    newest = constrained[-1]
+    filled = {t for t in constrained[:-1] if start[t] != (0, 0)}
     budget = [_SEARCH_BUDGET]
 
-    def extend(bounds: list[tuple[int, int]], depth: int) -> list[tuple[int, int]] | None:
+    def extend(
+        bounds: list[tuple[int, int]], depth: int, must_fill: set[int]
+    ) -> list[tuple[int, int]] | None:
         if depth == len(constrained):
             return bounds
         t = constrained[depth]
         for option in _count_options(*free[t], size):
+            if option == (0, 0) and t in must_fill:
+                continue
             if budget[0] <= 0:
                 return None
             budget[0] -= 1
             trial = [*bounds[:t], option, *bounds[t + 1 :]]
-            if _transport(pools, trial) is not None and (found := extend(trial, depth + 1)):
+            if _transport(pools, trial) is not None and (
+                found := extend(trial, depth + 1, must_fill)
+            ):
                 return found
         return None
 
-    return extend(list(start), len(constrained) - 1) or extend(free, 0)
+    for must_fill in (filled | {newest}, filled):
+        found = extend(list(start), len(constrained) - 1, must_fill) or extend(free, 0, must_fill)
+        if found:
+            return found
+    return None
 
 
 def _plan_counts(

@@ -14,11 +14,26 @@ from progen.spec.schema import suggest
 Check = Callable[[Document, dict], list[Problem]]
 
 
+def _list(value: object) -> list:
+    """A list the schema accepted; anything else makes the check stand down (a string or a
+    mapping would otherwise be walked character by character, or key by key)."""
+    if not isinstance(value, list):
+        raise TypeError("not a list")
+    return value
+
+
+def _whole(value: object) -> int:
+    """A whole number the schema accepted; true/false and text make the check stand down."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        raise TypeError("not a whole number")
+    return int(value)
+
+
 def _unique_ids(doc: Document, data: dict) -> list[Problem]:
     problems = []
     for section in ("organisations", "tasks", "stakeholders"):
         first: dict[str, int] = {}
-        for i, item in enumerate(data.get(section, [])):
+        for i, item in enumerate(_list(data.get(section, []))):
             if item["id"] in first:
                 line = doc.mark((section, first[item["id"]], "id")).line
                 problems.append(
@@ -36,8 +51,8 @@ def _unique_ids(doc: Document, data: dict) -> list[Problem]:
 def _reference(
     doc: Document, path: tuple, value: str, known: list[str], kind: str
 ) -> list[Problem]:
-    if value in known:
-        return []
+    if not isinstance(value, str) or value in known:
+        return []  # a value of the wrong type has its schema problem already
     return [
         doc.problem(
             path,
@@ -48,14 +63,14 @@ def _reference(
 
 
 def _references(doc: Document, data: dict) -> list[Problem]:
-    orgs = [o["id"] for o in data["organisations"]]
-    groups = [s["id"] for s in data["stakeholders"]]
+    orgs = list(dict.fromkeys(o["id"] for o in _list(data["organisations"])))
+    groups = list(dict.fromkeys(s["id"] for s in _list(data["stakeholders"])))
     problems = []
     for i, group in enumerate(data["stakeholders"]):
         problems += _reference(
             doc, ("stakeholders", i, "organisation"), group["organisation"], orgs, "organisation"
         )
-        for j, other in enumerate(group.get("depends_on", [])):
+        for j, other in enumerate(_list(group.get("depends_on", []))):
             path = ("stakeholders", i, "depends_on", j)
             if other == group["id"]:
                 problems.append(
@@ -64,12 +79,12 @@ def _references(doc: Document, data: dict) -> list[Problem]:
                     )
                 )
             problems += _reference(doc, path, other, groups, "stakeholder")
-    for i, task in enumerate(data["tasks"]):
-        for j, group in enumerate(task["stakeholders"]):
+    for i, task in enumerate(_list(data["tasks"])):
+        for j, group in enumerate(_list(task["stakeholders"])):
             problems += _reference(
                 doc, ("tasks", i, "stakeholders", j), group, groups, "stakeholder"
             )
-    for i, facilitator in enumerate(data.get("facilitators", [])):
+    for i, facilitator in enumerate(_list(data.get("facilitators", []))):
         if "organisation" in facilitator:
             problems += _reference(
                 doc,
@@ -83,14 +98,14 @@ def _references(doc: Document, data: dict) -> list[Problem]:
 
 def group_size(group: dict) -> int:
     """People in a group: its count, or the number of names listed."""
-    return group.get("count", len(group.get("people", [])))
+    return group.get("count", len(_list(group.get("people", []))))
 
 
 def _group_counts(doc: Document, data: dict) -> list[Problem]:
     problems = []
-    for i, group in enumerate(data["stakeholders"]):
-        named = len(group.get("people", []))
-        if "count" in group and group["count"] < named:
+    for i, group in enumerate(_list(data["stakeholders"])):
+        named = len(_list(group.get("people", [])))
+        if "count" in group and _whole(group["count"]) < named:
             problems.append(
                 doc.problem(
                     ("stakeholders", i, "count"),
@@ -109,8 +124,8 @@ def _group_counts(doc: Document, data: dict) -> list[Problem]:
 
 
 def set_bounds(data: dict) -> tuple[int, int]:
-    low, high = data["programme"].get("set_size", [5, 7])
-    return low, high
+    low, high = _list(data["programme"].get("set_size", [5, 7]))
+    return _whole(low), _whole(high)
 
 
 def _programme(doc: Document, data: dict) -> list[Problem]:
@@ -125,8 +140,8 @@ def _programme(doc: Document, data: dict) -> list[Problem]:
                 f"larger than the largest ({high}); write [{high}, {low}]",
             )
         )
-    cadence = programme.get("set_cadence_weeks", 4)
-    if programme["weeks"] < 2 * cadence:
+    cadence = _whole(programme.get("set_cadence_weeks", 4))
+    if _whole(programme["weeks"]) < 2 * cadence:
         problems.append(
             doc.problem(
                 ("programme", "weeks"),
@@ -141,10 +156,10 @@ def _programme(doc: Document, data: dict) -> list[Problem]:
 
 def _task_sizes(doc: Document, data: dict) -> list[Problem]:
     low, _ = set_bounds(data)
-    sizes = {s["id"]: group_size(s) for s in data["stakeholders"]}
+    sizes = {s["id"]: _whole(group_size(s)) for s in _list(data["stakeholders"])}
     problems = []
-    for i, task in enumerate(data["tasks"]):
-        people = sum(sizes.get(g, 0) for g in task["stakeholders"])
+    for i, task in enumerate(_list(data["tasks"])):
+        people = sum(sizes.get(g, 0) for g in _list(task["stakeholders"]))
         if people < low:
             problems.append(
                 doc.problem(

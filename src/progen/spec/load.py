@@ -38,6 +38,7 @@ _HINTS = {
     "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
     "expected <block end>, but found '-'": "is this list item indented like the items before it?",
     "found undefined alias": "an alias (*name) must follow its anchor (&name)",
+    "end of stream (while scanning a quoted scalar)": "is the closing quote missing?",
 }
 
 
@@ -132,11 +133,14 @@ def _tab_problems(file: str, text: str) -> list[Problem]:
 
 def _syntax_error(file: str, err: yaml.YAMLError) -> UserError:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    where = _mark(mark) if mark is not None else Mark(1, 1)
     problem = getattr(err, "problem", None) or str(err)
     context = getattr(err, "context", None)
+    opened = getattr(err, "context_mark", None)
+    if problem.startswith("found unexpected end of stream") and opened is not None:
+        mark = opened  # the file ended inside a quote: point at the quote that was never closed
+    where = _mark(mark) if mark is not None else Mark(1, 1)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    hint = next((h for k, h in _HINTS.items() if k in problem), None)
+    hint = next((h for k, h in _HINTS.items() if k in message), None)
     return _fail(file, where, message + (f"; {hint}" if hint else ""))
 
 
@@ -181,16 +185,25 @@ class _Converter:
         self.problems: list[Problem] = []
         self.constructor = yaml.constructor.SafeConstructor()
         self.seen: set[int] = set()
+        self.alias_at: Mark | None = None  # set while converting what an alias repeats
 
     def _place(self, node: yaml.Node, path: Path) -> Mark:
         """Where the user wrote this value: an alias repeats a node defined elsewhere, so
-        its place is its key (or its enclosing list), not the anchor's definition."""
-        if id(node) not in self.seen or not path:
-            self.seen.add(id(node))
-            return _mark(node.start_mark)
-        return self.key_marks.get(path) or self.marks[path[:-1]]
+        its place, and the place of everything inside it, is where the alias is used
+        (its key, or its enclosing list), not the anchor's definition."""
+        if self.alias_at is None and id(node) in self.seen and path:
+            self.alias_at = self.key_marks.get(path) or self.marks[path[:-1]]
+        self.seen.add(id(node))
+        return self.alias_at or _mark(node.start_mark)
 
     def convert(self, node: yaml.Node, path: Path) -> object:
+        outer = self.alias_at
+        try:
+            return self._convert(node, path)
+        finally:
+            self.alias_at = outer
+
+    def _convert(self, node: yaml.Node, path: Path) -> object:
         self.nodes += 1
         mark = self.marks[path] = self._place(node, path)
         if self.nodes > limits.MAX_NODES:
@@ -243,7 +256,7 @@ class _Converter:
                     f"duplicate key '{key}' (first given at line {first.line})",
                 )
                 continue
-            self.key_marks[(*path, key)] = _mark(key_node.start_mark)
+            self.key_marks[(*path, key)] = self.alias_at or _mark(key_node.start_mark)
             out[key] = self.convert(value_node, (*path, key))
         return out
 
@@ -266,7 +279,7 @@ class _Converter:
         return value
 
     def _refuse(self, node: yaml.Node, path: Path, message: str) -> None:
-        mark = _mark(node.start_mark)
+        mark = self.alias_at or _mark(node.start_mark)
         self.problems.append(Problem(self.file, mark.line, mark.column, dotted(path), message))
 
 

@@ -15,10 +15,7 @@ from progen.spec.schema import schema_problems
 def validate_document(doc: Document) -> Spec:
     """Every problem in the document at once, or the Spec it describes."""
     problems = schema_problems(doc)
-    # a check that meets a value the schema rejected (weeks: true) would only reword,
-    # and garble, the schema's problem at the same place
-    rejected = {p.path for p in problems}
-    problems += [p for p in check_problems(doc) if p.path not in rejected]
+    problems += check_problems(doc)
     if problems:
         raise UserError(problems)
     return build_spec(doc.data, doc.file)  # type: ignore[arg-type]

@@ -1,0 +1,66 @@
+"""Benchmark set formation: time and memory at region scale, quality against the optimum.
+
+Run with `.venv/bin/python bench/bench_sets.py [instances]`. Not a test: timings depend on
+the machine, so they are printed for BENCHMARKS.md, never asserted.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from progen.design.participants import Participant
+from progen.design.sets import form_sets, infeasible_tasks, total_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from test_set_formation import LEVELS, engine_and_optimum, random_instance  # noqa: E402
+
+
+def region(seed: int = 1):
+    """~400 groups and ~5,000 people across 20 organisations, 30 locations and 12 tasks."""
+    rng = random.Random(seed)
+    tasks = [f"task-{i:02d}" for i in range(12)]
+    people: list[Participant] = []
+    gids = [f"group-{i:03d}" for i in range(400)]
+    for gid in gids:
+        served = sorted(rng.sample(tasks, rng.choices((1, 2, 3), weights=(70, 25, 5))[0]))
+        org, level, loc = f"org-{rng.randrange(20)}", rng.choice(LEVELS), f"loc-{rng.randrange(30)}"
+        people += [
+            Participant(f"{gid} member {n}", gid, org, level, loc, tuple(served))
+            for n in range(1, rng.randint(5, 20) + 1)
+        ]
+    depends = frozenset((g, d) for g in gids for d in rng.sample(gids, rng.randint(0, 3)) if d != g)
+    return people, tasks, (5, 7), depends
+
+
+def main(instances: int = 200) -> None:
+    people, tasks, size, depends = region()
+    assert not infeasible_tasks(people, tasks, size)
+    times, sets = [], ()
+    for _ in range(5):
+        start = time.process_time()
+        sets = form_sets(people, tasks, size, depends, seed=0)
+        times.append(time.process_time() - start)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"sets {len(people)} people in {len({p.stakeholder for p in people})} groups: "
+          f"median {statistics.median(times):.2f} s CPU, {len(sets)} sets, "
+          f"score {total_score(sets, depends):.0f}, peak memory {peak:.0f} MB")
+
+    ratios = []
+    start = time.process_time()
+    for seed in range(instances):
+        rng = random.Random(10_000 + seed)
+        case = random_instance(rng, rng.randint(8, 20))
+        engine, best = engine_and_optimum(*case, seed=seed)
+        ratios.append(engine / best if best else 1.0)
+    print(f"quality: mean {statistics.mean(ratios):.4f} worst {min(ratios):.4f} "
+          f"over {instances} instances of 8-20 people "
+          f"({sum(r == 1.0 for r in ratios)} optimal, {time.process_time() - start:.1f} s)")
+
+
+if __name__ == "__main__":
+    main(*map(int, sys.argv[1:]))

@@ -1,0 +1,233 @@
+"""The evaluation plan: four Kirkpatrick levels, timepoints and a logic model.
+
+A programme is evaluated, not assumed to work. Measures follow DESIGN.md's list;
+each task's own measure is a result, and organisation-wide staff-survey measures
+are kept but flagged as weakly attributable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from progen.design.model import (
+    ActionLearningSet,
+    Evaluation,
+    EvaluationLevel,
+    EvaluationMeasure,
+    LogicModel,
+    PdsaPlan,
+    Session,
+    Timepoint,
+)
+from progen.spec.model import Spec
+
+ALL = ("baseline", "midpoint", "end", "follow-up")
+ENDS = ("baseline", "end", "follow-up")
+ATTRIBUTION = (
+    "Staff motivation, morale and intention to stay come from organisation-wide staff-survey "
+    "themes, and sickness absence and turnover from workforce records. Many things besides this "
+    "programme move them, so a change cannot be attributed to it with confidence; read them "
+    "beside each task's own run chart and the behaviour measures, which sit closer to the work."
+)
+QUESTIONS = {
+    "reaction": "Did participants find each session useful and relevant to their shared task?",
+    "learning": "Did participants' leadership knowledge, confidence and commitment grow?",
+    "behaviour": "Do people work differently together: as real teams, across boundaries?",
+    "results": "Did the shared tasks improve, and did the workforce benefit?",
+}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+def timepoints(spec: Spec) -> tuple[Timepoint, ...]:
+    p = spec.programme
+    return (
+        Timepoint("baseline", p.start),
+        Timepoint("midpoint", p.start + dt.timedelta(weeks=p.weeks // 2)),
+        Timepoint("end", p.end),
+        Timepoint("follow-up", add_months(p.end, spec.follow_up_months)),
+    )
+
+
+def _m(name: str, instrument: str, when: tuple[str, ...], owner: str, note: str = ""):
+    return EvaluationMeasure(name, instrument, when, owner, note)
+
+
+def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
+    reaction = [
+        _m(
+            "Session feedback",
+            "Session feedback form (in the handbook): usefulness, "
+            "relevance to the shared task, one thing I will do differently",
+            ("end of each session",),
+            "Session facilitator",
+        )
+    ]
+    learning = [
+        _m(
+            "Leadership self-assessment",
+            "Self-assessment against the nine dimensions of the "
+            "Healthcare Leadership Model (NHS Leadership Academy 2013)",
+            ("baseline", "end"),
+            "Programme lead",
+        ),
+        _m(
+            "Confidence and commitment",
+            "Two 0–10 ratings: confidence to lead improvement on "
+            "the shared task, and commitment to it",
+            ("baseline", "end"),
+            "Programme lead",
+        ),
+    ]
+    behaviour = [
+        _m(
+            "360° feedback",
+            "360° feedback on the Healthcare Leadership Model dimensions, from "
+            "colleagues across the task's groups",
+            ENDS,
+            "Programme lead",
+        ),
+        _m(
+            "Real-team questions",
+            "The three real-team questions (in the handbook): clear shared "
+            "objectives, close interdependent working, regular review of effectiveness",
+            ALL,
+            "Team leads",
+        ),
+        _m(
+            "Team climate",
+            "A short team climate questionnaire, repeated with the same teams",
+            ENDS,
+            "Programme lead",
+        ),
+        _m(
+            "Relational coordination",
+            "Relational coordination survey across the groups of "
+            "each task (Gittell 2009): shared goals, shared knowledge, mutual respect and the "
+            "quality of communication",
+            ALL,
+            "Programme lead",
+        ),
+        _m(
+            "Action logs",
+            "Each set's log of actions promised and reported back",
+            ("each set meeting",),
+            "Set members",
+        ),
+        _m(
+            "PDSA records",
+            "A PDSA worksheet per cycle (in the handbook)",
+            ("each PDSA cycle",),
+            "Task teams",
+        ),
+    ]
+    results = [
+        _m(
+            f"Task measure: {plan.measure}",
+            f"Run chart of {plan.measure}" + (f" ({plan.unit})" if plan.unit else "") + " for task "
+            f"'{plan.task}', read with the run-chart rules (Perla et al. 2011)",
+            ("monthly", *ALL),
+            f"Task lead ({plan.task})",
+            note=(
+                f"Baseline {plan.baseline:g}, target {plan.target:g}."
+                if plan.baseline is not None and plan.target is not None
+                else ""
+            ),
+        )
+        for plan in pdsa
+    ] + [
+        _m(
+            "Staff motivation, morale and intention to stay",
+            "NHS Staff Survey themes for the participating organisations",
+            ENDS,
+            "Workforce lead",
+            note="Weak attribution: see below.",
+        ),
+        _m(
+            "Sickness absence and turnover",
+            "Workforce records for the participating teams",
+            ENDS,
+            "Workforce lead",
+            note="Weak attribution: see below.",
+        ),
+    ]
+    by_level = {
+        "reaction": reaction,
+        "learning": learning,
+        "behaviour": behaviour,
+        "results": results,
+    }
+    for local in spec.local_measures:
+        by_level[local.level].append(
+            _m(
+                local.name,
+                local.source or "Local data",
+                ENDS,
+                "Programme lead",
+                note="Local measure from the spec.",
+            )
+        )
+    return [
+        EvaluationLevel(level, QUESTIONS[level], tuple(measures))
+        for level, measures in by_level.items()
+    ]
+
+
+def logic_model(
+    spec: Spec,
+    sessions: tuple[Session, ...],
+    sets: tuple[ActionLearningSet, ...],
+    pdsa: tuple[PdsaPlan, ...],
+) -> LogicModel:
+    people = sum(len(s.members) for s in sets)
+    advisers = len(spec.facilitators)
+    modules = list(dict.fromkeys(s.title.split(":")[0].split(" (")[0] for s in sessions))
+    meetings = sum(len(s.meetings) for s in sets)
+    real = spec.context.team_working.real_teams
+    return LogicModel(
+        inputs=(
+            f"{people} participants from {len(spec.organisations)} organisations in "
+            f"{len(spec.stakeholders)} stakeholder groups",
+            f"{advisers} trained set adviser{'s' * (advisers != 1)}"
+            if advisers
+            else "No trained set advisers: sets manage themselves from the start",
+            f"Up to {spec.programme.contact_hours:g} hours of taught sessions per participant",
+            f"Protected time for action-learning sets every {spec.programme.set_cadence_weeks} "
+            f"weeks and for PDSA testing",
+        ),
+        activities=(*modules, "Action-learning sets", "PDSA cycles on each task"),
+        outputs=(
+            f"{len(sessions)} sessions held",
+            f"{len(sets)} action-learning sets holding {meetings} meetings",
+            f"{sum(len(p.cycles) for p in pdsa)} PDSA cycles across {len(pdsa)} tasks",
+        ),
+        outcomes=(
+            "More staff in real teams" + (f" than today's {real:g}%" if real is not None else ""),
+            "Stronger relational coordination across the groups of each task",
+            "Leadership confidence and behaviour that engage others",
+        ),
+        impact=tuple(task.aim for task in spec.tasks),
+    )
+
+
+def evaluation_plan(
+    spec: Spec,
+    sessions: tuple[Session, ...],
+    sets: tuple[ActionLearningSet, ...],
+    pdsa: tuple[PdsaPlan, ...],
+) -> Evaluation:
+    return Evaluation(
+        levels=tuple(_levels(spec, pdsa)),
+        timepoints=timepoints(spec),
+        logic_model=logic_model(spec, sessions, sets, pdsa),
+        attribution=ATTRIBUTION,
+    )

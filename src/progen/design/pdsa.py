@@ -1,0 +1,135 @@
+"""PDSA cycles for every task, timed between the set meetings that review them.
+
+The first test runs within a week of the task's Model for Improvement launch at
+the smallest scale; later cycles widen as confidence grows, each ending at a set
+meeting so its results are studied with peers (Langley et al. 2009).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from progen.design import thresholds as t
+from progen.design.calendar import Calendar
+from progen.design.model import ActionLearningSet, PdsaCycle, PdsaPlan, Session
+from progen.spec.model import Task
+
+SCALES = (
+    "one patient, one person or one case, on one day",
+    "three to five cases over a week",
+    "one ward, team or site for two weeks",
+    "several teams or sites",
+    "the whole service, as standard practice",
+)
+
+
+def direction(task: Task) -> str:
+    m = task.measure
+    if m is None or m.baseline is None or m.target is None or m.baseline == m.target:
+        return "unknown"
+    return "decrease" if m.target < m.baseline else "increase"
+
+
+def _measure_text(task: Task) -> tuple[str, str]:
+    m = task.measure
+    if m is None:
+        return "a measure to agree at the Model for Improvement launch", ""
+    return m.name, m.unit
+
+
+def questions(task: Task) -> tuple[str, ...]:
+    name, unit = _measure_text(task)
+    m = task.measure
+    change = ""
+    if m is not None and m.baseline is not None and m.target is not None:
+        change = f", moving from {m.baseline:g} to {m.target:g}{' ' + unit if unit else ''}"
+    return (
+        f"What are we trying to accomplish? {task.aim}.",
+        f"How will we know that a change is an improvement? By {name}{change}, plotted on a "
+        f"run chart at least monthly.",
+        "What changes can we make that will result in improvement? Ideas come from the sets, "
+        "from people who use the service and from what already works elsewhere in the system.",
+    )
+
+
+def run_chart(task: Task) -> str:
+    name, unit = _measure_text(task)
+    better = {"decrease": "down", "increase": "up"}.get(direction(task), "in the agreed direction")
+    return (
+        f"Plot {name}{f' ({unit})' if unit else ''} at least monthly, in time order, with the "
+        f"median as the centre line; better is {better}. Read it with the run-chart rules: a "
+        f"shift (six or more points in a row on one side of the median), a trend (five or more "
+        f"points all going up or all going down), too few or too many runs, or an "
+        f"astronomical point signal non-random change (Perla et al. 2011)."
+    )
+
+
+def _prediction(task: Task, scale: str) -> str:
+    name, _ = _measure_text(task)
+    goes = {"decrease": "fall", "increase": "rise"}.get(direction(task), "move")
+    return f"Write down, before the test, how you expect {name} to {goes} for {scale}, and why."
+
+
+def _boundaries(launch: dt.date, meetings: tuple[dt.date, ...], end: dt.date) -> list[dt.date]:
+    """Cycle ends: a week after launch, then two weeks, then each later set meeting."""
+    ends = [launch + dt.timedelta(days=t.FIRST_TEST_DAYS), launch + dt.timedelta(days=21)]
+    ends += [m for m in meetings if m > ends[-1] + dt.timedelta(days=6)]
+    return [e for e in ends if e <= end]
+
+
+def plan_for(task: Task, launch: dt.date, meetings: tuple[dt.date, ...], end: dt.date) -> PdsaPlan:
+    name, unit = _measure_text(task)
+    cycles, start = [], launch + dt.timedelta(days=1)
+    for n, cycle_end in enumerate(_boundaries(launch, meetings, end), 1):
+        scale = SCALES[min(n - 1, len(SCALES) - 1)]
+        cycles.append(
+            PdsaCycle(
+                n=n,
+                start=start,
+                end=cycle_end,
+                scale=scale,
+                prompt=(
+                    f"Plan a change for '{task.title}' to test on {scale}; do it; study what "
+                    f"happened against your prediction and the run chart; act: adopt, adapt or "
+                    f"abandon, and plan the next cycle."
+                ),
+                prediction=_prediction(task, scale),
+            )
+        )
+        start = cycle_end + dt.timedelta(days=1)
+    m = task.measure
+    return PdsaPlan(
+        task=task.id,
+        aim=task.aim,
+        measure=name,
+        unit=unit,
+        baseline=m.baseline if m else None,
+        target=m.target if m else None,
+        direction=direction(task),
+        data_frequency="at least monthly; weekly once cycles are short",
+        questions=questions(task),
+        run_chart=run_chart(task),
+        cycles=tuple(cycles),
+    )
+
+
+def pdsa_plans(
+    tasks: tuple[Task, ...],
+    sessions: tuple[Session, ...],
+    sets: tuple[ActionLearningSet, ...],
+    calendar: Calendar,
+) -> tuple[PdsaPlan, ...]:
+    plans = []
+    for task in tasks:
+        launch = next(
+            (
+                s.date
+                for s in sessions
+                if s.module == "model-for-improvement-launch" and s.task == task.id
+            ),
+            None,
+        )
+        launch = launch or next((s.date for s in sessions if s.task == task.id), calendar.start)
+        meetings = next((s.meetings for s in sets if s.task == task.id), ())
+        plans.append(plan_for(task, launch, meetings, calendar.end))
+    return tuple(plans)

@@ -1,0 +1,152 @@
+"""The programme as SPEC.md section 4 JSON: the contract tools read.
+
+Keys are written in a fixed order and dates as ISO 8601 text, so the same spec
+always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+
+from progen.design.model import Programme
+
+
+def _member(m) -> dict:
+    return {
+        "name": m.name,
+        "stakeholder": m.stakeholder,
+        "organisation": m.organisation,
+        "level": m.level,
+        "location": m.location,
+    }
+
+
+def programme_dict(p: Programme) -> dict:
+    spec = p.spec
+    return {
+        "id": p.id,
+        "title": p.title,
+        "start": spec.programme.start.isoformat(),
+        "end": spec.programme.end.isoformat(),
+        "weeks": spec.programme.weeks,
+        "organisations": [
+            {"id": o.id, "name": o.name, "kind": o.kind, "location": o.location}
+            for o in spec.organisations
+        ],
+        "tasks": [
+            {"id": t.id, "title": t.title, "aim": t.aim, "stakeholders": list(t.stakeholders)}
+            for t in spec.tasks
+        ],
+        "diagnosis": {
+            "stage": p.diagnosis.stage,
+            "style": p.diagnosis.style,
+            "style_text": p.diagnosis.style_text,
+            "findings": [f.text for f in p.diagnosis.findings],
+            "details": [
+                {
+                    "id": f.id,
+                    "title": f.title,
+                    "text": f.text,
+                    "facts": [{"path": x.path, "value": x.value} for x in f.facts],
+                    "evidence": list(f.evidence),
+                }
+                for f in p.diagnosis.findings
+            ],
+        },
+        "sessions": [
+            {
+                "id": s.id,
+                "module": s.module,
+                "title": s.title,
+                "phase": s.phase,
+                "emphasis": s.emphasis,
+                "date": s.date.isoformat(),
+                "start": s.start,
+                "end": s.end,
+                "minutes": s.minutes,
+                "audience": list(s.audience),
+                "task": s.task,
+                "rationale": list(s.rationale),
+                "evidence": list(s.evidence),
+                "agenda": [
+                    {"start": a.start, "minutes": a.minutes, "item": a.item} for a in s.agenda
+                ],
+            }
+            for s in p.sessions
+        ],
+        "omitted": [{"module": o.module, "title": o.title, "reason": o.reason} for o in p.omitted],
+        "action_learning_sets": [
+            {
+                "id": s.id,
+                "task": s.task,
+                "facilitator": s.facilitator,
+                "adviser_meetings": s.adviser_meetings,
+                "purpose": s.purpose,
+                "members": [_member(m) for m in s.members],
+                "meetings": [d.isoformat() for d in s.meetings],
+                "start": s.start,
+                "minutes": s.minutes,
+            }
+            for s in p.sets
+        ],
+        "set_notes": list(p.set_notes),
+        "ground_rules": list(p.ground_rules),
+        "pdsa": [
+            {
+                "task": x.task,
+                "aim": x.aim,
+                "measure": x.measure,
+                "unit": x.unit,
+                "baseline": x.baseline,
+                "target": x.target,
+                "direction": x.direction,
+                "data_frequency": x.data_frequency,
+                "questions": list(x.questions),
+                "run_chart": x.run_chart,
+                "cycles": [
+                    {
+                        "n": c.n,
+                        "start": c.start.isoformat(),
+                        "end": c.end.isoformat(),
+                        "scale": c.scale,
+                        "prompt": c.prompt,
+                        "prediction": c.prediction,
+                    }
+                    for c in x.cycles
+                ],
+            }
+            for x in p.pdsa
+        ],
+        "evaluation": {
+            "levels": [
+                {
+                    "level": lv.level,
+                    "question": lv.question,
+                    "measures": [
+                        {
+                            "name": m.name,
+                            "instrument": m.instrument,
+                            "when": list(m.when),
+                            "owner": m.owner,
+                            "note": m.note,
+                        }
+                        for m in lv.measures
+                    ],
+                }
+                for lv in p.evaluation.levels
+            ],
+            "timepoints": [
+                {"name": tp.name, "date": tp.date.isoformat()} for tp in p.evaluation.timepoints
+            ],
+            "logic_model": {
+                k: list(getattr(p.evaluation.logic_model, k))
+                for k in ("inputs", "activities", "outputs", "outcomes", "impact")
+            },
+            "attribution": p.evaluation.attribution,
+        },
+        "references": dict(p.references),
+    }
+
+
+def programme_json(p: Programme) -> str:
+    return json.dumps(programme_dict(p), indent=2, ensure_ascii=False) + "\n"

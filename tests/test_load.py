@@ -1,0 +1,398 @@
+"""Loading: every kind of bad input is a located problem, never a traceback or a hang."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SHOWN, VALID, swap
+
+from progen.errors import UserError
+from progen.spec import limits
+from progen.spec.load import Mark, load, parse
+
+TAGS_ALLOWED = (
+    "a spec holds plain text, numbers, true/false, dates, lists and mappings"
+)
+SYNTAX = "YAML syntax error: "
+
+
+def only(headlines, source) -> str:
+    """The single headline a spec gives."""
+    found = headlines(source)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_valid_text_loads_with_located_nodes(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text(VALID, "utf-8")
+    doc = load(path, "x.yaml")
+    assert doc.data["programme"]["start"] == "2027-01-12"  # dates are kept as ISO text
+    assert doc.mark(("context", "stage")) == Mark(8, 10)
+    assert doc.mark(("context", "stage", "nowhere")) == Mark(8, 10)  # nearest located ancestor
+    assert doc.key_marks[("stakeholders", 1, "people")].line == 32
+    assert doc.mark(("stakeholders", 1, "people", 2)).column == 37
+
+
+# ── tags: nothing but plain YAML types is ever constructed ───────────────────────────────
+
+
+def test_python_object_tag_on_a_mapping_is_refused(headlines):
+    text = swap(VALID, "context:\n", "context: !!python/object:os.system\n")
+    assert only(headlines, text) == (
+        f"{SHOWN}:7:10: context: the tag '!!python/object:os.system' is not allowed; "
+        + TAGS_ALLOWED
+    )
+
+
+def test_python_object_apply_on_a_list_is_refused(headlines):
+    text = swap(
+        VALID,
+        "stakeholders: [ward-managers, social-workers]",
+        "stakeholders: !!python/object/apply:os.system [echo hi]",
+    )
+    assert only(headlines, text) == (
+        f"{SHOWN}:21:19: tasks[0].stakeholders: the tag '!!python/object/apply:os.system' "
+        "is not allowed; " + TAGS_ALLOWED
+    )
+
+
+def test_python_name_tag_on_a_value_is_refused(headlines):
+    text = swap(VALID, "  title: Test programme", "  title: !!python/name:os.system ''")
+    assert only(headlines, text) == (
+        f"{SHOWN}:4:10: programme.title: the tag '!!python/name:os.system' is not allowed; "
+        + TAGS_ALLOWED
+    )
+
+
+def test_unknown_local_tag_is_refused(headlines):
+    text = swap(VALID, "  stage: early", "  stage: !foo early")
+    assert only(headlines, text) == (
+        f"{SHOWN}:8:10: context.stage: the tag '!foo' is not allowed; " + TAGS_ALLOWED
+    )
+
+
+def test_unknown_tag_on_a_key_is_refused(headlines):
+    text = swap(VALID, "  weeks: 26", "  !foo weeks: 26")
+    assert only(headlines, text) == (
+        f"{SHOWN}:6:3: programme: the tag '!foo' is not allowed; " + TAGS_ALLOWED
+    )
+
+
+@pytest.mark.parametrize("tag", ["!!set", "!!binary", "!!omap"])
+def test_other_standard_tags_are_refused(headlines, tag):
+    value = {"!!set": "{a, b}", "!!binary": "aGVsbG8=", "!!omap": "[a: 1]"}[tag]
+    text = swap(VALID, "  weeks: 26", f"  weeks: {tag} {value}")
+    assert only(headlines, text) == (
+        f"{SHOWN}:6:10: programme.weeks: the tag '{tag}' is not allowed; " + TAGS_ALLOWED
+    )
+
+
+def test_every_refused_tag_is_reported_at_once(headlines):
+    text = swap(VALID, "  stage: early", "  stage: !foo early")
+    text = swap(text, "    count: 6", "    count: !bar 6")
+    assert [h.split(": the tag")[0] for h in headlines(text)] == [
+        f"{SHOWN}:8:10: context.stage",
+        f"{SHOWN}:27:12: stakeholders[0].count",
+    ]
+
+
+# ── aliases and nesting: the work is bounded before anything walks the data ───────────────
+
+
+def billion_laughs(levels: int = 9) -> str:
+    lines = ['lol0: &lol0 "lol"']
+    for n in range(1, levels + 1):
+        lines.append(f"lol{n}: &lol{n} [" + ", ".join([f"*lol{n - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bomb_fails_fast_at_the_expanding_line(headlines):
+    # 9 levels of 9 would be 387 million strings; the limit stops it at level 6
+    assert only(headlines, billion_laughs()) == (
+        f"{SHOWN}:7:7: lol6[0][3]: the spec expands to more than "
+        f"{limits.MAX_NODES:,} values; are aliases (*name) repeating each other?"
+    )
+
+
+def test_alias_bomb_hidden_in_a_text_value_is_located_at_that_value(headlines):
+    # five levels of anchors are affordable on their own (~75,000 values); using the last
+    # one where a title belongs pushes the spec over the limit exactly there
+    anchors = billion_laughs(5).replace("\n", "\n  ").replace("lol0:", "  lol0:", 1)
+    text = "x-anchors:\n" + anchors.rstrip() + "\n" + swap(
+        VALID, "  title: Test programme", "  title: *lol5"
+    )
+    title_line = text.splitlines().index("  title: *lol5") + 1
+    found = headlines(text)
+    assert found == [
+        f"{SHOWN}:{title_line}:3: programme.title[3]: the spec expands to more than "
+        f"{limits.MAX_NODES:,} values; are aliases (*name) repeating each other?"
+    ]
+
+
+def test_self_referencing_alias_is_located_at_the_alias(headlines):
+    text = swap(VALID, "context:\n  stage: early\n", "context: &c\n  stage: early\n  again: *c\n")
+    assert only(headlines, text) == (
+        f"{SHOWN}:9:3: context.again.again: nested more than {limits.MAX_DEPTH} levels deep; "
+        "does an alias (*name) contain itself?"
+    )
+
+
+def test_nesting_deeper_than_the_limit_is_located_at_the_first_level_too_deep(headlines):
+    depth = limits.MAX_DEPTH + 8
+    text = swap(VALID, "  stage: early\n", "  stage: early\n  summary: " + "[" * depth + "]" * depth + "\n")
+    # the root mapping and context are two levels; the 31st '[' (column 12 + 30) is the 33rd
+    assert only(headlines, text) == (
+        f"{SHOWN}:9:{12 + limits.MAX_DEPTH - 2}: nested more than {limits.MAX_DEPTH} levels deep"
+    )
+
+
+def test_nesting_at_the_limit_is_not_an_error_of_loading(tmp_path):
+    depth = limits.MAX_DEPTH - 2  # root mapping + context + these lists
+    text = "summary: " + "[" * depth + "]" * depth + "\n"
+    doc = parse(SHOWN, text.encode())
+    assert "summary" in doc.data
+
+
+def test_undefined_alias_is_a_located_syntax_error(headlines):
+    text = swap(VALID, "  title: Test programme", "  title: *nowhere")
+    assert only(headlines, text) == (
+        f"{SHOWN}:4:10: {SYNTAX}found undefined alias; "
+        "an alias (*name) must follow its anchor (&name)"
+    )
+
+
+# ── the file itself ──────────────────────────────────────────────────────────────────
+
+
+def test_file_over_the_size_limit_is_refused_before_parsing(headlines):
+    text = VALID + "#" * limits.MAX_BYTES
+    size = len(text.encode())
+    assert only(headlines, text) == (
+        f"{SHOWN}:1:1: the file is {size:,} bytes; a spec may be at most "
+        f"{limits.MAX_BYTES:,} bytes"
+    )
+
+
+def test_non_utf8_byte_is_located_at_the_byte(headlines):
+    raw = swap(VALID, "  title: Test programme", "  title: Caf\udce9").encode(
+        "utf-8", "surrogateescape"
+    )
+    assert only(headlines, raw) == (
+        f"{SHOWN}:4:13: byte 0xe9 is not UTF-8 text; save the file as UTF-8"
+    )
+
+
+def test_non_utf8_column_counts_characters_not_bytes(headlines):
+    raw = swap(VALID, "  title: Test programme", "  title: ééé\udcff").encode(
+        "utf-8", "surrogateescape"
+    )
+    assert only(headlines, raw) == (
+        f"{SHOWN}:4:13: byte 0xff is not UTF-8 text; save the file as UTF-8"
+    )
+
+
+def test_non_utf8_after_a_byte_order_mark(headlines):
+    raw = b"\xef\xbb\xbfversion: \xff\n"
+    assert only(headlines, raw) == (
+        f"{SHOWN}:1:10: byte 0xff is not UTF-8 text; save the file as UTF-8"
+    )
+
+
+def test_utf16_file_is_refused_at_its_first_byte(headlines):
+    raw = VALID.encode("utf-16")
+    assert only(headlines, raw) == (
+        f"{SHOWN}:1:1: byte 0xff is not UTF-8 text; save the file as UTF-8"
+    )
+
+
+def test_byte_order_mark_is_accepted(problems):
+    assert problems(b"\xef\xbb\xbf" + VALID.encode()) == []
+
+
+def test_nul_character_is_located(headlines):
+    text = swap(VALID, "  title: Test programme", "  title: Test\x00programme")
+    assert only(headlines, text) == (
+        f"{SHOWN}:4:1: the file holds a NUL character; is it a binary file?"
+    )
+
+
+EMPTY = f"{SHOWN}:1:1: the file is empty; run 'progen new' for a starter spec"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [b"", b"\n\n", b"   \n \n", b"# just a comment\n", b"# one\n  # two\n\n# three"],
+    ids=["empty", "blank-lines", "spaces", "one-comment", "comments"],
+)
+def test_empty_and_comment_only_files(headlines, source):
+    assert only(headlines, source) == EMPTY
+
+
+def test_document_marker_only_is_an_empty_spec(headlines):
+    assert only(headlines, "---\n") == (
+        f"{SHOWN}:2:1: the spec is a single value; it must be a mapping starting with 'version: 1'"
+    )
+
+
+def test_list_at_the_root(headlines):
+    assert only(headlines, "# a list\n- version: 1\n- programme: x\n") == (
+        f"{SHOWN}:2:1: the spec is a list; it must be a mapping starting with 'version: 1'"
+    )
+
+
+@pytest.mark.parametrize("scalar", ["hello", "42", "'version: 1'", "2027-01-12"])
+def test_scalar_at_the_root(headlines, scalar):
+    assert only(headlines, f"\n{scalar}\n") == (
+        f"{SHOWN}:2:1: the spec is a single value; it must be a mapping starting with 'version: 1'"
+    )
+
+
+def test_tab_indentation_is_located_on_every_line(headlines):
+    text = swap(VALID, "  stage: early", "\tstage: early")
+    text = swap(text, "    count: 6", "  \t  count: 6")
+    assert headlines(text) == [
+        f"{SHOWN}:8:1: tab in indentation; YAML indents with spaces only",
+        f"{SHOWN}:27:3: tab in indentation; YAML indents with spaces only",
+    ]
+
+
+def test_tab_after_a_value_is_not_indentation(problems):
+    assert problems(swap(VALID, "  weeks: 26", "  weeks: 26\t# half a year")) == []
+
+
+# ── YAML syntax ──────────────────────────────────────────────────────────────────────
+
+
+def test_unclosed_double_quote_is_located_at_the_opening_quote(headlines):
+    text = swap(VALID, "  title: Test programme", '  title: "Test programme')
+    assert only(headlines, text) == (
+        f"{SHOWN}:4:10: {SYNTAX}found unexpected end of stream "
+        "(while scanning a quoted scalar); is the closing quote missing?"
+    )
+
+
+def test_unclosed_single_quote_is_located_at_the_opening_quote(headlines):
+    text = swap(VALID, "    name: Our County Council", "    name: 'Our County Council")
+    assert only(headlines, text) == (
+        f"{SHOWN}:15:11: {SYNTAX}found unexpected end of stream "
+        "(while scanning a quoted scalar); is the closing quote missing?"
+    )
+
+
+def test_colon_space_inside_an_unquoted_value(headlines):
+    text = swap(VALID, "  title: Test programme", "  title: Leading: together")
+    assert only(headlines, text) == (
+        f"{SHOWN}:4:17: {SYNTAX}mapping values are not allowed in this context; "
+        "is a value containing ': ' missing its quotes?"
+    )
+
+
+def test_key_indented_less_than_its_siblings(headlines):
+    text = swap(VALID, "  title: Test programme", " title: Test programme")
+    assert only(headlines, text) == (
+        f"{SHOWN}:4:2: {SYNTAX}did not find expected key (while parsing a block mapping)"
+    )
+
+
+def test_key_indented_more_than_its_siblings(headlines):
+    text = swap(VALID, "  title: Test programme", "   title: Test programme")
+    assert only(headlines, text).startswith(f"{SHOWN}:4:9: {SYNTAX}mapping values are not allowed")
+
+
+def test_list_item_indented_differently(headlines):
+    text = swap(VALID, "  - id: council", "   - id: council")
+    assert only(headlines, text) == (
+        f"{SHOWN}:14:4: {SYNTAX}did not find expected '-' indicator "
+        "(while parsing a block collection)"
+    )
+
+
+def test_missing_colon(headlines):
+    text = swap(VALID, "  weeks: 26", "  weeks 26")
+    assert only(headlines, text) == (
+        f"{SHOWN}:7:1: {SYNTAX}could not find expected ':' (while scanning a simple key); "
+        "is a colon or a closing quote missing?"
+    )
+
+
+def test_unclosed_flow_list(headlines):
+    text = swap(
+        VALID,
+        "stakeholders: [ward-managers, social-workers]",
+        "stakeholders: [ward-managers, social-workers",
+    )
+    assert only(headlines, text) == (
+        f"{SHOWN}:22:13: {SYNTAX}did not find expected ',' or ']' (while parsing a flow sequence)"
+    )
+
+
+def test_duplicate_key_is_located_at_the_second_one(headlines):
+    text = swap(VALID, "  weeks: 26\n", "  weeks: 26\n  weeks: 30\n")
+    assert only(headlines, text) == (
+        f"{SHOWN}:7:3: programme.weeks: duplicate key 'weeks' (first given at line 6)"
+    )
+
+
+def test_duplicate_top_level_key(headlines):
+    text = VALID + "version: 1\n"
+    assert only(headlines, text) == (
+        f"{SHOWN}:33:1: version: duplicate key 'version' (first given at line 1)"
+    )
+
+
+def test_second_document_is_refused(headlines):
+    assert only(headlines, VALID + "---\nversion: 1\n") == (
+        f"{SHOWN}:33:1: a spec holds one YAML document; remove the second '---'"
+    )
+
+
+def test_merge_key_is_refused(headlines):
+    text = swap(
+        VALID,
+        "  - id: council\n",
+        "  - &org\n    id: council\n",
+    ) + "facilitators:\n  - <<: *org\n    name: A. Adviser\n"
+    assert only(headlines, text) == (
+        f"{SHOWN}:35:5: facilitators[0]: merge keys ('<<') are not supported; "
+        "write the keys out in full"
+    )
+
+
+def test_complex_key_is_refused(headlines):
+    assert only(headlines, "? [a, b]\n: 1\n") == (
+        f"{SHOWN}:1:3: a key must be a plain name, not a list or mapping"
+    )
+
+
+# ── values YAML builds that no spec field can hold ─────────────────────────────────────
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_not_a_number_is_kept_as_text_and_rejected(headlines, value):
+    text = swap(VALID, "  weeks: 26", f"  weeks: 26\n  contact_hours: {value}")
+    assert only(headlines, text) == (
+        f"{SHOWN}:7:18: programme.contact_hours: expected a number, got '{value}'"
+    )
+
+
+def test_enormous_integer_is_kept_as_text_and_rejected(headlines):
+    huge = "0x" + "f" * 5000
+    text = swap(VALID, "  weeks: 26", f"  weeks: {huge}")
+    assert only(headlines, text) == (
+        f"{SHOWN}:6:10: programme.weeks: expected a whole number, got '{huge[:57]}...'"
+    )
+
+
+def test_parse_raises_user_error_only(tmp_path):
+    with pytest.raises(UserError) as caught:
+        parse(SHOWN, b"\x00\x01\x02")
+    assert caught.value.problems[0].line == 1
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(UserError) as caught:
+        load(tmp_path / "nope.yaml", "nope.yaml")
+    assert caught.value.problems[0].headline() == "nope.yaml:1:1: no such file"
+    with pytest.raises(UserError) as caught:
+        load(tmp_path, "dir")
+    assert caught.value.problems[0].headline() == "dir:1:1: this is a folder, not a spec file"
