@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from progen.design import thresholds as t
 from progen.design.bibliography import cited
 from progen.design.calendar import programme_calendar
 from progen.design.catalogue import Module, load_catalogue
@@ -35,7 +34,7 @@ def scaled_agenda(module: Module, minutes: int, start: str) -> tuple[AgendaItem,
     return tuple(out)
 
 
-def _session(n: int, draft: Draft, date, programme_ctx) -> Session:
+def _session(n: int, draft: Draft, date, start: str, programme_ctx) -> Session:
     spec, diagnosis, titles = programme_ctx
     module = draft.module
     prereqs = tuple(titles[p] for p in module.prerequisites if p in titles)
@@ -50,7 +49,7 @@ def _session(n: int, draft: Draft, date, programme_ctx) -> Session:
         phase=module.phase,
         emphasis=module.emphasis,
         date=date,
-        start=t.SESSION_START,
+        start=start,
         minutes=draft.minutes,
         audience=draft.audience,
         task=draft.task.id if draft.task else None,
@@ -58,7 +57,7 @@ def _session(n: int, draft: Draft, date, programme_ctx) -> Session:
         occurrences=module.repeat,
         rationale=rationale(draft, diagnosis, spec, prereqs),
         evidence=tuple(sorted(evidence)),
-        agenda=scaled_agenda(module, draft.minutes, t.SESSION_START),
+        agenda=scaled_agenda(module, draft.minutes, start),
         plan=module.body,
     )
 
@@ -74,9 +73,10 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
     drafts, over_budget = fit_budget(spec, drafts)
     calendar = programme_calendar(spec.programme)
     dated = schedule(drafts, calendar, spec.source)
-    titles = {d.module.id: d.module.title for d, _ in dated}
+    titles = {d.module.id: d.module.title for d, _, _ in dated}
     sessions = tuple(
-        _session(n, d, day, (spec, diagnosis, titles)) for n, (d, day) in enumerate(dated, 1)
+        _session(n, d, day, start, (spec, diagnosis, titles))
+        for n, (d, day, start) in enumerate(dated, 1)
     )
     sets, set_notes, ground_rules = plan_sets(spec, sessions, calendar)
     pdsa = pdsa_plans(spec.tasks, sessions, sets, calendar)

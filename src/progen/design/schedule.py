@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 
 from progen.design import thresholds as t
 from progen.design.calendar import Calendar
@@ -37,23 +38,65 @@ def target_fractions(drafts: tuple[Draft, ...]) -> dict[int, float]:
     return fractions
 
 
+def _slot(busy, day: dt.date, draft: Draft, afternoon: bool) -> str | None:
+    """The start time free for all of the draft's groups on `day`, if any: mornings first;
+    afternoons only for sessions short enough to follow a morning one."""
+    groups = set(draft.audience)
+    if not afternoon:
+        return (
+            t.SESSION_START
+            if not busy[day, "am"] & groups and not busy[day, "pm"] & groups
+            else None
+        )
+    if (
+        draft.minutes <= t.AFTERNOON_MAX_MINUTES
+        and not busy[day, "pm"] & groups
+        and not (busy[day, "long"] & groups)
+    ):
+        return t.AFTERNOON_START
+    return None
+
+
+def _candidates(
+    calendar: Calendar, previous: dt.date, target: dt.date, short: bool
+) -> Iterator[tuple[dt.date, bool]]:
+    """(day, afternoon?) in the order to try them. Normally mornings from the target day,
+    then afternoons; when there are fewer open days than sessions, day by day from the
+    last session, filling afternoons so the programme still fits."""
+    days = [o for o in calendar.open_days if o >= previous]
+    if short:
+        for day in days:
+            if day >= target:
+                yield day, False
+            yield day, True
+        return
+    yield from ((day, False) for day in days if day >= target)
+    yield from ((day, True) for day in days)
+
+
 def schedule(
     drafts: tuple[Draft, ...], calendar: Calendar, source: str
-) -> tuple[tuple[Draft, dt.date], ...]:
-    """Drafts in date order with their dates; a programme too short for them is an error."""
+) -> tuple[tuple[Draft, dt.date, str], ...]:
+    """Drafts in date order with their dates and start times; a programme too short for
+    them, even with two sessions a day, is an error."""
     fractions = target_fractions(drafts)
     at = {id(d): fractions[i] for i, d in enumerate(drafts)}
     order = after_prerequisites(sorted(drafts, key=lambda d: at[id(d)]))
-    busy: dict[dt.date, set[str]] = defaultdict(set)
+    busy: dict[tuple[dt.date, str], set[str]] = defaultdict(set)
     previous = calendar.start
     placed = []
+    short = len(calendar.open_days) < len(order)
     for d in order:
         target = max(calendar.at_fraction(at[id(d)]), previous)
-        day = next(
-            (o for o in calendar.open_days if o >= target and not busy[o] & set(d.audience)),
+        found = next(
+            (
+                (day, start)
+                for day, afternoon in _candidates(calendar, previous, target, short)
+                if (start := _slot(busy, day, d, afternoon))
+            ),
             None,
         )
-        if day is None:
+        if found is None:
             raise UserError(
                 [
                     Problem(
@@ -68,7 +111,11 @@ def schedule(
                     )
                 ]
             )
-        busy[day] |= set(d.audience)
+        day, start = found
+        slot = "am" if start == t.SESSION_START else "pm"
+        busy[day, slot] |= set(d.audience)
+        if slot == "am" and d.minutes > t.AFTERNOON_MAX_MINUTES:
+            busy[day, "long"] |= set(d.audience)
         previous = day
-        placed.append((d, day))
+        placed.append((d, day, start))
     return tuple(placed)

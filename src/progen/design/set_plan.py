@@ -61,8 +61,7 @@ def _meetings(
         if day is None:
             break
         meetings.append(day)
-        target = target + dt.timedelta(weeks=cadence)
-        target = max(target, day + dt.timedelta(days=7))
+        target = day + dt.timedelta(weeks=cadence)
     return tuple(meetings)
 
 
@@ -133,7 +132,8 @@ def _notes(spec: Spec, sets: list[ActionLearningSet]) -> tuple[str, ...]:
     elif advisers < len(sets):
         notes.append(
             f"There {'is 1 set adviser' if advisers == 1 else f'are {advisers} set advisers'} "
-            f"for {len(sets)} sets: the first {'set keeps its' if advisers == 1 else f'{advisers} sets keep an'} "
+            f"for {len(sets)} sets: the first "
+            f"{'set keeps its' if advisers == 1 else f'{advisers} sets keep an'} "
             f"adviser throughout; the other sets have one for their first "
             f"{t.ADVISER_SUPPORTED_MEETINGS} meetings and then manage themselves (Revans 1982)."
         )

@@ -12,6 +12,8 @@ APPRECIATIVE_CULTURE = ("blame", "fatigued", "siloed")
 COLLABORATIVE_TASKS = 2  # tasks sharing a topic that make a collaborative
 
 SESSION_START = "09:30"
+AFTERNOON_START = "13:30"  # a second session the same day, only when days run short
+AFTERNOON_MAX_MINUTES = 210  # a morning session longer than this fills the day
 SET_START = "13:30"
 SET_MINUTES = 180  # half a day
 ADVISER_SUPPORTED_MEETINGS = 2  # first meetings a later set keeps its adviser for

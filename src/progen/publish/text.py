@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from itertools import groupby
 
 import jinja2
 
@@ -34,8 +33,5 @@ def summary(p: Programme) -> str:
         names=_names,
         longdate=lambda d: d.strftime("%a %-d %B %Y"),
         shortdate=lambda d: d.strftime("%a %d %b %Y") if isinstance(d, dt.date) else d,
-        groupby_phase=lambda sessions: [
-            (k, list(g)) for k, g in groupby(sessions, lambda s: s.phase)
-        ],
     )
     return env.get_template("plan.txt.j2").render(p=p)

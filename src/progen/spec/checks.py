@@ -159,7 +159,10 @@ def _task_sizes(doc: Document, data: dict) -> list[Problem]:
     sizes = {s["id"]: _whole(group_size(s)) for s in _list(data["stakeholders"])}
     problems = []
     for i, task in enumerate(_list(data["tasks"])):
-        people = sum(sizes.get(g, 0) for g in _list(task["stakeholders"]))
+        groups = _list(task["stakeholders"])
+        if not groups:
+            continue  # the schema asks for at least one already
+        people = sum(sizes.get(g, 0) for g in groups)
         if people < low:
             problems.append(
                 doc.problem(

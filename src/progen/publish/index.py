@@ -1,0 +1,92 @@
+"""site/index.html: every programme present in the output folder.
+
+The index is rebuilt from the `programme.json` files already published, so it
+lists programmes built by earlier runs too. Only folders whose names are valid
+programme ids are listed, links are built from those names (never from text in
+a spec), and Jinja autoescaping keeps every title and name as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from progen import __version__
+from progen.resources import templates_dir
+
+ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def _date_text(value: object) -> str:
+    try:
+        return dt.date.fromisoformat(str(value)).strftime("%a %-d %B %Y")
+    except ValueError:
+        return str(value)
+
+
+def _entry(folder: Path) -> dict | None:
+    pid = folder.name
+    try:
+        data = json.loads((folder / "programme.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    base = quote(pid)
+    orgs = data.get("organisations") or []
+    return {
+        "id": pid,
+        "title": str(data.get("title") or pid),
+        "start": str(data.get("start", "")),
+        "end": str(data.get("end", "")),
+        "start_text": _date_text(data.get("start", "")),
+        "end_text": _date_text(data.get("end", "")),
+        "weeks": data.get("weeks") if isinstance(data.get("weeks"), int) else None,
+        "sessions": len(data.get("sessions") or []),
+        "sets": len(data.get("action_learning_sets") or []),
+        "organisations": [str(o.get("name", "")) for o in orgs if isinstance(o, dict)],
+        "href": f"{base}/index.html",
+        "pdf": f"{base}/{base}.pdf",
+        "ics": f"{base}/{base}.ics",
+        "csv": f"{base}/sets.csv",
+        "json": f"{base}/programme.json",
+    }
+
+
+def programmes_in(out: Path) -> list[dict]:
+    """Every published programme under `out`, by start date, then title, then id."""
+    if not out.is_dir():
+        return []
+    found = []
+    for folder in sorted(out.iterdir()):
+        if folder.is_dir() and ID.match(folder.name):
+            entry = _entry(folder)
+            if entry is not None:
+                found.append(entry)
+    return sorted(found, key=lambda e: (e["start"], e["title"], e["id"]))
+
+
+def index_html(programmes: list[dict]) -> str:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template("index.html.j2").render(programmes=programmes, version=__version__)
+
+
+def write_index(out: Path) -> Path:
+    """Rewrite out/index.html from what is in `out` now (via a temporary file and a rename)."""
+    target = out / "index.html"
+    temp = out / ".index.html.tmp"
+    temp.write_text(index_html(programmes_in(out)), "utf-8")
+    temp.replace(target)
+    return target

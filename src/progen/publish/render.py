@@ -1,0 +1,167 @@
+"""Shared template machinery for the site and the handbook.
+
+Both readers' outputs come from the same content partials (`templates/partials`),
+rendered by one HTML environment with autoescaping on, so the wording of a session
+header or a roster cannot drift between the web page and the printed page.
+
+Generated Markdown (the site's pages) has its own environment whose every `{{ }}`
+output is escaped for Markdown *and* HTML unless it is already `Markup`: user text
+can never become a link, an image or a tag, even where a template forgets a filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from functools import cache
+from typing import Any
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from progen.design.model import Programme
+from progen.resources import templates_dir
+
+# Characters Python-Markdown (with the tables extension) treats as syntax.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_HEADING = re.compile(r"^(#{1,5}) ", re.MULTILINE)
+
+LEVELS = ("reaction", "learning", "behaviour", "results")
+
+
+def md_escape(value: Any) -> Markup:
+    """User text as inert Markdown: HTML-escaped, syntax backslash-escaped, on one line.
+
+    `<script>` becomes `&lt;script&gt;`, `[x](javascript:...)` and `![](file:...)` lose
+    the brackets that would make them links or images, and newlines cannot start a
+    heading, list or table.
+    """
+    if isinstance(value, Markup):
+        return value
+    text = " ".join(str(value).split())
+    text = html.escape(text, quote=True)
+    return Markup(_MD_SPECIAL.sub(r"\\\1", text))
+
+
+def _md_finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    return md_escape(value)
+
+
+def markdown_html(text: str, shift: int = 0) -> Markup:
+    """Trusted Markdown (catalogue plan bodies) as HTML, headings moved down `shift` levels."""
+    if shift:
+        text = _HEADING.sub(lambda m: "#" * (len(m.group(1)) + shift) + " ", text)
+    return Markup(markdown.markdown(text, extensions=["tables", "sane_lists"]))
+
+
+def shift_headings(text: str, shift: int) -> Markup:
+    """Trusted Markdown with its headings moved down `shift` levels, still as Markdown."""
+    return Markup(_HEADING.sub(lambda m: "#" * (len(m.group(1)) + shift) + " ", text))
+
+
+def longdate(d: dt.date) -> str:
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def shortdate(d: dt.date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def number(x: float | None) -> str:
+    if x is None:
+        return "not known"
+    return f"{x:g}"
+
+
+class Helpers:
+    """Look-ups the templates need, bound to one programme."""
+
+    def __init__(self, p: Programme) -> None:
+        self.p = p
+        self._groups = {g.id: g for g in p.spec.stakeholders}
+        self._orgs = {o.id: o for o in p.spec.organisations}
+        self._tasks = {t.id: t for t in p.spec.tasks}
+
+    def group(self, group_id: str) -> str:
+        g = self._groups.get(group_id)
+        return g.name if g else group_id
+
+    def groups(self, ids) -> list[str]:
+        return [self.group(i) for i in ids]
+
+    def org(self, org_id: str) -> str:
+        o = self._orgs.get(org_id)
+        return o.name if o else org_id
+
+    def task(self, task_id: str | None) -> str:
+        if task_id is None:
+            return ""
+        t = self._tasks.get(task_id)
+        return t.title if t else task_id
+
+    def reference(self, key: str) -> str:
+        return self.p.references.get(key, key)
+
+    def set_sessions(self, s) -> int:
+        return min(s.adviser_meetings, len(s.meetings))
+
+    def level(self, level: str) -> str:
+        return level.replace("-", " ")
+
+
+def _filters() -> dict:
+    return {
+        "longdate": longdate,
+        "shortdate": shortdate,
+        "number": number,
+        "level_name": lambda s: s.replace("-", " "),
+        "md_escape": md_escape,
+        "markdown": markdown_html,
+    }
+
+
+@cache
+def html_env() -> jinja2.Environment:
+    """Autoescaping HTML environment for `partials/` and `pdf/`."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(_filters())
+    env.globals["LEVELS"] = LEVELS
+    return env
+
+
+@cache
+def md_env() -> jinja2.Environment:
+    """Environment for the site's Markdown pages: everything printed is Markdown-escaped."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=False,
+        finalize=_md_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(_filters())
+    env.filters["shift_headings"] = shift_headings
+    env.globals["LEVELS"] = LEVELS
+    return env
+
+
+def partial(name: str, **context: Any) -> Markup:
+    """A shared content partial rendered as one HTML block with no blank lines.
+
+    Blank lines are dropped so Markdown keeps the block as raw HTML when a site page
+    embeds it.
+    """
+    out = html_env().get_template(f"partials/{name}.html").render(**context)
+    return Markup("\n".join(line for line in out.splitlines() if line.strip()))

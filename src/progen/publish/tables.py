@@ -1,0 +1,68 @@
+"""Action-learning set rosters as CSV, safe to open in a spreadsheet.
+
+A cell that starts with = + - @ (or a tab or carriage return) would be read by
+Excel, LibreOffice or Sheets as a formula; such cells get a leading apostrophe so
+they stay text (OWASP "CSV injection"). The file is UTF-8 with a byte-order mark
+so Excel reads accented names correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from progen.design.model import Programme
+
+HEADER = (
+    "set",
+    "task",
+    "adviser",
+    "name",
+    "group",
+    "organisation",
+    "level",
+    "location",
+    "first meeting",
+)
+RISKY = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> str:
+    """The cell as text that no spreadsheet will evaluate."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(RISKY) else text
+
+
+def roster_rows(p: Programme) -> list[tuple[str, ...]]:
+    spec = p.spec
+    tasks = {t.id: t.title for t in spec.tasks}
+    groups = {g.id: g.name for g in spec.stakeholders}
+    orgs = {o.id: o.name for o in spec.organisations}
+    rows = []
+    for s in p.sets:
+        first = s.meetings[0].isoformat() if s.meetings else ""
+        for m in s.members:
+            rows.append(
+                (
+                    s.id,
+                    tasks.get(s.task, s.task),
+                    s.facilitator or "self-managed",
+                    m.name,
+                    groups.get(m.stakeholder, m.stakeholder),
+                    orgs.get(m.organisation, m.organisation),
+                    m.level,
+                    m.location,
+                    first,
+                )
+            )
+    return rows
+
+
+def sets_csv(p: Programme) -> bytes:
+    """sets.csv: one row per set member, CRLF line ends, UTF-8 with BOM."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(HEADER)
+    for row in roster_rows(p):
+        writer.writerow([inert(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

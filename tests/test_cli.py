@@ -1,0 +1,321 @@
+"""The command line: exit codes, text and JSON reports, `new`, `schema`, the bundled specs,
+and a validate path that loads no renderer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, VALID, swap
+
+from progen.cli import main
+
+SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/programme.schema.json"
+BUNDLED = sorted((REPO / "programmes").glob("*.yaml"))
+RENDERERS = ("weasyprint", "mkdocs", "material", "icalendar")
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch) -> Path:
+    """Run the command in an empty folder of its own."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def progen(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=True)
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+# ── validate ─────────────────────────────────────────────────────────────────────────
+
+
+def test_validate_without_arguments_checks_every_programme_here(here):
+    write(here / "programmes" / "b.yaml", VALID)
+    write(here / "programmes" / "a.yaml", swap(VALID, "    count: 6", "    count: 7"))
+    write(here / "elsewhere.yaml", "not: a spec")  # not under programmes/: not read
+    result = progen("validate")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "programmes/a.yaml: valid (2 organisations, 1 task, 2 groups, 10 people)",
+        "programmes/b.yaml: valid (2 organisations, 1 task, 2 groups, 9 people)",
+    ]
+    assert result.stderr == ""
+
+
+def test_validate_without_arguments_reports_the_bad_one(here):
+    write(here / "programmes" / "good.yaml", VALID)
+    write(here / "programmes" / "bad.yaml", swap(VALID, "  stage: early", "  stage: erly"))
+    result = progen("validate")
+    assert result.exit_code == 1
+    assert "programmes/good.yaml: valid" in result.stdout
+    assert result.stderr.splitlines()[0] == (
+        "programmes/bad.yaml:8:10: context.stage: 'erly' is not one of early, improving, "
+        "performing (did you mean 'early'?)"
+    )
+
+
+def test_validate_with_no_programmes_is_a_usage_error(here):
+    result = progen("validate")
+    assert result.exit_code == 2
+    assert "no spec given and no programmes/*.yaml here" in result.stderr
+
+
+def test_unknown_option_is_a_usage_error(here):
+    assert progen("validate", "--colour").exit_code == 2
+    assert progen("validate", "--format", "xml", "x.yaml").exit_code == 2
+    assert progen("frobnicate").exit_code == 2
+
+
+def test_a_folder_given_as_a_spec_is_a_usage_error(here):
+    (here / "programmes").mkdir()
+    assert progen("validate", "programmes").exit_code == 2
+
+
+def test_missing_spec_file_is_reported_not_raised(here):
+    result = progen("validate", "nope.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "nope.yaml:1:1: no such file"
+
+
+def test_text_report_has_an_excerpt_with_a_caret_under_the_column(here):
+    write(here / "spec.yaml", swap(VALID, "    level: middle", "    level: midle"))
+    result = progen("validate", "spec.yaml")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "spec.yaml:26:12: stakeholders[0].level: 'midle' is not one of top-team, senior, "
+        "middle, frontline, community (did you mean 'middle'?)",
+        "   26 |     level: midle",
+        "      |            ^",
+        "1 problem in 1 file",
+    ]
+
+
+def test_text_report_caret_after_a_tab_and_at_column_one(here):
+    write(here / "spec.yaml", swap(VALID, "  stage: early", "\tstage: early"))
+    result = progen("validate", "spec.yaml")
+    assert result.stderr.splitlines()[1:3] == ["    8 |  stage: early", "      | ^"]
+
+
+def test_every_file_and_problem_is_counted(here):
+    write(here / "one.yaml", swap(swap(VALID, "  stage: early", "  stage: x"), "  weeks: 26", "  weeks: 2"))
+    write(here / "two.yaml", b"")
+    write(here / "ok.yaml", VALID)
+    result = progen("validate", "one.yaml", "two.yaml", "ok.yaml")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "ok.yaml: valid (2 organisations, 1 task, 2 groups, 9 people)"
+    ]
+    heads = [line for line in result.stderr.splitlines() if line.startswith(("one", "two"))]
+    assert [h.split(": ")[0] for h in heads] == [
+        "one.yaml:6:10",
+        "one.yaml:6:10",
+        "one.yaml:8:10",
+        "two.yaml:1:1",
+    ]
+    assert result.stderr.splitlines()[-1] == "4 problems in 2 files"
+
+
+def test_json_report_shape(here):
+    write(here / "spec.yaml", swap(VALID, "  stage: early", "  stage: erly"))
+    result = progen("validate", "--format", "json", "spec.yaml")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "errors": [
+            {
+                "file": "spec.yaml",
+                "line": 8,
+                "column": 10,
+                "path": "context.stage",
+                "message": "'erly' is not one of early, improving, performing "
+                "(did you mean 'early'?)",
+            }
+        ]
+    }
+
+
+def test_json_report_for_a_loading_error_and_several_files(here):
+    write(here / "a.yaml", b"- 1\n")
+    write(here / "b.yaml", swap(VALID, "    count: 6", "    count: 2001"))
+    result = progen("validate", "--format", "json", "a.yaml", "b.yaml")
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["file"], e["line"], e["column"], e["path"]) for e in errors] == [
+        ("a.yaml", 1, 1, ""),
+        ("b.yaml", 27, 12, "stakeholders[0].count"),
+    ]
+    assert all(set(e) == {"file", "line", "column", "path", "message"} for e in errors)
+
+
+def test_json_report_when_valid(here):
+    write(here / "spec.yaml", VALID)
+    result = progen("validate", "--format", "json", "spec.yaml")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"errors": []}
+
+
+HOSTILE = {
+    "empty": b"",
+    "binary": bytes(range(256)),
+    "latin-1": "title: café\n".encode("latin-1"),
+    "python-object": b"version: !!python/object/apply:os.system ['echo pwned']\n",
+    "bomb": b"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    + b"".join(
+        f"{c}: &{c} [".encode() + b", ".join([f"*{p}".encode()] * 10) + b"]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    ),
+    "recursive": b"a: &a [*a]\n",
+    "deep": b"[" * 10_000 + b"]" * 10_000,
+    "deep-block": b"".join(b" " * i + b"k:\n" for i in range(500)),
+    "list": b"[1, 2, 3]\n",
+    "null": b"~\n",
+    "tabs": b"a:\n\tb: 1\n",
+    "syntax": b"a: 'b\n",
+    "huge-int": b"version: 0x" + b"f" * 20_000 + b"\n",
+    "keys": b"? {a: 1}\n: 2\n[1]: 3\n",
+    "everything-wrong-types": b"version: []\nprogramme: 1\ncontext: x\norganisations: {}\n"
+    b"tasks: abc\nstakeholders: [1, [2], {id: 3}]\nfacilitators: x\nevaluation: []\n",
+    "bad-inner-types": swap(
+        VALID, "    stakeholders: [ward-managers, social-workers]", "    stakeholders: {a: 1}"
+    ).encode()
+    + b"facilitators: [{name: x, organisation: [1]}]\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_is_a_located_report_never_a_traceback(here, name):
+    write(here / "spec.yaml", HOSTILE[name])
+    for fmt in ("text", "json"):
+        result = progen("validate", "--format", fmt, "spec.yaml")
+        assert result.exit_code == 1, result.output
+        assert isinstance(result.exception, SystemExit), result.exception
+        assert "Traceback" not in result.output
+    errors = json.loads(result.stdout)["errors"]
+    assert errors and all(e["line"] >= 1 and e["column"] >= 1 and e["message"] for e in errors)
+
+
+def test_the_installed_command_exits_1_with_no_traceback(tmp_path):
+    write(tmp_path / "programmes" / "x.yaml", b"a: &a [*a, *a]\n")
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("progen")), "validate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("programmes/x.yaml:1:")
+    assert "Traceback" not in done.stderr
+
+
+# ── new ──────────────────────────────────────────────────────────────────────────────
+
+
+def test_new_writes_a_starter_that_validates_with_an_id_from_the_file_name(here):
+    result = progen("new", "programmes/North Devon_Discharge.yaml")
+    assert result.exit_code == 0, result.output
+    written = here / "programmes" / "North Devon_Discharge.yaml"
+    text = written.read_text("utf-8")
+    assert text.startswith(SCHEMA_LINE + "\n")
+    assert "  id: north-devon-discharge " in text
+    check = progen("validate", str(written))
+    assert check.exit_code == 0, check.output
+    assert "valid (" in check.stdout
+
+
+def test_new_default_path_validates_with_validate_default(here):
+    assert progen("new").exit_code == 0
+    assert (here / "programmes" / "my-programme.yaml").is_file()
+    result = progen("validate")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("programmes/my-programme.yaml: valid")
+
+
+def test_new_refuses_to_overwrite_without_force(here):
+    target = write(here / "mine.yaml", "# my own work\n")
+    result = progen("new", "mine.yaml")
+    assert result.exit_code == 2
+    assert "mine.yaml already exists; choose another name or add --force" in result.stderr
+    assert target.read_text() == "# my own work\n"
+    assert progen("new", "--force", "mine.yaml").exit_code == 0
+    assert target.read_text("utf-8").startswith(SCHEMA_LINE)
+    assert progen("validate", "mine.yaml").exit_code == 0
+
+
+def test_starter_is_commented_in_every_section(here):
+    text = (REPO / "templates" / "starter.yaml").read_text("utf-8")
+    for section in ("programme:", "context:", "organisations:", "tasks:", "stakeholders:"):
+        before = text[: text.index(f"\n{section}")]
+        assert before.rstrip().splitlines()[-1].lstrip().startswith("#"), section
+
+
+# ── schema ───────────────────────────────────────────────────────────────────────────
+
+
+def test_schema_prints_the_schema_file(here):
+    result = progen("schema")
+    assert result.exit_code == 0
+    on_disk = (REPO / "schemas" / "programme.schema.json").read_text("utf-8")
+    assert result.stdout == on_disk
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_schema_describes_every_property_and_closes_every_object():
+    schema = json.loads((REPO / "schemas" / "programme.schema.json").read_text("utf-8"))
+
+    def walk(node: dict, where: str) -> None:
+        if node.get("type") == "object":
+            assert node.get("additionalProperties") is False, where
+        for name, sub in node.get("properties", {}).items():
+            assert sub.get("description"), f"{where}.{name}"
+            walk(sub, f"{where}.{name}")
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], f"{where}[]")
+
+    walk(schema, "$")
+
+
+# ── the bundled programmes ───────────────────────────────────────────────────────────
+
+
+def test_there_are_bundled_programmes():
+    assert len(BUNDLED) >= 2
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+def test_bundled_programme_validates_and_names_its_schema(path, monkeypatch):
+    assert path.read_text("utf-8").splitlines()[0] == SCHEMA_LINE
+    monkeypatch.chdir(REPO)
+    result = progen("validate", f"programmes/{path.name}")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"programmes/{path.name}: valid (")
+
+
+def test_validate_loads_no_renderer():
+    code = (
+        "import sys\n"
+        "from progen.cli import main\n"
+        "try:\n"
+        "    main(['validate'])\n"
+        "except SystemExit as done:\n"
+        "    assert done.code in (0, None), done.code\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {RENDERERS!r}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

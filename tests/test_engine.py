@@ -1,0 +1,363 @@
+"""Scenario tests for the design engine: diagnosis, selection, budget, schedule, sets,
+PDSA and evaluation, on small specs written for each rule."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import holidays
+import pytest
+import yaml
+
+from progen.design.assemble import assemble
+from progen.design.participants import expand_participants
+from progen.errors import UserError
+from progen.spec.load import parse
+from progen.spec.validate import read_spec, validate_document
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = sorted((ROOT / "programmes").glob("*.yaml"))
+
+BASE = {
+    "version": 1,
+    "programme": {"id": "demo", "title": "Demo", "start": "2027-01-12", "weeks": 26},
+    "context": {
+        "stage": "early",
+        "team_working": {"in_teams": 90, "real_teams": 60},
+        "top_team_effective": True,
+    },
+    "organisations": [
+        {"id": "trust", "name": "Trust", "kind": "acute-trust", "location": "Town"},
+        {"id": "council", "name": "Council", "kind": "local-authority", "location": "City"},
+    ],
+    "tasks": [
+        {
+            "id": "flow",
+            "title": "Flow",
+            "aim": "Faster discharge",
+            "measure": {"name": "days delayed", "unit": "days", "baseline": 6, "target": 2},
+            "stakeholders": ["execs", "managers", "nurses", "social"],
+        }
+    ],
+    "stakeholders": [
+        {
+            "id": "execs",
+            "name": "Executives",
+            "organisation": "trust",
+            "level": "top-team",
+            "count": 3,
+        },
+        {
+            "id": "managers",
+            "name": "Ward managers",
+            "organisation": "trust",
+            "level": "middle",
+            "count": 6,
+            "depends_on": ["social"],
+        },
+        {
+            "id": "nurses",
+            "name": "Nurses",
+            "organisation": "trust",
+            "level": "frontline",
+            "count": 6,
+        },
+        {
+            "id": "social",
+            "name": "Social workers",
+            "organisation": "council",
+            "level": "frontline",
+            "count": 6,
+            "depends_on": ["nurses"],
+        },
+    ],
+    "facilitators": [{"name": "Adviser One", "organisation": "trust"}],
+}
+
+
+def spec_of(changes=None, **context):
+    data = copy.deepcopy(BASE)
+    data["context"].update(context)
+    if changes:
+        changes(data)
+    doc = parse("demo.yaml", yaml.safe_dump(data, sort_keys=False).encode())
+    return validate_document(doc)
+
+
+def modules(programme) -> list[str]:
+    return [s.module for s in programme.sessions]
+
+
+def first(programme, module: str):
+    return next(s for s in programme.sessions if s.module == module)
+
+
+def test_early_system_gets_clarifying_work_first_and_no_participative_module():
+    p = assemble(spec_of(stage="early"))
+    assert p.diagnosis.style == "directive"
+    assert "clarifying-expectations" in modules(p)
+    assert "participative-leadership" not in modules(p)
+    clarifying = first(p, "clarifying-expectations")
+    later = [s for s in p.sessions if s.phase == "development"]
+    assert later and all(clarifying.date < s.date for s in later)
+    assert any("'early' stage (context.stage)" in line for line in clarifying.rationale)
+
+
+def test_performing_system_gets_participative_work_and_no_directive_clarifying():
+    p = assemble(spec_of(stage="performing"))
+    assert p.diagnosis.style == "participative"
+    assert "clarifying-expectations" not in modules(p)
+    participative = [s for s in p.sessions if s.emphasis == "participative"]
+    assert participative
+    assert participative[0].phase == "foundations"
+    improvement = first(p, "pdsa-clinic")
+    assert participative[0].date < improvement.date
+
+
+def test_improving_system_moves_from_directive_to_participative():
+    p = assemble(spec_of(stage="improving"))
+    assert first(p, "clarifying-expectations").date < first(p, "participative-leadership").date
+    assert any(
+        "shifts from clarifying to participative" in line
+        for line in first(p, "participative-leadership").rationale
+    )
+
+
+def test_low_real_team_share_brings_team_charter_with_the_figure_in_its_rationale():
+    p = assemble(spec_of(team_working={"in_teams": 90, "real_teams": 35}))
+    session = first(p, "real-team-check")
+    text = " ".join(session.rationale)
+    assert "35% of staff work in real teams (context.team_working.real_teams)" in text
+    assert "below the 50% threshold" in text
+    assert "west-2013" in session.evidence
+
+
+def test_real_team_share_at_threshold_brings_no_team_charter():
+    p = assemble(spec_of(team_working={"in_teams": 90, "real_teams": 50}))
+    assert "real-team-check" not in modules(p)
+
+
+def test_unknown_real_team_share_is_treated_as_low():
+    p = assemble(spec_of(team_working={}))
+    assert "No real-team figure" in " ".join(first(p, "real-team-check").rationale)
+
+
+def test_ineffective_top_team_across_organisations_gets_its_own_session():
+    p = assemble(spec_of(top_team_effective=False))
+    session = first(p, "senior-team-as-a-team")
+    assert session.audience == ("execs",)
+    assert any("context.top_team_effective" in line for line in session.rationale)
+
+
+def test_ineffective_top_team_in_one_organisation_gets_no_senior_team_session():
+    def one_org(data):
+        data["organisations"] = data["organisations"][:1]
+        data["stakeholders"][3]["organisation"] = "trust"
+
+    p = assemble(spec_of(one_org, top_team_effective=False))
+    assert "senior-team-as-a-team" not in modules(p)
+    assert "relational-coordination" not in modules(p)
+
+
+def test_community_groups_are_in_co_production():
+    def carers(data):
+        data["organisations"].append({"id": "forum", "name": "Forum", "kind": "voluntary"})
+        data["stakeholders"].append(
+            {
+                "id": "carers",
+                "name": "Carers",
+                "organisation": "forum",
+                "level": "community",
+                "count": 4,
+            }
+        )
+        data["tasks"][0]["stakeholders"].append("carers")
+
+    p = assemble(spec_of(carers))
+    assert "carers" in first(p, "co-production").audience
+    assert "co-production" not in modules(assemble(spec_of()))
+
+
+def test_line_managers_get_engaging_leadership():
+    p = assemble(spec_of())
+    assert first(p, "engaging-line-managers").audience == ("managers",)
+
+
+def test_blame_culture_starts_appreciatively_before_problem_solving():
+    p = assemble(spec_of(culture=["blame"]))
+    discovery = first(p, "appreciative-discovery")
+    assert discovery.date < first(p, "model-for-improvement-launch").date
+    assert "cooperrider-2005" in discovery.evidence
+
+
+@pytest.mark.parametrize("hours", [6, 12, 30])
+def test_contact_hours_budget_holds_for_every_group(hours):
+    def budget(data):
+        data["programme"]["contact_hours"] = hours
+
+    p = assemble(spec_of(budget, culture=["siloed"], top_team_effective=False))
+    for group in ("execs", "managers", "nurses", "social"):
+        minutes = sum(s.minutes for s in p.sessions if group in s.audience)
+        assert minutes <= hours * 60, group
+    if hours == 6:
+        assert any("programme.contact_hours" in o.reason for o in p.omitted)
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_bundled_programmes_keep_budget_calendar_and_spacing(path):
+    spec = read_spec(path)
+    p = assemble(spec)
+    prog = spec.programme
+    region = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
+    bank = holidays.country_holidays(
+        "GB", subdiv=region[prog.holidays], years=range(prog.start.year, prog.end.year + 1)
+    )
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    dates = [s.date for s in p.sessions] + [d for st in p.sets for d in st.meetings]
+    for day in dates:
+        assert prog.start <= day <= prog.end
+        assert day not in bank and day not in prog.blackout
+        assert days[day.weekday()] in prog.session_days
+    for group in spec.stakeholders:
+        assert sum(s.minutes for s in p.sessions if group.id in s.audience) <= (
+            prog.contact_hours * 60
+        )
+    last_quarter = prog.start + dt.timedelta(weeks=prog.weeks * 3 // 4)
+    assert max(s.date for s in p.sessions) >= last_quarter
+    assert [s.date for s in p.sessions] == sorted(s.date for s in p.sessions)
+
+
+def test_blackout_and_bank_holiday_dates_are_avoided():
+    def closed(data):
+        data["programme"].update(
+            start="2027-04-27", weeks=8, session_days=["mon", "tue"], blackout=["2027-04-27"]
+        )
+
+    p = assemble(spec_of(closed))
+    used = {s.date for s in p.sessions} | {d for st in p.sets for d in st.meetings}
+    assert dt.date(2027, 4, 27) not in used
+    assert dt.date(2027, 5, 3) not in used  # May Day bank holiday
+    assert dt.date(2027, 5, 31) not in used  # Spring bank holiday
+
+
+def test_two_contexts_give_visibly_different_programmes():
+    early = assemble(spec_of(stage="early", culture=["blame"], team_working={"real_teams": 30}))
+    performing = assemble(spec_of(stage="performing", culture=["innovative"]))
+    assert set(modules(early)) ^ set(modules(performing))
+
+
+def test_plan_json_is_byte_identical_across_runs():
+    path = str(ROOT / "programmes" / "westmoor-discharge.yaml")
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "progen", "plan", path, "--json"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+    data = json.loads(runs[0])
+    assert {
+        "id",
+        "title",
+        "diagnosis",
+        "sessions",
+        "action_learning_sets",
+        "pdsa",
+        "evaluation",
+        "references",
+    } <= set(data)
+    for session in data["sessions"]:
+        assert set(session["evidence"]) <= set(data["references"])
+
+
+def test_every_participant_has_exactly_one_set_within_bounds_and_task():
+    spec = read_spec(ROOT / "programmes" / "westmoor-discharge.yaml")
+    p = assemble(spec)
+    people = expand_participants(spec)
+    placed = [m for s in p.sets for m in s.members]
+    assert sorted(placed, key=repr) == sorted(people, key=repr)
+    low, high = spec.programme.set_size
+    tasks = {t.id: t for t in spec.tasks}
+    for s in p.sets:
+        assert low <= len(s.members) <= high
+        assert all(m.stakeholder in tasks[s.task].stakeholders for m in s.members)
+
+
+def test_more_sets_than_advisers_makes_later_sets_self_managed_after_support():
+    p = assemble(spec_of())
+    assert len(p.sets) > 1
+    assert p.sets[0].facilitator == "Adviser One"
+    assert p.sets[0].adviser_meetings == len(p.sets[0].meetings)
+    assert all(s.adviser_meetings == 2 for s in p.sets[1:])
+    assert any("first 2 meetings" in note for note in p.set_notes)
+
+
+def test_no_advisers_means_self_managed_sets():
+    def none(data):
+        del data["facilitators"]
+
+    p = assemble(spec_of(none))
+    assert all(s.facilitator is None for s in p.sets)
+
+
+def test_set_meetings_follow_the_launch_at_the_cadence():
+    p = assemble(spec_of())
+    launch = first(p, "action-learning-launch").date
+    for s in p.sets:
+        assert s.meetings[0] > launch
+        gaps = [(b - a).days for a, b in zip(s.meetings, s.meetings[1:], strict=False)]
+        assert all(gap >= 7 * 4 for gap in gaps)
+
+
+def test_pdsa_first_test_within_a_week_of_launch_and_cycles_follow_on():
+    p = assemble(spec_of())
+    plan = p.pdsa[0]
+    launch = first(p, "model-for-improvement-launch").date
+    assert plan.cycles[0].start > launch
+    assert (plan.cycles[0].end - launch).days <= 7
+    for a, b in zip(plan.cycles, plan.cycles[1:], strict=False):
+        assert b.start == a.end + dt.timedelta(days=1)
+    assert plan.direction == "decrease"
+    assert "6 to 2 days" in plan.questions[1]
+
+
+def test_evaluation_has_four_levels_task_measures_and_follow_up():
+    def local(data):
+        data["evaluation"] = {
+            "follow_up_months": 3,
+            "measures": [{"name": "Readmissions", "source": "warehouse", "level": "results"}],
+        }
+
+    p = assemble(spec_of(local))
+    levels = [lv.level for lv in p.evaluation.levels]
+    assert levels == ["reaction", "learning", "behaviour", "results"]
+    results = [m.name for m in p.evaluation.levels[3].measures]
+    assert "Task measure: days delayed" in results and "Readmissions" in results
+    points = {tp.name: tp.date for tp in p.evaluation.timepoints}
+    assert points["baseline"] <= p.spec.programme.start
+    assert points["follow-up"] == dt.date(2027, 10, 12)  # end 2027-07-12 + 3 months
+    assert "attribut" in p.evaluation.attribution
+
+
+def test_user_modules_override_and_extend_the_catalogue(tmp_path):
+    source = (ROOT / "templates" / "modules" / "culture-and-meaning.md").read_text()
+    local = re.sub(r"(?m)^title: .*$", "title: Local culture and meaning", source, count=1)
+    (tmp_path / "culture-and-meaning.md").write_text(local)
+    p = assemble(spec_of(), tmp_path)
+    assert first(p, "culture-and-meaning").title.startswith("Local")
+
+
+def test_invalid_user_module_is_a_located_error(tmp_path):
+    (tmp_path / "broken.md").write_text("---\nid: broken\ntitle: Broken\nphase: lunch\n---\nx\n")
+    with pytest.raises(UserError) as err:
+        assemble(spec_of(), tmp_path)
+    problems = [p.headline() for p in err.value.problems]
+    assert any("broken.md:4:8: phase: 'lunch' is not one of" in h for h in problems)

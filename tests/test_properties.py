@@ -1,0 +1,163 @@
+"""Property tests: documents generated from the programme schema, and mutations of them,
+either validate or give located problems; nothing else ever escapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis_jsonschema import from_schema
+
+from progen.errors import UserError
+from progen.spec.load import parse
+from progen.spec.model import Spec
+from progen.spec.schema import programme_schema, schema_problems
+from progen.spec.validate import validate_document
+
+FILE = "gen.yaml"
+DATES = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31)).map(
+    dt.date.isoformat
+)
+SETTINGS = settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _strategy(schema: dict) -> st.SearchStrategy:
+    """Documents valid against `schema`. Mappings, and lists of mappings, are composed here;
+    everything inside them comes from hypothesis-jsonschema, whose own object strategy uses
+    Hypothesis internals that current Hypothesis releases no longer have (`many.more`)."""
+    if schema.get("type") == "object":
+        properties = {k: _strategy(v) for k, v in schema.get("properties", {}).items()}
+        required = set(schema.get("required", ()))
+        return st.fixed_dictionaries(
+            {k: v for k, v in properties.items() if k in required},
+            optional={k: v for k, v in properties.items() if k not in required},
+        )
+    if schema.get("type") == "array" and schema.get("items", {}).get("type") == "object":
+        low = schema.get("minItems", 0)
+        return st.lists(
+            _strategy(schema["items"]), min_size=low, max_size=min(schema.get("maxItems", 8), 8)
+        )
+    return from_schema(schema, custom_formats={"date": DATES} if "format" in schema else None)
+
+
+DOCUMENTS = _strategy(programme_schema())
+
+ANY_VALUE = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
+    | st.dates().map(dt.date.isoformat),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def dump(data: object) -> bytes:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode("utf-8")
+
+
+def outcome(raw: bytes) -> Spec | UserError:
+    """What `progen validate` does with these bytes: a Spec, or a UserError that is located."""
+    try:
+        result: Spec | UserError = validate_document(parse(FILE, raw))
+    except UserError as err:
+        result = err
+    if isinstance(result, UserError):
+        lines = max(1, raw.count(b"\n") + 1)
+        assert result.problems, "a UserError with nothing in it"
+        for problem in result.problems:
+            assert problem.file == FILE
+            assert 1 <= problem.line <= lines, problem
+            assert problem.column >= 1, problem
+            assert problem.message.strip(), problem
+            assert "\n" not in problem.headline(), problem
+        order = [(p.line, p.column) for p in result.problems]
+        assert order == sorted(order)
+    else:
+        assert isinstance(result, Spec)
+    return result
+
+
+def containers(data: object, path: tuple = ()) -> list[tuple]:
+    """Paths of every mapping and list in the data."""
+    found = []
+    if isinstance(data, dict):
+        found.append(path)
+        for key, value in data.items():
+            found += containers(value, (*path, key))
+    elif isinstance(data, list):
+        found.append(path)
+        for i, value in enumerate(data):
+            found += containers(value, (*path, i))
+    return found
+
+
+def at(data: object, path: tuple) -> object:
+    for part in path:
+        data = data[part]  # type: ignore[index]
+    return data
+
+
+@SETTINGS
+@given(DOCUMENTS)
+def test_schema_valid_documents_validate_or_give_located_problems(document):
+    raw = dump(document)
+    doc = parse(FILE, raw)  # a schema-valid document always loads
+    assert schema_problems(doc) == []  # and survives the trip through YAML unchanged
+    outcome(raw)
+
+
+@st.composite
+def mutated(draw) -> bytes:
+    data = draw(DOCUMENTS)
+    kind = draw(st.sampled_from(["delete", "replace", "rename", "garbage-text", "garbage-bytes"]))
+    if kind in ("delete", "replace", "rename"):
+        where = draw(st.sampled_from(containers(data)))
+        parent = at(data, where)
+        if parent:
+            key = draw(st.sampled_from(sorted(parent) if isinstance(parent, dict) else range(len(parent))))
+            if kind == "delete":
+                del parent[key]
+            elif kind == "replace":
+                parent[key] = draw(ANY_VALUE)
+            elif isinstance(parent, dict):
+                parent[draw(st.text(min_size=1, max_size=12))] = parent.pop(key)
+    raw = dump(data)
+    if kind == "garbage-text":
+        spot = draw(st.integers(0, len(raw)))
+        junk = draw(st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=12))
+        raw = raw[:spot] + junk.encode("utf-8") + raw[spot:]
+    elif kind == "garbage-bytes":
+        spot = draw(st.integers(0, len(raw)))
+        raw = raw[:spot] + draw(st.binary(min_size=1, max_size=8)) + raw[spot:]
+    return raw
+
+
+@SETTINGS
+@given(mutated())
+def test_mutated_documents_validate_or_give_located_problems(raw):
+    outcome(raw)
+
+
+YAML_NOISE = st.lists(
+    st.sampled_from(
+        [": ", "- ", "\t", "&a ", "*a ", "!!python/object ", "!x ", "<<: ", "? ", "---\n",
+         "'", '"', "[", "]", "{", "}", "#", "\n", "  ", "%YAML 1.1\n", "|\n", ">\n", ",", "\\",
+         "\x85", "\u2028", "\ufeff", "é", "0x1f", ".nan", "~", "2027-02-30"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(YAML_NOISE)
+def test_arbitrary_yaml_noise_gives_located_problems(text):
+    outcome(text.encode("utf-8"))
