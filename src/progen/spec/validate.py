@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from progen.errors import UserError
+from progen.errors import Problem, UserError
 from progen.spec.build import build_spec
 from progen.spec.checks import check_problems
 from progen.spec.load import Document, load
 from progen.spec.model import Spec
 from progen.spec.schema import schema_problems
+
+
+def _set_problems(doc: Document, spec: Spec) -> list[Problem]:
+    """Tasks whose people cannot be split into sets within programme.set_size, even after
+    people who serve several tasks are moved between them."""
+    from progen.design.participants import expand_participants
+    from progen.design.sets import infeasible_tasks
+
+    index = {task.id: i for i, task in enumerate(spec.tasks)}
+    found = infeasible_tasks(expand_participants(spec), list(index), spec.programme.set_size)
+    return [doc.problem(("tasks", index[task], "stakeholders"), f"task '{task}': {reason}")
+            for task, reason in found]
 
 
 def validate_document(doc: Document) -> Spec:
@@ -18,7 +30,10 @@ def validate_document(doc: Document) -> Spec:
     problems += check_problems(doc)
     if problems:
         raise UserError(problems)
-    return build_spec(doc.data, doc.file)  # type: ignore[arg-type]
+    spec = build_spec(doc.data, doc.file)  # type: ignore[arg-type]
+    if problems := _set_problems(doc, spec):
+        raise UserError(problems)
+    return spec
 
 
 def read_spec(path: Path, shown_as: str | None = None) -> Spec:
