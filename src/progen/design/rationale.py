@@ -30,6 +30,14 @@ def _names(spec: Spec, ids: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _levels(levels: tuple[str, ...]) -> str:
+    if len(levels) == len(LEVEL_WORDS):
+        return "at every level"
+    words = [LEVEL_WORDS[level] for level in levels]
+    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"at {joined} level{'s' * (len(words) > 1)}"
+
+
 def _sequence(draft: Draft, diagnosis: Diagnosis) -> str | None:
     emphasis, stage = draft.module.emphasis, diagnosis.stage
     if emphasis == "directive" and stage in ("early", "improving"):
@@ -58,7 +66,7 @@ def rationale(
     module = draft.module
     findings = selecting_findings(draft, diagnosis)
     lines = [f.text for f in findings] or [
-        f"Every progen programme includes this session: {module.summary[0].lower()}"
+        f"Every progen programme includes this session, which {module.summary[0].lower()}"
         f"{module.summary[1:]}"
     ]
     if draft.task is not None:
@@ -66,10 +74,9 @@ def rationale(
         lines.append(
             f"It serves task '{draft.task.title}' (tasks[{index}]), whose aim is: {draft.task.aim}."
         )
-    levels = ", ".join(LEVEL_WORDS[level] for level in module.levels)
     lines.append(
-        f"Offered to {_names(spec, draft.audience)}: the participating groups at "
-        f"{levels} level{'s' * (len(module.levels) > 1)}"
+        f"Offered to {_names(spec, draft.audience)}: the participating groups "
+        + _levels(module.levels)
         + (f" ({', '.join(module.roles)})" if module.roles else "")
         + "."
     )

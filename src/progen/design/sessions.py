@@ -121,46 +121,60 @@ def _load(drafts: list[Draft], group: str) -> int:
     return sum(d.minutes for d in drafts if group in d.audience)
 
 
+# The order in which sessions give way for a group over budget: optional work (priority
+# 3-5) is shortened and then withdrawn, least essential first; essential work (1-2) is
+# only shortened after that, and withdrawn last of all.
+GIVE_WAY = (
+    ("shorten", 5),
+    ("withdraw", 5),
+    ("shorten", 4),
+    ("withdraw", 4),
+    ("shorten", 3),
+    ("withdraw", 3),
+    ("shorten", 2),
+    ("shorten", 1),
+    ("withdraw", 2),
+    ("withdraw", 1),
+)
+
+
+def _shortened(d: Draft, hours: float) -> Draft:
+    low = d.module.min_minutes
+    note = (
+        f"shortened from {d.minutes} to {low} minutes to keep within the {hours:g}-hour "
+        f"budget (programme.contact_hours)"
+    )
+    return replace(d, minutes=low, notes=(*d.notes, note))
+
+
 def fit_budget(
     spec: Spec, drafts: tuple[Draft, ...]
 ) -> tuple[tuple[Draft, ...], tuple[Omission, ...]]:
     """Keep every group within programme.contact_hours; never exceed it."""
-    budget = round(spec.programme.contact_hours * 60)
+    hours = spec.programme.contact_hours
+    budget = round(hours * 60)
     work = list(drafts)
-    # Least essential first; among equals, the later session gives way first.
-    give_way = sorted(range(len(work)), key=lambda i: (-work[i].module.priority, -i))
-    for group in participant_groups(spec):
-        for i in give_way:
-            if _load(work, group) <= budget:
-                break
-            d = work[i]
-            if group in d.audience and d.minutes > d.module.min_minutes:
-                work[i] = replace(
-                    d,
-                    minutes=d.module.min_minutes,
-                    notes=(
-                        *d.notes,
-                        f"shortened from {d.module.default_minutes} "
-                        f"to {d.module.min_minutes} minutes to keep within the "
-                        f"{spec.programme.contact_hours:g}-hour budget",
-                    ),
-                )
     withdrawn: dict[int, list[str]] = {}
     for group in participant_groups(spec):
-        for i in give_way:
-            if _load(work, group) <= budget:
-                break
-            d = work[i]
-            if group in d.audience:
-                work[i] = replace(d, audience=tuple(g for g in d.audience if g != group))
-                withdrawn.setdefault(i, []).append(spec.stakeholder(group).name)
+        for action, priority in GIVE_WAY:
+            # Among equals, the later session gives way first.
+            for i in reversed(range(len(work))):
+                d = work[i]
+                if _load(work, group) <= budget:
+                    break
+                if group not in d.audience or d.module.priority != priority:
+                    continue
+                if action == "shorten" and d.minutes > d.module.min_minutes:
+                    work[i] = _shortened(d, hours)
+                elif action == "withdraw":
+                    work[i] = replace(d, audience=tuple(g for g in d.audience if g != group))
+                    withdrawn.setdefault(i, []).append(spec.stakeholder(group).name)
     omitted = [
         Omission(
             work[i].module.id,
             session_title(work[i]),
-            f"not offered to {', '.join(names)}: "
-            f"their sessions would pass programme.contact_hours "
-            f"({spec.programme.contact_hours:g} hours)"
+            f"not offered to {', '.join(names)}: their sessions would pass "
+            f"programme.contact_hours ({hours:g} hours)"
             + ("" if work[i].audience else "; no group was left, so it does not run"),
         )
         for i, names in sorted(withdrawn.items())
