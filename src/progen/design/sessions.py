@@ -9,6 +9,7 @@ groups that are over budget. Every withdrawal is reported with its reason.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from progen.design.catalogue import PHASES, Module
@@ -117,10 +118,6 @@ def after_prerequisites(pending: list[Draft]) -> list[Draft]:
     return done
 
 
-def _load(drafts: list[Draft], group: str) -> int:
-    return sum(d.minutes for d in drafts if group in d.audience)
-
-
 # The order in which sessions give way for a group over budget: optional work (priority
 # 3-5) is shortened and then withdrawn, least essential first; essential work (1-2) is
 # only shortened after that, and withdrawn last of all.
@@ -154,20 +151,29 @@ def fit_budget(
     hours = spec.programme.contact_hours
     budget = round(hours * 60)
     work = list(drafts)
+    load: Counter[str] = Counter()
+    attends: dict[str, list[int]] = defaultdict(list)
+    for i, d in enumerate(work):
+        for g in d.audience:
+            load[g] += d.minutes
+            attends[g].append(i)
     withdrawn: dict[int, list[str]] = {}
     for group in participant_groups(spec):
         for action, priority in GIVE_WAY:
             # Among equals, the later session gives way first.
-            for i in reversed(range(len(work))):
+            for i in reversed(attends[group]):
                 d = work[i]
-                if _load(work, group) <= budget:
+                if load[group] <= budget:
                     break
                 if group not in d.audience or d.module.priority != priority:
                     continue
                 if action == "shorten" and d.minutes > d.module.min_minutes:
                     work[i] = _shortened(d, hours)
+                    for g in d.audience:
+                        load[g] -= d.minutes - work[i].minutes
                 elif action == "withdraw":
                     work[i] = replace(d, audience=tuple(g for g in d.audience if g != group))
+                    load[group] -= d.minutes
                     withdrawn.setdefault(i, []).append(spec.stakeholder(group).name)
     omitted = [
         Omission(

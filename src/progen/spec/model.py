@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,12 @@ class Spec:
     follow_up_months: int
     local_measures: tuple[LocalMeasure, ...]
 
+    @cached_property
+    def _groups(self) -> dict[str, Stakeholder]:
+        return {s.id: s for s in self.stakeholders}
+
     def organisation(self, org_id: str) -> Organisation:
         return next(o for o in self.organisations if o.id == org_id)
 
     def stakeholder(self, group_id: str) -> Stakeholder:
-        return next(s for s in self.stakeholders if s.id == group_id)
+        return self._groups[group_id]
