@@ -17,7 +17,7 @@ from progen.design.participants import Participant
 from progen.design.sets import form_sets, infeasible_tasks, total_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from test_set_formation import LEVELS, engine_and_optimum, random_instance  # noqa: E402
+from test_set_formation import LEVELS, engine_and_optimum, random_instance
 
 
 def region(seed: int = 1):
@@ -46,9 +46,11 @@ def main(instances: int = 200) -> None:
         sets = form_sets(people, tasks, size, depends, seed=0)
         times.append(time.process_time() - start)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"sets {len(people)} people in {len({p.stakeholder for p in people})} groups: "
-          f"median {statistics.median(times):.2f} s CPU, {len(sets)} sets, "
-          f"score {total_score(sets, depends):.0f}, peak memory {peak:.0f} MB")
+    print(
+        f"sets {len(people)} people in {len({p.stakeholder for p in people})} groups: "
+        f"median {statistics.median(times):.2f} s CPU, {len(sets)} sets, "
+        f"score {total_score(sets, depends):.0f}, peak memory {peak:.0f} MB"
+    )
 
     ratios = []
     start = time.process_time()
@@ -57,9 +59,11 @@ def main(instances: int = 200) -> None:
         case = random_instance(rng, rng.randint(8, 20))
         engine, best = engine_and_optimum(*case, seed=seed)
         ratios.append(engine / best if best else 1.0)
-    print(f"quality: mean {statistics.mean(ratios):.4f} worst {min(ratios):.4f} "
-          f"over {instances} instances of 8-20 people "
-          f"({sum(r == 1.0 for r in ratios)} optimal, {time.process_time() - start:.1f} s)")
+    print(
+        f"quality: mean {statistics.mean(ratios):.4f} worst {min(ratios):.4f} "
+        f"over {instances} instances of 8-20 people "
+        f"({sum(r == 1.0 for r in ratios)} optimal, {time.process_time() - start:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ about 6) is a policy the score must work within, not a choice it may overrule.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -33,11 +34,16 @@ SIZES = ((3, 4), (3, 5), (4, 6), (5, 7), (4, 8), (3, 6))
 
 
 def group(gid: str, count: int, org: str, level: str, loc: str, tasks: Sequence[str]):
-    return [Participant(f"{gid} {n}", gid, org, level, loc, tuple(tasks)) for n in range(1, count + 1)]
+    return [
+        Participant(f"{gid} {n}", gid, org, level, loc, tuple(tasks)) for n in range(1, count + 1)
+    ]
 
 
-def random_instance(rng: random.Random, max_people: int, max_tasks: int = 2):
-    """A feasible small programme: groups of 1-4 people, some serving two tasks."""
+def random_instance(rng: random.Random, people_count: int, max_tasks: int = 2):
+    """A feasible programme of about people_count people: groups of 1-4, some serving two tasks.
+
+    Infeasible draws are redrawn, so the count can come out slightly different.
+    """
     while True:
         tasks = [f"t{i}" for i in range(rng.randint(1, max_tasks))]
         size = rng.choice(SIZES)
@@ -46,20 +52,19 @@ def random_instance(rng: random.Random, max_people: int, max_tasks: int = 2):
         levels = rng.sample(LEVELS, rng.randint(1, 5))
         people: list[Participant] = []
         gids: list[str] = []
-        while len(people) < max_people:
-            count = min(rng.randint(1, 4), max_people - len(people))
-            served = rng.sample(tasks, 2) if len(tasks) > 1 and rng.random() < 0.3 else [
-                rng.choice(tasks)
-            ]
+        while len(people) < people_count:
+            count = min(rng.randint(1, 4), people_count - len(people))
+            served = (
+                rng.sample(tasks, 2)
+                if len(tasks) > 1 and rng.random() < 0.3
+                else [rng.choice(tasks)]
+            )
             gid = f"g{len(gids)}"
             gids.append(gid)
-            people += group(gid, count, rng.choice(orgs), rng.choice(levels), rng.choice(locs),
-                            sorted(served))
-            if len(people) >= size[0] and rng.random() < 0.15:
-                break
-        depends = frozenset(
-            (a, b) for a in gids for b in gids if a != b and rng.random() < 0.15
-        )
+            people += group(
+                gid, count, rng.choice(orgs), rng.choice(levels), rng.choice(locs), sorted(served)
+            )
+        depends = frozenset((a, b) for a in gids for b in gids if a != b and rng.random() < 0.15)
         if not infeasible_tasks(people, tasks, size):
             return people, tasks, size, depends
 
@@ -101,8 +106,9 @@ def optimum(people, tasks, size, depends, set_counts: dict[str, int], floor: flo
     members: dict[str, list[Participant]] = {}
     for p in people:
         members.setdefault(p.stakeholder, []).append(p)
-    groups = sorted(members.values(), key=lambda g: -len(g))
-    pairs = Counter(frozenset(ab) for ab in depends if ab[0] != ab[1])
+    pairs = Counter(frozenset(ab) for ab in depends if ab[0] != ab[1] and set(ab) <= members.keys())
+    degree = Counter(g for ab, m in pairs.items() for g in ab for _ in range(m))
+    groups = sorted(members.values(), key=lambda g: (-degree[g[0].stakeholder], -len(g)))
     weights = (ORGANISATION_WEIGHT, LEVEL_WEIGHT, LOCATION_WEIGHT)
 
     def attrs(p: Participant):
@@ -121,8 +127,9 @@ def optimum(people, tasks, size, depends, set_counts: dict[str, int], floor: flo
     def score() -> float:
         total = 0
         for s in range(k):
-            total += sum(w * (sum(1 for a in present[s] if a[0] == i) - 1)
-                         for i, w in enumerate(weights))
+            total += sum(
+                w * (sum(1 for a in present[s] if a[0] == i) - 1) for i, w in enumerate(weights)
+            )
             total += PAIR_WEIGHT * sum(
                 m for ab, m in pairs.items() if all((3, g) in present[s] for g in ab)
             )
@@ -130,25 +137,36 @@ def optimum(people, tasks, size, depends, set_counts: dict[str, int], floor: flo
 
     def bound() -> float:
         slots_with = Counter(a for s in range(k) for a in present[s])
-        value = 0.0
-        for s in range(k):
-            value += sum(weights[a[0]] for a in present[s] if a[0] < 3)
-        for a, r in remaining.items():
-            if a[0] < 3 and r:
-                value += weights[a[0]] * min(r, k - slots_with[a])
-        value -= k * sum(weights)
+        room = [high - n for n in sizes]
+        value = -k * sum(weights)
+        for kind, weight in enumerate(weights):
+            value += weight * sum(1 for s in range(k) for a in present[s] if a[0] == kind)
+            by_value = sum(
+                min(r, k - slots_with[a]) for a, r in remaining.items() if a[0] == kind and r
+            )
+            by_room = sum(
+                min(
+                    room[s],
+                    sum(
+                        1
+                        for a, r in remaining.items()
+                        if a[0] == kind and r and a not in present[s]
+                    ),
+                )
+                for s in range(k)
+            )
+            value += weight * min(by_value, by_room)
         for ab, m in pairs.items():
             a, b = ((3, g) for g in ab)
             both = sum(1 for s in range(k) if a in present[s] and b in present[s])
-            ra, rb = remaining[a], remaining[b]
-            if ra and rb:
-                extra = min(k - both, ra + rb)
-            elif ra:
-                extra = min(ra, slots_with[b] - both)
-            elif rb:
-                extra = min(rb, slots_with[a] - both)
+            enter_a = min(remaining[a], k - slots_with[a])
+            enter_b = min(remaining[b], k - slots_with[b])
+            if not enter_a:
+                extra = min(enter_b, slots_with[a] - both)
+            elif not enter_b:
+                extra = min(enter_a, slots_with[b] - both)
             else:
-                extra = 0
+                extra = min(k - both, enter_a + enter_b)
             value += PAIR_WEIGHT * m * (both + extra)
         return value
 
@@ -279,7 +297,9 @@ def test_task_with_only_shared_people_gets_a_set_when_possible() -> None:
 
 def test_multi_task_person_goes_where_the_sets_gain_most() -> None:
     uniform = group("a", 3, "o1", "senior", "x", ["t1"])
-    varied = group("b", 1, "o2", "middle", "y", ["t2"]) + group("c", 2, "o3", "top-team", "z", ["t2"])
+    varied = group("b", 1, "o2", "middle", "y", ["t2"]) + group(
+        "c", 2, "o3", "top-team", "z", ["t2"]
+    )
     shared = group("s", 1, "o2", "middle", "y", ["t1", "t2"])
     people = uniform + varied + shared
     sets = form_sets(people, ["t1", "t2"], (3, 4), frozenset())
@@ -310,3 +330,28 @@ def test_engine_reaches_95_percent_of_the_optimum(seed: int) -> None:
     people, tasks, size, depends = random_instance(rng, rng.randint(8, 16))
     engine, best = engine_and_optimum(people, tasks, size, depends, seed)
     assert engine >= 0.95 * best, (engine, best)
+
+
+def brute_force(people, tasks, size, depends, set_counts: dict[str, int]) -> float:
+    """Every assignment of people to sets, for checking the branch and bound on tiny cases."""
+    slots = [t for t in tasks for _ in range(set_counts.get(t, 0))]
+    best = float("-inf")
+    for choice in itertools.product(range(len(slots)), repeat=len(people)):
+        sets = [
+            [p for p, c in zip(people, choice, strict=True) if c == s] for s in range(len(slots))
+        ]
+        if all(
+            size[0] <= len(m) <= size[1] and all(slots[s] in p.tasks for p in m)
+            for s, m in enumerate(sets)
+        ):
+            best = max(best, sum(set_score(m, depends) for m in sets))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_optimum_search_agrees_with_brute_force(seed: int) -> None:
+    rng = random.Random(500 + seed)
+    people, tasks, size, depends = random_instance(rng, rng.randint(6, 9))
+    counts = Counter(s.task for s in form_sets(people, tasks, size, depends))
+    expected = brute_force(people, tasks, size, depends, counts)
+    assert optimum(people, tasks, size, depends, counts, float("-inf")) == expected

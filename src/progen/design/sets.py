@@ -38,7 +38,7 @@ PAIR_WEIGHT = 2
 _ATTRIBUTE_WEIGHTS = (ORGANISATION_WEIGHT, LEVEL_WEIGHT, LOCATION_WEIGHT)
 # Upper bound on score evaluations in the local search: enough for small programmes to reach
 # (near) optimum with several restarts, and bounded so 5,000 people stay well under a second.
-_EVALUATION_BUDGET = 60_000
+_EVALUATION_BUDGET = 80_000
 _RESTARTS = 12
 # Candidate sets looked at per person and pass; all of them when there are no more than this.
 _SAMPLE = 6
@@ -383,7 +383,7 @@ class _Layout:
 
 def _remove_gain(counts: dict[int, int], nbr: dict[int, list[tuple[int, int]]], p: tuple) -> int:
     gain = 0
-    for key, weight in zip(p, _ATTRIBUTE_WEIGHTS, strict=False):
+    for key, weight in zip(p[:3], _ATTRIBUTE_WEIGHTS, strict=True):
         if counts[key] == 1:
             gain -= weight
     if counts[p[3]] == 1:
@@ -393,7 +393,7 @@ def _remove_gain(counts: dict[int, int], nbr: dict[int, list[tuple[int, int]]], 
 
 def _add_gain(counts: dict[int, int], nbr: dict[int, list[tuple[int, int]]], p: tuple) -> int:
     gain = 0
-    for key, weight in zip(p, _ATTRIBUTE_WEIGHTS, strict=False):
+    for key, weight in zip(p[:3], _ATTRIBUTE_WEIGHTS, strict=True):
         if key not in counts:
             gain += weight
     if p[3] not in counts:
@@ -404,14 +404,19 @@ def _add_gain(counts: dict[int, int], nbr: dict[int, list[tuple[int, int]]], p: 
 def _replace_gain(
     counts: dict[int, int], nbr: dict[int, list[tuple[int, int]]], out: tuple, inn: tuple
 ) -> int:
-    """Score change of one set when `out` leaves it and `inn` takes the place."""
+    """Score change of one set when `out` leaves it and `inn` takes the place.
+
+    Unrolled over the three attributes: this is the innermost call of the search.
+    """
+    if out == inn:
+        return 0
     gain = 0
-    for old, new, weight in zip(out, inn, _ATTRIBUTE_WEIGHTS, strict=False):
-        if old != new:
-            if counts[old] == 1:
-                gain -= weight
-            if new not in counts:
-                gain += weight
+    if out[0] != inn[0]:
+        gain += ORGANISATION_WEIGHT * ((inn[0] not in counts) - (counts[out[0]] == 1))
+    if out[1] != inn[1]:
+        gain += LEVEL_WEIGHT * ((inn[1] not in counts) - (counts[out[1]] == 1))
+    if out[2] != inn[2]:
+        gain += LOCATION_WEIGHT * ((inn[2] not in counts) - (counts[out[2]] == 1))
     old, new = out[3], inn[3]
     if old != new:
         gone = counts[old] == 1
@@ -461,13 +466,17 @@ def _descend(
         improved = False
         rng.shuffle(order)
         for p in order:
+            if budget <= 0:
+                break
             here = where[p]
             key = keys[p]
             options = compatible[p]
+            counts_here = counts[here]
             if len(options) > _SAMPLE:
+                if all(counts_here[k] == 1 for k in key[:3]):
+                    continue  # too many options to try all: spend them on people who repeat
                 options = rng.sample(options, _SAMPLE)
             best, best_gain = None, 0
-            counts_here = counts[here]
             leave = _remove_gain(counts_here, nbr, key) if len(members[here]) > low else None
             for there in options:
                 if there == here:
@@ -596,10 +605,8 @@ def form_sets(
     for k in set_counts:
         start = sum(len(s) for s in sets_of_task)
         sets_of_task.append(list(range(start, start + k)))
-    by_tasks: dict[frozenset[int], list[int]] = {}
-    compatible = [
-        by_tasks.setdefault(e, sorted(s for t in e for s in sets_of_task[t])) for e in eligible
-    ]
+    sets_serving = {e: [s for t in sorted(e) for s in sets_of_task[t]] for e in set(eligible)}
+    compatible = [sets_serving[e] for e in eligible]
 
     best: _Layout | None = None
     budget = _EVALUATION_BUDGET
