@@ -208,23 +208,68 @@ def plan(spec: str, as_json: bool, modules_dir: Path | None, fmt: str) -> None:
         click.echo(summary(programme), nl=False)
 
 
-@main.command()
-@click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
-@click.option(
+OUT = click.option(
     "--out",
     default="site",
     show_default=True,
-    type=click.Path(file_okay=False),
+    type=click.Path(file_okay=False, path_type=Path),
     help="Folder to publish into.",
 )
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
+@OUT
+@MODULES
+@click.option("--force", is_flag=True, help="Rebuild every programme, even when up to date.")
 @FORMAT
-def build(specs: tuple[str, ...], out: str, fmt: str) -> None:
+def build(
+    specs: tuple[str, ...], out: Path, modules_dir: Path | None, force: bool, fmt: str
+) -> None:
     """Validate, assemble and publish specs into site/ (default: all of programmes/)."""
+    from progen.publish.build import build as run_build
+
     paths = spec_paths(specs)
-    valid, errors = validated(paths)
-    if errors:
-        report(errors, fmt)
-        click.echo(f"nothing written; {out}/ is unchanged", err=True)
+    try:
+        run_build(paths, out, modules_folder(modules_dir), force=force, echo=click.echo)
+    except UserError as err:
+        report([err], fmt)
+        click.echo(f"nothing written; {shown(out)}/ is unchanged", err=True)
         sys.exit(1)
-    for spec in valid:
-        click.echo(f"{spec.source}: valid; would publish {out}/{spec.programme.id}/")
+    except OSError as err:  # e.g. the output folder cannot be written, or the disk is full
+        click.echo(f"progen build: {err}", err=True)
+        click.echo(f"nothing written; {shown(out)}/ is unchanged", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
+@OUT
+@MODULES
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to serve on (127.0.0.1 only).",
+)
+@click.option(
+    "--interval", default=1.0, show_default=True, type=click.FloatRange(0.1, 60), hidden=True
+)
+def serve(
+    specs: tuple[str, ...], out: Path, modules_dir: Path | None, port: int, interval: float
+) -> None:
+    """Live preview on http://127.0.0.1:PORT/: rebuild when a spec or template changes."""
+    from progen.serve import serve as run_serve
+
+    try:
+        run_serve(
+            specs=[Path(s) for s in specs],
+            out=out,
+            modules_dir=modules_folder(modules_dir),
+            port=port,
+            interval=interval,
+            echo=click.echo,
+        )
+    except OSError as err:
+        raise click.UsageError(f"cannot serve on 127.0.0.1:{port} ({err.strerror or err})") from err

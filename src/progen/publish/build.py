@@ -4,7 +4,8 @@ The pipeline, in the order it runs:
 
 1. validate ALL specs; any problem stops the build before anything is written;
 2. per programme, skip it when its content hash (spec bytes, templates, schemas,
-   modules, progen itself) matches the one stored with its last good output;
+   modules, progen's own code and version, the renderers' versions, Python's
+   version, SOURCE_DATE_EPOCH) matches `.progen-hash` in its last good output;
 3. otherwise assemble it and publish everything into a temporary folder beside
    the output (site, handbook PDF, programme.json, calendar, rosters);
 4. only when every programme succeeded, swap each new folder into place (old
@@ -22,6 +23,7 @@ import hashlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -98,7 +100,8 @@ def _tree_digest(digest, label: str, root: Path | None) -> None:
 
 def shared_digest(modules_dir: Path | None) -> bytes:
     """Everything a programme's output depends on besides its own spec."""
-    digest = hashlib.sha256(f"progen {__version__}\0".encode())
+    python = ".".join(map(str, sys.version_info[:2]))
+    digest = hashlib.sha256(f"progen {__version__}\0python {python}\0".encode())
     for dist in _RENDERER_DISTS:
         try:
             digest.update(f"{dist}={metadata.version(dist)}\0".encode())
@@ -139,7 +142,7 @@ def spec_epoch(spec) -> int:
 def source_date_epoch(spec) -> Iterator[None]:
     """SOURCE_DATE_EPOCH for the renderers (MkDocs sitemap dates, PDF dates), never the clock."""
     given = os.environ.get("SOURCE_DATE_EPOCH")
-    if given is not None and given.strip().isdigit():
+    if given is not None and given.strip().isdigit() and len(given.strip()) <= 11:
         yield
         return
     os.environ["SOURCE_DATE_EPOCH"] = str(spec_epoch(spec))
@@ -239,16 +242,28 @@ def validate_all(spec_paths: Sequence[Path]) -> tuple[list, dict[str, float]]:
 # ---------------------------------------------------------------- the build
 
 
-def _swap_in(staged: Path, target: Path, aside: Path) -> None:
-    """Replace `target` with `staged`: old one renamed aside, new one renamed in."""
-    had_old = target.exists()
-    if had_old:
-        target.rename(aside)
+def swap_in(staged: list[tuple[Path, Path]], aside: Path) -> None:
+    """Move each (new folder, target) into place: the old target is renamed aside, the new
+    one renamed in. If any rename fails, the ones already done are undone, so the output
+    keeps either every new folder or none of them."""
+    done: list[tuple[Path, Path, bool]] = []
     try:
-        staged.rename(target)
+        for new, target in staged:
+            had_old = target.exists()
+            if had_old:
+                target.rename(aside / target.name)
+            try:
+                new.rename(target)
+            except BaseException:
+                if had_old:
+                    (aside / target.name).rename(target)
+                raise
+            done.append((new, target, had_old))
     except BaseException:
-        if had_old:
-            aside.rename(target)
+        for new, target, had_old in reversed(done):
+            target.rename(new)
+            if had_old:
+                (aside / target.name).rename(target)
         raise
 
 
@@ -265,8 +280,6 @@ def build(
     Raises UserError (with every problem) when a spec or module is wrong; `out` is
     then untouched. Returns one Outcome per spec, in the order given.
     """
-    from progen.design.assemble import assemble
-
     began = time.perf_counter()
     specs, validate_seconds = validate_all(spec_paths)
     shared = shared_digest(modules_dir)
@@ -286,6 +299,8 @@ def build(
         outcomes.append(outcome)
 
     if stale:
+        from progen.design.assemble import assemble
+
         out.parent.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=out.parent))
         try:
@@ -302,16 +317,14 @@ def build(
             # Everything succeeded: move into place.
             out.mkdir(parents=True, exist_ok=True)
             (temp / "old").mkdir()
-            for folder, outcome in staged:
-                _swap_in(folder, out / outcome.id, temp / "old" / outcome.id)
+            swap_in([(folder, out / outcome.id) for folder, outcome in staged], temp / "old")
         finally:
             shutil.rmtree(temp, ignore_errors=True)
 
-    if stale or not (out / "index.html").is_file():
-        from progen.publish.index import write_index
+    from progen.publish.index import write_index
 
-        out.mkdir(parents=True, exist_ok=True)
-        write_index(out)
+    out.mkdir(parents=True, exist_ok=True)
+    write_index(out)
     built = sum(o.status == "built" for o in outcomes)
     echo(
         f"{display(out)}/index.html: {len(outcomes)} programme{'s' * (len(outcomes) != 1)} "

@@ -4,14 +4,19 @@ UIDs are derived from the programme, session and set ids, so re-importing an
 updated calendar moves events instead of duplicating them. Times are local
 Europe/London wall-clock times with a VTIMEZONE, and DTSTAMP comes from
 SOURCE_DATE_EPOCH (or a value derived from the spec), never the clock, so the
-same spec gives the same bytes. icalendar escapes every text value, so a title
-cannot start a new line or a new component.
+same spec gives the same bytes.
+
+User text cannot start a line or a component: one-line properties (SUMMARY,
+LOCATION) have every line break turned into a space, descriptions keep theirs as
+escaped `\\n`, control characters are dropped, and icalendar escapes `, ; \\`.
+Set meetings are placed where most of the set's members are based.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections import Counter
 from zoneinfo import ZoneInfo
 
@@ -23,11 +28,26 @@ PRODID = "-//progen//leadership programme//EN"
 
 def source_epoch(p: Programme) -> int:
     """SOURCE_DATE_EPOCH when set, else midnight UTC on the programme's start date."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return int(value)
     start = p.spec.programme.start
-    return int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC).timestamp())
+    fallback = int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC).timestamp())
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit() and len(value) <= 11:  # up to year 5138: anything later is a typo
+        return int(value)
+    return fallback
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def one_line(value: object) -> str:
+    """Text for a one-line property (SUMMARY, LOCATION): whitespace runs become one space."""
+    return " ".join(_CONTROL.sub(" ", str(value)).split())
+
+
+def multi_line(value: object) -> str:
+    """Text for DESCRIPTION: line breaks kept as \\n (icalendar escapes them), no controls."""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(" ", text)
 
 
 def _local(day: dt.date, hhmm: str) -> dt.datetime:
@@ -58,13 +78,13 @@ def _session_event(p: Programme, s: Session, stamp: dt.datetime):
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", start + dt.timedelta(minutes=s.minutes))
-    event.add("summary", f"{s.title} ({p.title})")
+    event.add("summary", one_line(f"{s.title} ({p.title})"))
     lines = [s.summary, "", f"For: {_names(p, s.audience)}"]
     if s.task:
         lines.append(f"Task: {_task_title(p, s.task)}")
     lines += ["", "Agenda:"] + [f"{a.start} {a.item} ({a.minutes} min)" for a in s.agenda]
-    event.add("description", "\n".join(lines).strip())
-    event.add("categories", [f"progen {s.phase}"])
+    event.add("description", multi_line("\n".join(lines).strip()))
+    event.add("categories", [one_line(f"progen {s.phase}")])
     return event
 
 
@@ -94,22 +114,24 @@ def _set_events(p: Programme, s: ActionLearningSet, stamp: dt.datetime):
         event.add("dtend", start + dt.timedelta(minutes=s.minutes))
         event.add(
             "summary",
-            f"Action-learning {s.id.replace('-', ' ')} meeting {n} of {len(s.meetings)}: "
-            f"{_task_title(p, s.task)}",
+            one_line(
+                f"Action-learning {s.id.replace('-', ' ')} meeting {n} of {len(s.meetings)}: "
+                f"{_task_title(p, s.task)}"
+            ),
         )
         event.add(
             "description",
-            f"{s.purpose}\n\nSet adviser: {_adviser(s, n)}\nMembers: {members}",
+            multi_line(f"{s.purpose}\n\nSet adviser: {_adviser(s, n)}\nMembers: {members}"),
         )
         if location:
-            event.add("location", location)
+            event.add("location", one_line(location))
         event.add("categories", ["progen action-learning set"])
         yield event
 
 
 def calendar_ics(p: Programme) -> bytes:
     """The programme's sessions and set meetings as ICS bytes (CRLF lines, UTF-8)."""
-    from icalendar import Calendar
+    from icalendar import Calendar, vText
 
     stamp = dt.datetime.fromtimestamp(source_epoch(p), tz=dt.UTC)
     cal = Calendar()
@@ -117,7 +139,7 @@ def calendar_ics(p: Programme) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", p.title)
+    cal.add("x-wr-calname", vText(one_line(p.title)))
     cal.add("x-wr-timezone", TZID)
     for s in p.sessions:
         cal.add_component(_session_event(p, s, stamp))

@@ -83,10 +83,19 @@ def index_html(programmes: list[dict]) -> str:
     return env.get_template("index.html.j2").render(programmes=programmes, version=__version__)
 
 
-def write_index(out: Path) -> Path:
-    """Rewrite out/index.html from what is in `out` now (via a temporary file and a rename)."""
+def write_index(out: Path) -> bool:
+    """Rewrite out/index.html from what is in `out` now, via a temporary file and a rename.
+
+    Returns whether it changed; an index that is already right is not touched.
+    """
     target = out / "index.html"
+    text = index_html(programmes_in(out))
+    try:
+        if target.read_text("utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
     temp = out / ".index.html.tmp"
-    temp.write_text(index_html(programmes_in(out)), "utf-8")
+    temp.write_text(text, "utf-8")
     temp.replace(target)
-    return target
+    return True

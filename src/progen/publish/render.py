@@ -51,16 +51,27 @@ def _md_finalize(value: Any) -> Any:
     return md_escape(value)
 
 
-def markdown_html(text: str, shift: int = 0) -> Markup:
-    """Trusted Markdown (catalogue plan bodies) as HTML, headings moved down `shift` levels."""
+def plan_markdown(text: str, shift: int = 0) -> Markup:
+    """A session plan body as Markdown that can format but not inject.
+
+    Built-in plans are trusted, but a user's own module folder can replace them, so raw
+    HTML is escaped and square brackets are backslash-escaped: headings, lists, emphasis
+    and tables work; tags, links and images (`javascript:`, `file:`) cannot appear.
+    Headings move down `shift` levels to sit under the page's own headings.
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = text.replace("[", "\\[").replace("]", "\\]")
     if shift:
-        text = _HEADING.sub(lambda m: "#" * (len(m.group(1)) + shift) + " ", text)
-    return Markup(markdown.markdown(text, extensions=["tables", "sane_lists"]))
+        text = _HEADING.sub(lambda m: "#" * min(len(m.group(1)) + shift, 6) + " ", text)
+    return Markup(text)
 
 
-def shift_headings(text: str, shift: int) -> Markup:
-    """Trusted Markdown with its headings moved down `shift` levels, still as Markdown."""
-    return Markup(_HEADING.sub(lambda m: "#" * (len(m.group(1)) + shift) + " ", text))
+def markdown_html(text: str, shift: int = 0) -> Markup:
+    """A session plan body as HTML (for the handbook), made safe by `plan_markdown`."""
+    html_text = markdown.markdown(
+        str(plan_markdown(text, shift)), extensions=["tables", "sane_lists"]
+    )
+    return Markup(html_text)
 
 
 def longdate(d: dt.date) -> str:
@@ -152,7 +163,7 @@ def md_env() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(_filters())
-    env.filters["shift_headings"] = shift_headings
+    env.filters["plan_markdown"] = plan_markdown
     env.globals["LEVELS"] = LEVELS
     return env
 

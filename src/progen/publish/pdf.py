@@ -1,0 +1,108 @@
+"""The printable handbook: HTML from the shared partials, laid out by WeasyPrint.
+
+The handbook is written for paper, not printed from the site: a cover, contents with
+page numbers, running header and footer, one session per page, worksheets and forms.
+WeasyPrint fetches through `AssetsOnlyFetcher`, so nothing outside progen's own PDF
+assets folder is read and nothing is fetched from the network, whatever the spec says.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from progen import __version__
+from progen.design.model import Programme
+from progen.publish import svg
+from progen.publish.render import Helpers, html_env, partial
+from progen.resources import templates_dir
+
+
+class URLRefused(ValueError):
+    """The handbook asked for a resource outside its own assets."""
+
+
+def assets_dir() -> Path:
+    return templates_dir() / "pdf" / "assets"
+
+
+def make_fetcher(assets: Path | None = None):
+    """A WeasyPrint URL fetcher that serves only `data:` URIs and files inside `assets`."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    root = (assets or assets_dir()).resolve()
+
+    class AssetsOnlyFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                parts = urlsplit(url)
+                path = Path(unquote(parts.path)).resolve()
+                inside = parts.netloc in ("", "localhost") and path.is_relative_to(root)
+                if inside and path.is_file():
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(
+                        path.as_uri(), path.read_bytes(), {"Content-Type": kind}
+                    )
+            raise URLRefused(f"refused to fetch {url[:200]!r}: the handbook reads only its assets")
+
+    return AssetsOnlyFetcher()
+
+
+def handbook_html(p: Programme) -> str:
+    """The handbook as one HTML document (what WeasyPrint lays out)."""
+    h = Helpers(p)
+    index = {s.id: i for i, s in enumerate(p.sessions, 1)}
+    template = html_env().get_template("pdf/handbook.html")
+    return template.render(
+        p=p,
+        h=h,
+        partial=partial,
+        version=__version__,
+        session_href=lambda s: f"#session-{index[s.id]}",
+        timeline=svg.timeline_svg(p),
+        map=svg.map_svg(p),
+        tasks=svg.task_numbers(p),
+        charts=[svg.run_chart_svg(x, p, i) for i, x in enumerate(p.pdsa)],
+    )
+
+
+class _Quiet(logging.Filter):
+    """WeasyPrint warns about CSS it ignores; keep its messages out of the build's output."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.messages.append(record.getMessage())
+        return False
+
+
+def write_pdf(programme: Programme, pdf_path: Path) -> None:
+    """Write the programme handbook as a tagged A4 PDF at `pdf_path`."""
+    from weasyprint import CSS, HTML
+
+    fetcher = make_fetcher()
+    base = assets_dir().resolve().as_uri() + "/"
+    css = (templates_dir() / "pdf" / "handbook.css").read_text(encoding="utf-8")
+    logger = logging.getLogger("weasyprint")
+    quiet = _Quiet()
+    logger.addFilter(quiet)
+    try:
+        document = HTML(string=handbook_html(programme), base_url=base, url_fetcher=fetcher)
+        document.write_pdf(
+            Path(pdf_path),
+            stylesheets=[CSS(string=css, base_url=base, url_fetcher=fetcher)],
+            pdf_variant="pdf/ua-1",  # tagged, with the title shown and the language set
+            pdf_tags=True,
+        )
+    finally:
+        logger.removeFilter(quiet)

@@ -1,0 +1,199 @@
+"""The programme site: Markdown pages from templates, built by MkDocs with Material.
+
+Everything MkDocs- or Material-specific lives in this module, so changing the site
+generator or its theme touches one file. Pages are generated into a temporary docs
+folder and built in strict mode: any MkDocs warning (a broken link, a missing page)
+fails the build with the warnings in the message instead of shipping a broken site.
+
+The build writes only the site; the PDF, calendar, rosters and JSON the overview page
+links to are written into the same folder afterwards by the caller, so those links are
+plain HTML anchors that MkDocs does not try to validate.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from markupsafe import Markup
+
+from progen.design.model import Programme
+from progen.publish import svg
+from progen.publish.render import Helpers, md_env, partial
+from progen.resources import templates_dir
+
+_SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+class SiteBuildError(RuntimeError):
+    """MkDocs reported warnings or errors: a bug in progen's pages, not in the spec."""
+
+
+def _safe(name: str, fallback: str) -> str:
+    return name if _SAFE_NAME.fullmatch(name) else fallback
+
+
+def _title(text: str) -> Markup:
+    """A nav title or site name: Material prints these without escaping, so escape here.
+
+    `Markup` passes MkDocs' config validation as a `str` and is not escaped twice by the
+    templates that do escape it.
+    """
+    return Markup(html.escape(" ".join(text.split()), quote=True))
+
+
+def session_file(p: Programme, index: int) -> str:
+    s = p.sessions[index]
+    return f"sessions/{_safe(s.id, f'session-{index + 1}')}.md"
+
+
+def pdsa_file(p: Programme, index: int) -> str:
+    return f"pdsa/{_safe(p.pdsa[index].task, f'task-{index + 1}')}.md"
+
+
+def download_names(p: Programme) -> dict[str, str]:
+    """File names, relative to the site folder, that the build writes beside the site."""
+    return {
+        "pdf": f"{p.id}.pdf",
+        "ics": f"{p.id}.ics",
+        "csv": "sets.csv",
+        "json": "programme.json",
+    }
+
+
+def write_pages(p: Programme, docs: Path) -> list:
+    """Write every Markdown page into `docs`; return the MkDocs nav for them."""
+    env = md_env()
+    h = Helpers(p)
+    session_files = {s.id: session_file(p, i) for i, s in enumerate(p.sessions)}
+
+    def session_href(s) -> str:
+        return session_files[s.id].removesuffix(".md") + ".html"
+
+    common = {"p": p, "h": h, "partial": partial, "session_href": session_href}
+
+    def page(name: str, template: str, **context) -> None:
+        path = docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = env.get_template(f"site/{template}").render(**common, **context)
+        path.write_text(text, encoding="utf-8")
+
+    page("index.md", "index.md.j2", files=download_names(p))
+    page("timeline.md", "timeline.md.j2", timeline=svg.timeline_svg(p))
+    for s in p.sessions:
+        page(session_files[s.id], "session.md.j2", s=s)
+    page("sets.md", "sets.md.j2")
+    for i, x in enumerate(p.pdsa):
+        page(pdsa_file(p, i), "pdsa.md.j2", x=x, chart=svg.run_chart_svg(x, p, i))
+    page("evaluation.md", "evaluation.md.j2")
+    page("map.md", "map.md.j2", map=svg.map_svg(p), tasks=svg.task_numbers(p))
+    page("omitted.md", "omitted.md.j2")
+    page("references.md", "references.md.j2")
+
+    nav: list = [
+        {"Overview": "index.md"},
+        {"Timeline": "timeline.md"},
+        {
+            "Sessions": [
+                {_title(f"{s.id.lstrip('s')}. {s.title}"): session_files[s.id]} for s in p.sessions
+            ]
+        },
+        {"Action-learning sets": "sets.md"},
+    ]
+    if p.pdsa:
+        nav.append(
+            {"PDSA": [{_title(h.task(x.task)): pdsa_file(p, i)} for i, x in enumerate(p.pdsa)]}
+        )
+    nav += [
+        {"Evaluation": "evaluation.md"},
+        {"Stakeholder map": "map.md"},
+        {"Left out, and why": "omitted.md"},
+        {"References": "references.md"},
+    ]
+    return nav
+
+
+def _config(p: Programme, docs: Path, out_dir: Path, nav: list) -> dict:
+    site = templates_dir() / "site"
+    return {
+        "site_name": _title(p.title),
+        "docs_dir": str(docs),
+        "site_dir": str(out_dir),
+        "use_directory_urls": False,
+        "strict": True,
+        "nav": nav,
+        "theme": {
+            "name": "material",
+            "custom_dir": str(site / "overrides"),
+            "language": "en",
+            "font": False,
+            "palette": {"scheme": "default", "primary": "custom", "accent": "custom"},
+            "features": ["navigation.footer", "navigation.top", "toc.follow"],
+        },
+        "plugins": [],  # no search: it needs a server, and stock Material's dialog fails axe
+        "extra_css": ["assets/progen.css"],
+        "extra": {"generator": False},
+        "markdown_extensions": [
+            "tables",
+            {"toc": {"permalink": False}},
+        ],  # no attr_list: it allows on* attributes
+        "validation": {
+            "omitted_files": "warn",
+            "absolute_links": "warn",
+            "unrecognized_links": "warn",
+            "anchors": "warn",
+        },
+    }
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def write_site(programme: Programme, out_dir: Path) -> None:
+    """Build the programme's site into `out_dir` (which MkDocs empties first)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life notice
+    from mkdocs.commands.build import build
+    from mkdocs.config.base import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="progen-docs-") as tmp:
+        root = Path(tmp)
+        docs = root / "docs"
+        (docs / "assets").mkdir(parents=True)
+        shutil.copyfile(templates_dir() / "site" / "progen.css", docs / "assets" / "progen.css")
+        nav = write_pages(programme, docs)
+        config_file = root / "mkdocs.yml"
+        config_file.write_text("site_name: progen\n", encoding="utf-8")
+
+        logger = logging.getLogger("mkdocs")
+        collect = _Collect()
+        logger.addHandler(collect)
+        propagate, logger.propagate = logger.propagate, False
+        try:
+            config = load_config(
+                str(config_file), **_config(programme, docs, out_dir.resolve(), nav)
+            )
+            build(config)
+        except (Abort, MkDocsException) as err:
+            details = "; ".join(collect.messages) or str(err)
+            raise SiteBuildError(f"site for {programme.id} did not build: {details}") from err
+        finally:
+            logger.removeHandler(collect)
+            logger.propagate = propagate
+        if collect.messages:
+            raise SiteBuildError(
+                f"site for {programme.id} built with warnings: " + "; ".join(collect.messages)
+            )

@@ -1,0 +1,124 @@
+"""`progen serve`: a live preview that rebuilds when a spec or template changes.
+
+`Preview.step()` does one poll: it compares the modification times of every
+watched file with the last poll and, when something changed, runs the ordinary
+incremental build. A failed build prints the located problems and leaves the
+last good output being served. `serve()` runs that step in a loop beside a plain
+`http.server` bound to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from progen.errors import UserError, render_text
+from progen.resources import schemas_dir, templates_dir
+
+PROGRAMMES = Path("programmes")
+
+
+def _sources(err: UserError) -> dict[str, str]:
+    sources = {}
+    for file in {p.file for p in err.problems}:
+        try:
+            sources[file] = Path(file).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return sources
+
+
+@dataclass
+class Preview:
+    """Poll-and-rebuild state: which files to watch and what they looked like last time."""
+
+    specs: list[Path]
+    out: Path
+    modules_dir: Path | None = None
+    echo: Callable[[str], None] = print
+    seen: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+
+    def spec_paths(self) -> list[Path]:
+        if self.specs:
+            return list(self.specs)
+        return sorted(PROGRAMMES.glob("*.yaml")) + sorted(PROGRAMMES.glob("*.yml"))
+
+    def snapshot(self) -> dict[str, tuple[int, int]]:
+        """(mtime, size) of every spec, template, schema and module file."""
+        files = list(self.spec_paths())
+        for root in (templates_dir(), schemas_dir(), self.modules_dir):
+            if root is not None and root.is_dir():
+                files += sorted(p for p in root.rglob("*") if "__pycache__" not in p.parts)
+        state: dict[str, tuple[int, int]] = {}
+        for path in files:
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            state[str(path)] = (info.st_mtime_ns, info.st_size)
+        return state
+
+    def step(self) -> str:
+        """One poll: 'unchanged', 'built' or 'failed' (last good output kept)."""
+        now = self.snapshot()
+        if now == self.seen:
+            return "unchanged"
+        self.seen = now
+        return self.rebuild()
+
+    def rebuild(self) -> str:
+        from progen.publish.build import build
+
+        paths = self.spec_paths()
+        if not paths:
+            self.echo("no programmes/*.yaml yet; run 'progen new' to start one")
+            return "failed"
+        try:
+            build(paths, self.out, self.modules_dir, echo=self.echo)
+        except UserError as err:
+            self.echo(render_text(err.problems, _sources(err)))
+            self.echo(f"build failed; still serving the last good {self.out}/")
+            return "failed"
+        except Exception as exc:  # a bug: report it, keep serving the last good output
+            self.echo(f"build failed ({type(exc).__name__}: {exc}); still serving {self.out}/")
+            return "failed"
+        return "built"
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+
+def serve(
+    specs: list[Path],
+    out: Path,
+    modules_dir: Path | None = None,
+    port: int = 8000,
+    interval: float = 1.0,
+    echo: Callable[[str], None] = print,
+) -> None:
+    handler = functools.partial(_Handler, directory=str(out.resolve()))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    echo(f"serving {out}/ on http://127.0.0.1:{server.server_port}/ (Ctrl-C to stop)")
+    preview = Preview(specs, out, modules_dir, echo)
+    try:
+        while True:
+            preview.step()
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        echo("stopped")
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,121 @@
+"""The handbook PDF: every session in it, renders, titled; the URL fetcher reads only assets."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from test_site import HOSTILE
+
+from progen.design.assemble import assemble
+from progen.publish.pdf import URLRefused, handbook_html, make_fetcher, write_pdf
+from progen.spec.validate import read_spec
+
+REPO = Path(__file__).resolve().parent.parent
+WESTMOOR = REPO / "programmes" / "westmoor-discharge.yaml"
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: PDF extraction breaks lines wherever the layout did."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def westmoor(tmp_path_factory):
+    p = assemble(read_spec(WESTMOOR))
+    pdf = tmp_path_factory.mktemp("pdf") / f"{p.id}.pdf"
+    write_pdf(p, pdf)
+    return p, pdf
+
+
+def test_pdf_holds_every_session_title(westmoor):
+    p, pdf = westmoor
+    reader = PdfReader(pdf)
+    text = squash(" ".join(page.extract_text() or "" for page in reader.pages))
+    for s in p.sessions:
+        assert squash(s.title) in text, s.title
+    assert squash("Session feedback form") in text
+    assert squash("Real-team questions") in text
+    assert squash("PDSA cycle form") in text
+
+
+def test_pdf_has_more_pages_than_sessions_and_a_title(westmoor):
+    p, pdf = westmoor
+    reader = PdfReader(pdf)
+    assert len(reader.pages) > len(p.sessions)
+    assert reader.metadata is not None
+    assert reader.metadata.title == f"{p.title}: programme handbook"
+
+
+def test_pdf_is_a4(westmoor):
+    _, pdf = westmoor
+    first = PdfReader(pdf).pages[0]
+    width, height = float(first.mediabox.width), float(first.mediabox.height)
+    assert abs(width - 595.28) < 1 and abs(height - 841.89) < 1
+
+
+def test_pdf_is_tagged(westmoor):
+    _, pdf = westmoor
+    root = PdfReader(pdf).trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+
+
+def test_pdf_pages_render(westmoor, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed, so pages cannot be rendered")
+    _, pdf = westmoor
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "page")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    pngs = sorted(tmp_path.glob("page*.png"))
+    assert len(pngs) == 3
+    assert all(png.stat().st_size > 500 for png in pngs)
+
+
+def test_fetcher_refuses_local_files_and_the_network(tmp_path):
+    fetcher = make_fetcher(tmp_path)
+    for url in (
+        "file:///etc/passwd",
+        f"file://{tmp_path}/../../../etc/passwd",
+        "http://example.com/x.png",
+        "https://example.com/x.png",
+        "ftp://example.com/x",
+        "file://evil.example.com/etc/passwd",
+    ):
+        with pytest.raises(URLRefused):
+            fetcher.fetch(url)
+
+
+def test_fetcher_serves_data_uris_and_its_own_assets(tmp_path):
+    (tmp_path / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", "utf-8")
+    fetcher = make_fetcher(tmp_path)
+    response = fetcher.fetch((tmp_path / "logo.svg").as_uri())
+    assert b"<svg" in response.read()
+    payload = base64.b64encode(b"hello").decode()
+    response = fetcher.fetch(f"data:text/plain;base64,{payload}")
+    assert response.read() == b"hello"
+
+
+def test_hostile_text_stays_inert_in_the_handbook(tmp_path):
+    spec = tmp_path / "hostile.yaml"
+    spec.write_text(HOSTILE, encoding="utf-8")
+    p = assemble(read_spec(spec))
+    source = handbook_html(p)
+    assert "<script>alert" not in source
+    assert "<img" not in source
+    assert 'src="file:' not in source
+    assert 'href="javascript:' not in source
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in source
+    pdf = tmp_path / "hostile.pdf"
+    write_pdf(p, pdf)
+    text = squash(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
+    assert squash("<script>alert(1)</script>") in text  # printed as text
