@@ -14,10 +14,8 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-import jinja2
-
 from progen import __version__
-from progen.resources import templates_dir
+from progen.publish.templating import environment
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -72,14 +70,7 @@ def programmes_in(out: Path) -> list[dict]:
 
 
 def index_html(programmes: list[dict]) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment(autoescape=True, keep_trailing_newline=True)
     return env.get_template("index.html.j2").render(programmes=programmes, version=__version__)
 
 

@@ -11,7 +11,6 @@ can never become a link, an image or a tag, even where a template forgets a filt
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from functools import cache
@@ -22,7 +21,7 @@ import markdown
 from markupsafe import Markup
 
 from progen.design.model import Programme
-from progen.resources import templates_dir
+from progen.publish.templating import environment, longdate, shortdate
 
 # Characters Python-Markdown (with the tables extension) treats as syntax.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -72,14 +71,6 @@ def markdown_html(text: str, shift: int = 0) -> Markup:
         str(plan_markdown(text, shift)), extensions=["tables", "sane_lists"]
     )
     return Markup(html_text)
-
-
-def longdate(d: dt.date) -> str:
-    return f"{d:%A} {d.day} {d:%B %Y}"
-
-
-def shortdate(d: dt.date) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}"
 
 
 def number(x: float | None) -> str:
@@ -138,13 +129,7 @@ def _filters() -> dict:
 @cache
 def html_env() -> jinja2.Environment:
     """Autoescaping HTML environment for `partials/` and `pdf/`."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment(autoescape=True)
     env.filters.update(_filters())
     env.globals["LEVELS"] = LEVELS
     return env
@@ -153,15 +138,7 @@ def html_env() -> jinja2.Environment:
 @cache
 def md_env() -> jinja2.Environment:
     """Environment for the site's Markdown pages: everything printed is Markdown-escaped."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
-        autoescape=False,
-        finalize=_md_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment(autoescape=False, finalize=_md_finalize, keep_trailing_newline=True)
     env.filters.update(_filters())
     env.filters["plan_markdown"] = plan_markdown
     env.globals["LEVELS"] = LEVELS

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 
-import jinja2
-
 from progen.design.model import Programme
-from progen.resources import templates_dir
+from progen.publish.templating import environment, longdate, shortdate
 
 
 def _wrap(text: str, indent: int) -> str:
@@ -21,17 +18,11 @@ def _names(ids, p: Programme) -> str:
 
 
 def summary(p: Programme) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment(keep_trailing_newline=True)
     env.filters.update(
         wrap=_wrap,
         names=_names,
-        longdate=lambda d: d.strftime("%a %-d %B %Y"),
-        shortdate=lambda d: d.strftime("%a %d %b %Y") if isinstance(d, dt.date) else d,
+        longdate=longdate,
+        shortdate=shortdate,
     )
     return env.get_template("plan.txt.j2").render(p=p)
