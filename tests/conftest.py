@@ -50,7 +50,7 @@ stakeholders:
     name: Ward managers
     organisation: trust
     level: middle
-    count: 6
+    count: 7
   - id: social-workers
     name: Social workers
     organisation: council
@@ -111,3 +111,9 @@ def spec(tmp_path: Path) -> Callable[[str | bytes], Spec]:
         return built
 
     return run
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: builds a wheel or runs whole processes (still part of the default run)"
+    )

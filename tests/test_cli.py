@@ -42,13 +42,13 @@ def write(path: Path, text: str | bytes) -> Path:
 
 def test_validate_without_arguments_checks_every_programme_here(here):
     write(here / "programmes" / "b.yaml", VALID)
-    write(here / "programmes" / "a.yaml", swap(VALID, "    count: 6", "    count: 7"))
+    write(here / "programmes" / "a.yaml", swap(VALID, "    count: 7", "    count: 9"))
     write(here / "elsewhere.yaml", "not: a spec")  # not under programmes/: not read
     result = progen("validate")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "programmes/a.yaml: valid (2 organisations, 1 task, 2 groups, 10 people)",
-        "programmes/b.yaml: valid (2 organisations, 1 task, 2 groups, 9 people)",
+        "programmes/a.yaml: valid (2 organisations, 1 task, 2 groups, 12 people)",
+        "programmes/b.yaml: valid (2 organisations, 1 task, 2 groups, 10 people)",
     ]
     assert result.stderr == ""
 
@@ -108,14 +108,27 @@ def test_text_report_caret_after_a_tab_and_at_column_one(here):
     assert result.stderr.splitlines()[1:3] == ["    8 |  stage: early", "      | ^"]
 
 
+def test_text_report_caret_on_a_first_line_after_a_byte_order_mark(here):
+    write(here / "spec.yaml", b"\xef\xbb\xbf" + VALID.replace("version: 1", "version: 2").encode())
+    result = progen("validate", "spec.yaml")
+    assert result.stderr.splitlines()[:3] == [
+        "spec.yaml:1:10: version: 2 is not supported; write 1",
+        "    1 | version: 2",
+        "      |          ^",
+    ]
+
+
 def test_every_file_and_problem_is_counted(here):
-    write(here / "one.yaml", swap(swap(VALID, "  stage: early", "  stage: x"), "  weeks: 26", "  weeks: 2"))
+    write(
+        here / "one.yaml",
+        swap(swap(VALID, "  stage: early", "  stage: x"), "  weeks: 26", "  weeks: 2"),
+    )
     write(here / "two.yaml", b"")
     write(here / "ok.yaml", VALID)
     result = progen("validate", "one.yaml", "two.yaml", "ok.yaml")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "ok.yaml: valid (2 organisations, 1 task, 2 groups, 9 people)"
+        "ok.yaml: valid (2 organisations, 1 task, 2 groups, 10 people)"
     ]
     heads = [line for line in result.stderr.splitlines() if line.startswith(("one", "two"))]
     assert [h.split(": ")[0] for h in heads] == [
@@ -147,7 +160,7 @@ def test_json_report_shape(here):
 
 def test_json_report_for_a_loading_error_and_several_files(here):
     write(here / "a.yaml", b"- 1\n")
-    write(here / "b.yaml", swap(VALID, "    count: 6", "    count: 2001"))
+    write(here / "b.yaml", swap(VALID, "    count: 7", "    count: 2001"))
     result = progen("validate", "--format", "json", "a.yaml", "b.yaml")
     assert result.exit_code == 1
     errors = json.loads(result.stdout)["errors"]

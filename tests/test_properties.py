@@ -4,6 +4,7 @@ either validate or give located problems; nothing else ever escapes."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -17,9 +18,6 @@ from progen.spec.schema import programme_schema, schema_problems
 from progen.spec.validate import validate_document
 
 FILE = "gen.yaml"
-DATES = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31)).map(
-    dt.date.isoformat
-)
 SETTINGS = settings(
     max_examples=80,
     deadline=None,
@@ -43,7 +41,21 @@ def _strategy(schema: dict) -> st.SearchStrategy:
         return st.lists(
             _strategy(schema["items"]), min_size=low, max_size=min(schema.get("maxItems", 8), 8)
         )
-    return from_schema(schema, custom_formats={"date": DATES} if "format" in schema else None)
+    # hypothesis-jsonschema knows format "date" already (dates().map(str), ISO 8601)
+    return from_schema(_small(schema))
+
+
+def _small(schema: dict) -> dict:
+    """The same schema with lists and texts kept short, for speed; whatever it allows, the
+    real schema allows too."""
+    out = dict(schema)
+    if "maxItems" in out or out.get("type") == "array":
+        out["maxItems"] = max(out.get("minItems", 0), min(out.get("maxItems", 6), 6))
+    if out.get("type") == "string" and "pattern" not in out and "format" not in out:
+        out["maxLength"] = max(out.get("minLength", 0), min(out.get("maxLength", 30), 30))
+    if isinstance(out.get("items"), dict):
+        out["items"] = _small(out["items"])
+    return out
 
 
 DOCUMENTS = _strategy(programme_schema())
@@ -54,8 +66,11 @@ ANY_VALUE = st.recursive(
     | st.integers()
     | st.floats()
     | st.text(max_size=20)
-    | st.dates().map(dt.date.isoformat),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    | st.dates().map(dt.date.isoformat)
+    | st.just("2027-02-30"),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -71,7 +86,8 @@ def outcome(raw: bytes) -> Spec | UserError:
     except UserError as err:
         result = err
     if isinstance(result, UserError):
-        lines = max(1, raw.count(b"\n") + 1)
+        text = raw.decode("utf-8", "replace")
+        lines = len(re.split("\r\n|[\r\n\x85\u2028\u2029]", text))  # YAML's line breaks
         assert result.problems, "a UserError with nothing in it"
         for problem in result.problems:
             assert problem.file == FILE
@@ -83,6 +99,10 @@ def outcome(raw: bytes) -> Spec | UserError:
         assert order == sorted(order)
     else:
         assert isinstance(result, Spec)
+        # every date the plan derives from a valid spec exists: the end, and the follow-up
+        follow_up = dt.timedelta(days=31 * result.follow_up_months)
+        assert result.programme.end + follow_up > result.programme.start
+        assert all(type(g.count) is int and g.count >= len(g.people) for g in result.stakeholders)
     return result
 
 
@@ -116,14 +136,54 @@ def test_schema_valid_documents_validate_or_give_located_problems(document):
 
 
 @st.composite
-def mutated(draw) -> bytes:
+def coherent(draw) -> dict:
+    """A schema-valid document whose references resolve, so that many pass every check and
+    reach the model (random ids almost never refer to each other)."""
     data = draw(DOCUMENTS)
+    orgs = [f"org-{i}" for i in range(len(data["organisations"]))]
+    groups = [f"group-{i}" for i in range(len(data["stakeholders"]))]
+    for org, item in zip(orgs, data["organisations"], strict=True):
+        item["id"] = org
+    for group, item in zip(groups, data["stakeholders"], strict=True):
+        item["id"] = group
+        item["organisation"] = draw(st.sampled_from(orgs))
+        others = [g for g in groups if g != group]
+        if others:
+            item["depends_on"] = draw(st.lists(st.sampled_from(others), unique=True, max_size=3))
+        else:
+            item.pop("depends_on", None)
+        if item.get("count", 0) < len(item.get("people", [])) or not item.get("people"):
+            item["count"] = draw(st.integers(max(1, len(item.get("people", []))), 40))
+    for i, task in enumerate(data["tasks"]):
+        task["id"] = f"task-{i}"
+        task["stakeholders"] = draw(
+            st.lists(st.sampled_from(groups), unique=True, min_size=1, max_size=6)
+        )
+    for facilitator in data.get("facilitators", []):
+        if "organisation" in facilitator:
+            facilitator["organisation"] = draw(st.sampled_from(orgs))
+    return data
+
+
+@SETTINGS
+@given(coherent())
+def test_coherent_documents_validate_or_give_located_problems(document):
+    raw = dump(document)
+    assert schema_problems(parse(FILE, raw)) == []
+    outcome(raw)
+
+
+@st.composite
+def mutated(draw) -> bytes:
+    data = draw(st.one_of(DOCUMENTS, coherent()))
     kind = draw(st.sampled_from(["delete", "replace", "rename", "garbage-text", "garbage-bytes"]))
     if kind in ("delete", "replace", "rename"):
         where = draw(st.sampled_from(containers(data)))
         parent = at(data, where)
         if parent:
-            key = draw(st.sampled_from(sorted(parent) if isinstance(parent, dict) else range(len(parent))))
+            key = draw(
+                st.sampled_from(sorted(parent) if isinstance(parent, dict) else range(len(parent)))
+            )
             if kind == "delete":
                 del parent[key]
             elif kind == "replace":
@@ -149,9 +209,40 @@ def test_mutated_documents_validate_or_give_located_problems(raw):
 
 YAML_NOISE = st.lists(
     st.sampled_from(
-        [": ", "- ", "\t", "&a ", "*a ", "!!python/object ", "!x ", "<<: ", "? ", "---\n",
-         "'", '"', "[", "]", "{", "}", "#", "\n", "  ", "%YAML 1.1\n", "|\n", ">\n", ",", "\\",
-         "\x85", "\u2028", "\ufeff", "é", "0x1f", ".nan", "~", "2027-02-30"]
+        [
+            ": ",
+            "- ",
+            "\t",
+            "&a ",
+            "*a ",
+            "!!python/object ",
+            "!x ",
+            "<<: ",
+            "? ",
+            "---\n",
+            "'",
+            '"',
+            "[",
+            "]",
+            "{",
+            "}",
+            "#",
+            "\n",
+            "  ",
+            "%YAML 1.1\n",
+            "|\n",
+            ">\n",
+            ",",
+            "\\",
+            "\x85",
+            "\u2028",
+            "\ufeff",
+            "é",
+            "0x1f",
+            ".nan",
+            "~",
+            "2027-02-30",
+        ]
     ),
     max_size=40,
 ).map("".join)

@@ -67,7 +67,7 @@ def test_unknown_top_level_key(headlines):
 
 
 def test_several_unknown_keys_in_one_mapping_each_at_its_own_line(headlines):
-    text = swap(VALID, "    count: 6", "    cuont: 6\n    count: 6\n    levl: senior")
+    text = swap(VALID, "    count: 7", "    cuont: 6\n    count: 6\n    levl: senior")
     assert headlines(text) == [
         f"{SHOWN}:27:5: stakeholders[0].cuont: unknown key 'cuont' (did you mean 'count'?); "
         "allowed here: count, depends_on, id, level, location, name, organisation, people",
@@ -103,16 +103,43 @@ def test_missing_top_level_section(headlines):
 @pytest.mark.parametrize(
     ("line", "replacement", "expected"),
     [
-        ("  weeks: 26", "  weeks: twenty", "6:10: programme.weeks: expected a whole number, got 'twenty'"),
-        ("  weeks: 26", "  weeks: 26.5", "6:10: programme.weeks: expected a whole number, got 26.5"),
-        ("  weeks: 26", "  weeks: true", "6:10: programme.weeks: expected a whole number, got true"),
-        ("  weeks: 26", "  weeks:", "6:9: programme.weeks: expected a whole number, got an empty value"),
+        (
+            "  weeks: 26",
+            "  weeks: twenty",
+            "6:10: programme.weeks: expected a whole number, got 'twenty'",
+        ),
+        (
+            "  weeks: 26",
+            "  weeks: 26.5",
+            "6:10: programme.weeks: expected a whole number, got 26.5",
+        ),
+        (
+            "  weeks: 26",
+            "  weeks: true",
+            "6:10: programme.weeks: expected a whole number, got true",
+        ),
+        (
+            "  weeks: 26",
+            "  weeks:",
+            "6:9: programme.weeks: expected a whole number, got an empty value",
+        ),
         ("  title: Test programme", "  title: 42", "4:10: programme.title: expected text, got 42"),
-        ("  stage: early", "  stage: [early]", "8:10: context.stage: a list is not one of early, improving, performing"),
-        ("context:\n  stage: early", "context: early", "7:10: context: expected a mapping of keys, got 'early'"),
+        (
+            "  stage: early",
+            "  stage: [early]",
+            "8:10: context.stage: a list is not one of early, improving, performing",
+        ),
+        (
+            "context:\n  stage: early",
+            "context: early",
+            "7:10: context: expected a mapping of keys, got 'early'",
+        ),
         ("version: 1", "version: 2", "1:10: version: 2 is not supported; write 1"),
-        ("    people: [Alex Brown, Sam Green, Jo White]", "    people: Alex Brown",
-         "32:13: stakeholders[1].people: expected a list, got 'Alex Brown'"),
+        (
+            "    people: [Alex Brown, Sam Green, Jo White]",
+            "    people: Alex Brown",
+            "32:13: stakeholders[1].people: expected a list, got 'Alex Brown'",
+        ),
     ],
 )
 def test_wrong_type(headlines, line, replacement, expected):
@@ -174,12 +201,31 @@ def test_date_in_another_format(headlines, date):
 @pytest.mark.parametrize(
     ("line", "replacement", "expected"),
     [
-        ("  weeks: 26", "  weeks: 3", "6:10: programme.weeks: 3 is out of range; use a value from 4 to 104"),
-        ("  weeks: 26", "  weeks: 105", "6:10: programme.weeks: 105 is out of range; use a value from 4 to 104"),
-        ("    count: 6", "    count: 0", "27:12: stakeholders[0].count: 0 is out of range; use a value from 1 to 2000"),
-        ("    count: 6", "    count: 2001", "27:12: stakeholders[0].count: 2001 is out of range; use a value from 1 to 2000"),
-        ("  weeks: 26", "  weeks: 26\n  contact_hours: 2.5",
-         "7:18: programme.contact_hours: 2.5 is out of range; use a value from 3 to 200"),
+        (
+            "  weeks: 26",
+            "  weeks: 3",
+            "6:10: programme.weeks: 3 is out of range; use a value from 4 to 104",
+        ),
+        (
+            "  weeks: 26",
+            "  weeks: 105",
+            "6:10: programme.weeks: 105 is out of range; use a value from 4 to 104",
+        ),
+        (
+            "    count: 7",
+            "    count: 0",
+            "27:12: stakeholders[0].count: 0 is out of range; use a value from 1 to 2000",
+        ),
+        (
+            "    count: 7",
+            "    count: 2001",
+            "27:12: stakeholders[0].count: 2001 is out of range; use a value from 1 to 2000",
+        ),
+        (
+            "  weeks: 26",
+            "  weeks: 26\n  contact_hours: 2.5",
+            "7:18: programme.contact_hours: 2.5 is out of range; use a value from 3 to 200",
+        ),
     ],
 )
 def test_out_of_range_number(problems, line, replacement, expected):
@@ -240,7 +286,7 @@ def test_unknown_stakeholder_reference_in_a_task(problems):
 
 
 def test_unknown_stakeholder_reference_in_depends_on(headlines):
-    text = swap(VALID, "    count: 6", "    count: 6\n    depends_on: [social-worker]")
+    text = swap(VALID, "    count: 7", "    count: 7\n    depends_on: [social-worker]")
     assert headlines(text) == [
         f"{SHOWN}:28:18: stakeholders[0].depends_on[0]: 'social-worker' is not a known "
         "stakeholder id (did you mean 'social-workers'?); known: ward-managers, social-workers"
@@ -295,7 +341,7 @@ def test_same_id_in_different_sections_is_fine(problems):
 
 
 def test_self_dependency(headlines):
-    text = swap(VALID, "    count: 6", "    count: 6\n    depends_on: [ward-managers]")
+    text = swap(VALID, "    count: 7", "    count: 7\n    depends_on: [ward-managers]")
     assert headlines(text) == [
         f"{SHOWN}:28:18: stakeholders[0].depends_on[0]: 'ward-managers' depends on itself; "
         "list the other groups it relies on"
@@ -311,7 +357,7 @@ def test_set_size_min_above_max(headlines):
 
 
 def test_task_too_small_for_one_set(headlines):
-    text = swap(VALID, "    count: 6", "    count: 1")
+    text = swap(VALID, "    count: 7", "    count: 1")
     assert headlines(text) == [
         f"{SHOWN}:21:19: tasks[0].stakeholders: task 'discharge' has 4 people, too few for one "
         "action-learning set of 5; add stakeholders or lower programme.set_size"
@@ -319,13 +365,25 @@ def test_task_too_small_for_one_set(headlines):
 
 
 def test_task_exactly_one_set_is_enough(problems):
-    text = swap(VALID, "    count: 6", "    count: 2")  # 2 + 3 named = 5 = set_size min
+    text = swap(VALID, "    count: 7", "    count: 2")  # 2 + 3 named = 5 = set_size min
     assert problems(text) == []
 
 
 def test_smaller_sets_make_a_small_task_feasible(problems):
-    text = swap(VALID, "    count: 6", "    count: 1")
+    text = swap(VALID, "    count: 7", "    count: 1")
     assert problems(swap(text, "  weeks: 26", "  weeks: 26\n  set_size: [4, 6]")) == []
+
+
+def test_start_too_late_for_the_calendar(headlines):
+    # 9999-11-30 would pass the schema, then overflow every date computed from it
+    assert headlines(swap(VALID, "  start: 2027-01-12", "  start: 9999-11-30")) == [
+        f"{SHOWN}:5:10: programme.start: '9999-11-30' is too late a start: the programme's "
+        "dates would run past the year 9999; check the year"
+    ]
+
+
+def test_start_late_but_plannable(problems):
+    assert problems(swap(VALID, "  start: 2027-01-12", "  start: 9990-12-31")) == []
 
 
 def test_weeks_too_short_for_two_meetings_at_the_cadence(headlines):
@@ -360,7 +418,7 @@ def test_count_smaller_than_the_people_named(headlines):
 
 
 def test_group_with_neither_count_nor_people(problems):
-    found = [p.headline() for p in problems(swap(VALID, "    count: 6\n", ""))]
+    found = [p.headline() for p in problems(swap(VALID, "    count: 7\n", ""))]
     assert (
         f"{SHOWN}:23:5: stakeholders[0]: give the group a count of people or list their "
         "names under people"
@@ -368,7 +426,7 @@ def test_group_with_neither_count_nor_people(problems):
 
 
 def test_group_problem_is_kept_when_another_key_of_it_is_missing(problems):
-    text = swap(VALID, "    count: 6\n", "")
+    text = swap(VALID, "    count: 7\n", "")
     found = [p.headline() for p in problems(swap(text, "    level: middle\n", ""))]
     assert [h.split(": ", 2)[1] for h in found if ":23:5:" in h] == [
         "stakeholders[0]",
@@ -473,7 +531,7 @@ def test_stakeholder_location_and_count(spec):
     built = spec(text)
     ward, social = built.stakeholders
     assert ward.location == "Main site"  # inherited from the trust
-    assert ward.count == 6 and ward.people == ()
+    assert ward.count == 7 and ward.people == ()
     assert social.location == "Town hall"  # its own
     assert social.count == 3  # defaults to the people named
     assert social.people == ("Alex Brown", "Sam Green", "Jo White")
@@ -491,10 +549,10 @@ def test_count_may_exceed_the_people_named(spec):
 
 def test_whole_numbers_written_as_decimals_are_whole_in_the_model(spec):
     text = swap(VALID, "  weeks: 26", "  weeks: 26.0\n  set_size: [5.0, 7.0]")
-    p = spec(swap(text, "    count: 6", "    count: 6.0")).programme
+    p = spec(swap(text, "    count: 7", "    count: 7.0")).programme
     assert (p.weeks, p.set_size) == (26, (5, 7))
     assert type(p.weeks) is int and all(type(n) is int for n in p.set_size)
-    assert type(spec(swap(VALID, "    count: 6", "    count: 6.0")).stakeholders[0].count) is int
+    assert type(spec(swap(VALID, "    count: 7", "    count: 7.0")).stakeholders[0].count) is int
 
 
 def test_explicit_values_override_defaults(spec):

@@ -21,7 +21,15 @@ class Problem:
 
     def headline(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.file}:{self.line}:{self.column}: {where}{self.message}"
+        return _one_line(f"{self.file}:{self.line}:{self.column}: {where}{self.message}")
+
+
+def _one_line(text: str) -> str:
+    """Text with line breaks and other unprintable characters (which a key or value in a
+    hostile spec may hold) escaped, so every headline stays on one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class UserError(Exception):

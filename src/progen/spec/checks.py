@@ -5,6 +5,7 @@ They run on schema-valid data only, so every field they read has the right type.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from progen.errors import Problem
@@ -168,14 +169,38 @@ def _task_sizes(doc: Document, data: dict) -> list[Problem]:
                 doc.problem(
                     ("tasks", i, "stakeholders"),
                     f"task '{task['id']}' has "
-                    f"{people} people, too few for one action-learning set "
+                    f"{people} {'person' if people == 1 else 'people'}, too few for one "
+                    "action-learning set "
                     f"of {low}; add stakeholders or lower programme.set_size",
                 )
             )
     return problems
 
 
-CHECKS: tuple[Check, ...] = (_unique_ids, _references, _group_counts, _programme, _task_sizes)
+LAST_START_YEAR = 9990  # later starts leave the programme and its follow-up past 9999-12-31
+
+
+def _start(doc: Document, data: dict) -> list[Problem]:
+    start = dt.date.fromisoformat(data["programme"]["start"])
+    if start.year <= LAST_START_YEAR:
+        return []
+    return [
+        doc.problem(
+            ("programme", "start"),
+            f"'{start.isoformat()}' is too late a start: the programme's dates would run "
+            "past the year 9999; check the year",
+        )
+    ]
+
+
+CHECKS: tuple[Check, ...] = (
+    _unique_ids,
+    _references,
+    _group_counts,
+    _programme,
+    _start,
+    _task_sizes,
+)
 
 
 def check_problems(doc: Document) -> list[Problem]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
@@ -131,7 +132,25 @@ def _tab_problems(file: str, text: str) -> list[Problem]:
     return problems
 
 
-def _syntax_error(file: str, err: yaml.YAMLError) -> UserError:
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a new line
+
+
+def _reader_error(file: str, text: str, err: yaml.reader.ReaderError) -> UserError:
+    """A character YAML refuses (a control character, U+FFFE...), located in the text.
+    libyaml counts the position in bytes of UTF-8, PyYAML's own reader in characters."""
+    if _Loader is yaml.SafeLoader:
+        before = text[: err.position]
+    else:
+        before = text.encode("utf-8")[: err.position].decode("utf-8", "ignore")
+    lines = _BREAK.split(before)
+    return _fail(
+        file,
+        Mark(len(lines), len(lines[-1]) + 1),
+        f"the character U+{err.character:04X} is not allowed in a spec; delete it",
+    )
+
+
+def _syntax_error(file: str, text: str, err: yaml.YAMLError) -> UserError:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     problem = getattr(err, "problem", None) or str(err)
     context = getattr(err, "context", None)
@@ -139,6 +158,9 @@ def _syntax_error(file: str, err: yaml.YAMLError) -> UserError:
     if problem.startswith("found unexpected end of stream") and opened is not None:
         mark = opened  # the file ended inside a quote: point at the quote that was never closed
     where = _mark(mark) if mark is not None else Mark(1, 1)
+    lines = _BREAK.split(text)
+    if where.line > len(lines):  # libyaml places the end of the file on a line after it
+        where = Mark(len(lines), len(lines[-1]) + 1)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     hint = next((h for k, h in _HINTS.items() if k in message), None)
     return _fail(file, where, message + (f"; {hint}" if hint else ""))
@@ -291,9 +313,13 @@ def parse(file: str, raw: bytes) -> Document:
     try:
         _screen_events(file, text)
         root = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as err:
+        raise _reader_error(file, text, err) from None
     except yaml.YAMLError as err:
-        raise _syntax_error(file, err) from None
-    if root is None:
+        raise _syntax_error(file, text, err) from None
+    if root is None or (root.tag == _T + "null" and root.value == ""):
+        # no document, or only '---' and comments: an empty spec (its empty value would
+        # be located after the end of the text)
         raise _fail(file, Mark(1, 1), "the file is empty; run 'progen new' for a starter spec")
     if not isinstance(root, yaml.MappingNode):
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"

@@ -20,8 +20,10 @@ def _set_problems(doc: Document, spec: Spec) -> list[Problem]:
 
     index = {task.id: i for i, task in enumerate(spec.tasks)}
     found = infeasible_tasks(expand_participants(spec), list(index), spec.programme.set_size)
-    return [doc.problem(("tasks", index[task], "stakeholders"), f"task '{task}': {reason}")
-            for task, reason in found]
+    return [
+        doc.problem(("tasks", index[task], "stakeholders"), f"task '{task}': {reason}")
+        for task, reason in found
+    ]
 
 
 def validate_document(doc: Document) -> Spec:
