@@ -361,3 +361,32 @@ def test_invalid_user_module_is_a_located_error(tmp_path):
         assemble(spec_of(), tmp_path)
     problems = [p.headline() for p in err.value.problems]
     assert any("broken.md:4:8: phase: 'lunch' is not one of" in h for h in problems)
+
+
+def test_set_meetings_step_over_a_bank_holiday_week_and_keep_the_cadence():
+    def easter(data):
+        # Easter 2027: Good Friday 26 March, Easter Monday 29 March.
+        data["programme"].update(start="2027-02-01", weeks=20, session_days=["mon", "fri"],
+                                 set_cadence_weeks=2)
+
+    p = assemble(spec_of(easter))
+    closed = {dt.date(2027, 3, 26), dt.date(2027, 3, 29)}
+    for s in p.sets:
+        assert not closed & set(s.meetings)
+        assert all((b - a).days >= 14 for a, b in zip(s.meetings, s.meetings[1:], strict=False))
+    assert any(a < dt.date(2027, 3, 26) < b for s in p.sets
+               for a, b in zip(s.meetings, s.meetings[1:], strict=False))
+
+
+def test_region_scale_spec_plans_everyone_into_one_set():
+    sys.path.insert(0, str(ROOT / "bench"))
+    from region_spec import region_text
+
+    spec = validate_document(parse("region.yaml", region_text().encode()))
+    p = assemble(spec)
+    people = expand_participants(spec)
+    assert len(people) > 4500
+    placed = [m for s in p.sets for m in s.members]
+    assert len(placed) == len(people) and set(placed) == set(people)
+    low, high = spec.programme.set_size
+    assert all(low <= len(s.members) <= high for s in p.sets)
