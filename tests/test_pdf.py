@@ -67,8 +67,7 @@ def test_pdf_is_tagged(westmoor):
 
 
 def test_pdf_pages_render(westmoor, tmp_path):
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed, so pages cannot be rendered")
+    assert shutil.which("pdftoppm"), "pdftoppm is missing: scripts/test installs poppler-utils"
     _, pdf = westmoor
     subprocess.run(
         ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "page")],

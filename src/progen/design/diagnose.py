@@ -10,6 +10,7 @@ from collections import Counter
 
 from progen.design import thresholds as t
 from progen.design.model import Diagnosis, Fact, Finding
+from progen.design.participants import participant_groups
 from progen.spec.model import Spec
 
 STYLES = {
@@ -99,7 +100,7 @@ def _top_team(spec: Spec) -> Finding | None:
 
 
 def _middle(spec: Spec) -> Finding | None:
-    ids = [g.id for g in spec.stakeholders if g.level == "middle" and _serves(spec, g.id)]
+    ids = _taking_part(spec, "middle")
     if not ids:
         return None
     return Finding(
@@ -132,7 +133,7 @@ def _organisations(spec: Spec) -> Finding | None:
 
 
 def _community(spec: Spec) -> Finding | None:
-    ids = [g.id for g in spec.stakeholders if g.level == "community" and _serves(spec, g.id)]
+    ids = _taking_part(spec, "community")
     if not ids:
         return None
     return Finding(
@@ -190,8 +191,9 @@ def _level_facts(spec: Spec, ids: list[str]) -> tuple[Fact, ...]:
     )
 
 
-def _serves(spec: Spec, group_id: str) -> bool:
-    return any(group_id in task.stakeholders for task in spec.tasks)
+def _taking_part(spec: Spec, level: str) -> list[str]:
+    """Participating groups at `level`, in spec order."""
+    return [g for g in participant_groups(spec) if spec.stakeholder(g).level == level]
 
 
 RULES = (

@@ -32,6 +32,12 @@ def numbered_name(group: Stakeholder, n: int) -> str:
     return f"{base} {n}"
 
 
+def participant_groups(spec: Spec) -> tuple[str, ...]:
+    """Groups serving at least one task, in spec order: only they take part."""
+    serving = {g for task in spec.tasks for g in task.stakeholders}
+    return tuple(g.id for g in spec.stakeholders if g.id in serving)
+
+
 def expand_participants(spec: Spec) -> tuple[Participant, ...]:
     """Everyone who serves at least one task, in spec order."""
     serves: dict[str, list[str]] = {}

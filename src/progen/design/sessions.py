@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from progen.design.catalogue import PHASES, Module
 from progen.design.model import Diagnosis, Omission
+from progen.design.participants import participant_groups
 from progen.spec.model import Spec, Task
 
 
@@ -31,12 +32,6 @@ class Draft:
     @property
     def rank(self) -> tuple[int, int, str]:
         return (PHASES.index(self.module.phase), self.module.order, self.module.id)
-
-
-def participant_groups(spec: Spec) -> tuple[str, ...]:
-    """Groups serving at least one task, in spec order: only they take part."""
-    serving = {g for task in spec.tasks for g in task.stakeholders}
-    return tuple(g.id for g in spec.stakeholders if g.id in serving)
 
 
 def effective_phase(module: Module, stage: str) -> str:
