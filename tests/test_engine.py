@@ -390,3 +390,28 @@ def test_region_scale_spec_plans_everyone_into_one_set():
     assert len(placed) == len(people) and set(placed) == set(people)
     low, high = spec.programme.set_size
     assert all(low <= len(s.members) <= high for s in p.sets)
+
+
+def test_too_many_sessions_for_the_open_days_is_located_at_weeks():
+    text = (
+        "version: 1\n"
+        "programme:\n"
+        "  id: x\n"
+        "  title: X\n"
+        "  start: 2027-04-27\n"
+        "  weeks: 4\n"
+        "  session_days: [mon]\n"
+        "  set_cadence_weeks: 2\n"
+        "  set_size: [3, 5]\n"
+        "context: {stage: early, culture: [blame]}\n"
+        "organisations: [{id: a, name: A, kind: acute-trust}, {id: b, name: B, kind: voluntary}]\n"
+        "tasks:\n"
+        "  - {id: t1, title: T, aim: A, stakeholders: [g1, g2]}\n"
+        "stakeholders:\n"
+        "  - {id: g1, name: Nurses, organisation: a, level: middle, count: 4}\n"
+        "  - {id: g2, name: Carers, organisation: b, level: community, count: 3}\n"
+    )
+    with pytest.raises(UserError) as err:
+        assemble(validate_document(parse("short.yaml", text.encode())))
+    assert err.value.problems[0].headline().startswith(
+        "short.yaml:6:10: programme.weeks: there are not enough open days for ")

@@ -8,17 +8,11 @@ from progen.design.bibliography import cited
 from progen.design.calendar import programme_calendar
 from progen.design.catalogue import Module, load_catalogue
 from progen.design.diagnose import diagnose
-from progen.design.model import AgendaItem, Programme, Session
+from progen.design.model import AgendaItem, Programme, Session, clock
 from progen.design.rationale import rationale, selecting_findings
 from progen.design.schedule import schedule
 from progen.design.sessions import Draft, draft_sessions, fit_budget, session_title
 from progen.spec.model import Spec
-
-
-def clock(start: str, minutes: int) -> str:
-    hours, mins = map(int, start.split(":"))
-    total = hours * 60 + mins + minutes
-    return f"{total // 60:02d}:{total % 60:02d}"
 
 
 def scaled_agenda(module: Module, minutes: int, start: str) -> tuple[AgendaItem, ...]:
@@ -72,7 +66,7 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
     drafts, not_chosen = draft_sessions(spec, diagnosis, catalogue)
     drafts, over_budget = fit_budget(spec, drafts)
     calendar = programme_calendar(spec.programme)
-    dated = schedule(drafts, calendar, spec.source)
+    dated = schedule(drafts, calendar, (spec.source, *spec.weeks_at))
     titles = {d.module.id: d.module.title for d, _, _ in dated}
     sessions = tuple(
         _session(n, d, day, start, (spec, diagnosis, titles))

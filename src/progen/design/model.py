@@ -13,6 +13,13 @@ from progen.design.participants import Participant
 from progen.spec.model import Spec
 
 
+def clock(start: str, minutes: int) -> str:
+    """The time `minutes` after `start`, both as HH:MM."""
+    hours, mins = map(int, start.split(":"))
+    total = hours * 60 + mins + minutes
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
 @dataclass(frozen=True)
 class Fact:
     """A spec value a finding rests on, with the dotted path the user wrote it at."""
@@ -70,9 +77,7 @@ class Session:
 
     @property
     def end(self) -> str:
-        hours, minutes = map(int, self.start.split(":"))
-        total = hours * 60 + minutes + self.minutes
-        return f"{total // 60:02d}:{total % 60:02d}"
+        return clock(self.start, self.minutes)
 
 
 @dataclass(frozen=True)

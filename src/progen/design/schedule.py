@@ -18,6 +18,8 @@ from progen.design.calendar import Calendar
 from progen.design.sessions import Draft, after_prerequisites
 from progen.errors import Problem, UserError
 
+Located = tuple[str, int, int]  # file, line, column
+
 
 def target_fractions(drafts: tuple[Draft, ...]) -> dict[int, float]:
     """Where in the programme each draft (by index) should fall, from 0 to 1."""
@@ -75,7 +77,7 @@ def _candidates(
 
 
 def schedule(
-    drafts: tuple[Draft, ...], calendar: Calendar, source: str
+    drafts: tuple[Draft, ...], calendar: Calendar, weeks_at: Located
 ) -> tuple[tuple[Draft, dt.date, str], ...]:
     """Drafts in date order with their dates and start times; a programme too short for
     them, even with two sessions a day, is an error."""
@@ -97,17 +99,17 @@ def schedule(
             None,
         )
         if found is None:
+            file, line, column = weeks_at
             raise UserError(
                 [
                     Problem(
-                        source,
-                        1,
-                        1,
-                        "programme",
-                        f"there are not enough open days "
-                        f"for {len(drafts)} sessions between {calendar.start} and "
-                        f"{calendar.end}; add weeks or session_days, or remove "
-                        f"blackout dates",
+                        file,
+                        line,
+                        column,
+                        "programme.weeks",
+                        f"there are not enough open days for {len(drafts)} sessions between "
+                        f"{calendar.start} and {calendar.end}; add weeks or session_days, "
+                        f"or remove blackout dates",
                     )
                 ]
             )

@@ -107,6 +107,8 @@ class Spec:
     facilitators: tuple[Facilitator, ...]
     follow_up_months: int
     local_measures: tuple[LocalMeasure, ...]
+    # Where programme.weeks is written (line, column), for errors found after validation.
+    weeks_at: tuple[int, int] = (1, 1)
 
     @cached_property
     def _groups(self) -> dict[str, Stakeholder]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from progen.errors import Problem, UserError
@@ -32,7 +33,8 @@ def validate_document(doc: Document) -> Spec:
     problems += check_problems(doc)
     if problems:
         raise UserError(problems)
-    spec = build_spec(doc.data, doc.file)  # type: ignore[arg-type]
+    weeks = doc.mark(("programme", "weeks"))
+    spec = replace(build_spec(doc.data, doc.file), weeks_at=(weeks.line, weeks.column))  # type: ignore[arg-type]
     if problems := _set_problems(doc, spec):
         raise UserError(problems)
     return spec
