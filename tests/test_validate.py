@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 from conftest import SHOWN, VALID, base, dump, swap
 
+from progen.errors import UserError
+
 ID_RULE = (
     "is not a valid id: use lowercase letters, digits and hyphens, starting with a letter "
     "or digit, at most 63 characters"
@@ -588,3 +590,32 @@ def test_explicit_values_override_defaults(spec):
     measure = built.tasks[0].measure
     assert (measure.name, measure.unit, measure.baseline, measure.target) == ("days", "", 6, 2)
     assert p.end == dt.date(2027, 1, 12) + dt.timedelta(weeks=26, days=-1)
+
+
+def test_reading_problems_and_validation_problems_come_in_one_run(tmp_path):
+    from progen.spec.validate import read_spec
+
+    path = tmp_path / "dup.yaml"
+    path.write_text(
+        "version: 1\n"
+        "programme:\n"
+        "  id: x\n"
+        "  title: X\n"
+        "  title: Y\n"
+        "  start: 2027-01-12\n"
+        "  weeks: 26\n"
+        "context: {stage: erly}\n"
+        "organisations: [{id: a, name: A, kind: acute-trust, location: !!python/none x}]\n"
+        "tasks:\n"
+        "  - {id: t1, title: T, aim: A, stakeholders: [g1]}\n"
+        "stakeholders:\n"
+        "  - {id: g1, name: Nurses, organisation: b, level: middle, count: 6}\n"
+    )
+    with pytest.raises(UserError) as err:
+        read_spec(path, "dup.yaml")
+    assert [p.headline().split(": ")[0:2] for p in err.value.problems] == [
+        ["dup.yaml:5:3", "programme.title"],
+        ["dup.yaml:8:18", "context.stage"],
+        ["dup.yaml:9:63", "organisations[0].location"],
+        ["dup.yaml:13:42", "stakeholders[0].organisation"],
+    ]

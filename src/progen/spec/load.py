@@ -196,6 +196,15 @@ def _screen_events(file: str, text: str) -> None:
             depth -= 1
 
 
+class PartlyRead(UserError):
+    """Problems in a file that still parsed (a duplicate key, a refused tag): the rest of
+    the document rides along so validation can report its problems in the same run."""
+
+    def __init__(self, problems: list[Problem], document: Document):
+        super().__init__(problems)
+        self.document = document
+
+
 class _Converter:
     """Turn composed nodes into data, counting nodes as aliases expand them."""
 
@@ -330,9 +339,10 @@ def parse(file: str, raw: bytes) -> Document:
         )
     converter = _Converter(file)
     data = converter.convert(root, ())
+    doc = Document(file, text, data, converter.marks, converter.key_marks)
     if converter.problems:
-        raise UserError(converter.problems)
-    return Document(file, text, data, converter.marks, converter.key_marks)
+        raise PartlyRead(converter.problems, doc)
+    return doc
 
 
 def load(path: FsPath, shown_as: str | None = None) -> Document:

@@ -8,7 +8,7 @@ from pathlib import Path
 from progen.errors import Problem, UserError
 from progen.spec.build import build_spec
 from progen.spec.checks import check_problems
-from progen.spec.load import Document, load
+from progen.spec.load import Document, PartlyRead, load
 from progen.spec.model import Spec
 from progen.spec.schema import schema_problems
 
@@ -27,10 +27,14 @@ def _set_problems(doc: Document, spec: Spec) -> list[Problem]:
     ]
 
 
-def validate_document(doc: Document) -> Spec:
-    """Every problem in the document at once, or the Spec it describes."""
-    problems = schema_problems(doc)
-    problems += check_problems(doc)
+def validate_document(doc: Document, earlier: tuple[Problem, ...] = ()) -> Spec:
+    """Every problem in the document at once, or the Spec it describes. Problems found
+    while reading it (`earlier`) come first; later ones at the same places are dropped,
+    since a refused value would only be reported again as missing."""
+    seen = {(p.line, p.column) for p in earlier}
+    problems = list(earlier) + [
+        p for p in schema_problems(doc) + check_problems(doc) if (p.line, p.column) not in seen
+    ]
     if problems:
         raise UserError(problems)
     weeks = doc.mark(("programme", "weeks"))
@@ -41,4 +45,8 @@ def validate_document(doc: Document) -> Spec:
 
 
 def read_spec(path: Path, shown_as: str | None = None) -> Spec:
-    return validate_document(load(path, shown_as))
+    try:
+        doc = load(path, shown_as)
+    except PartlyRead as err:
+        return validate_document(err.document, err.problems)
+    return validate_document(doc)
