@@ -89,6 +89,32 @@ def _month_axis(out: list[str], scale: _Scale, top: float, bottom: float) -> Non
             )
 
 
+MAX_SET_LANES = 12  # beyond this, one timeline lane per task rather than per set
+
+
+def _set_rows(p: Programme) -> list[tuple[str, list[tuple[dt.date, bool]]]]:
+    """Timeline lanes for the sets: one per set, or one per task for a large programme
+    (a meeting day is filled when any of the task's sets has its adviser that day)."""
+    if len(p.sets) <= MAX_SET_LANES:
+        return [
+            (
+                st.id.replace("-", " ").capitalize(),
+                [(d, n <= st.adviser_meetings) for n, d in enumerate(st.meetings, 1)],
+            )
+            for st in p.sets
+        ]
+    rows = []
+    for task in p.spec.tasks:
+        sets = [st for st in p.sets if st.task == task.id]
+        days: dict[dt.date, bool] = {}
+        for st in sets:
+            for n, d in enumerate(st.meetings, 1):
+                days[d] = days.get(d, False) or n <= st.adviser_meetings
+        if sets:
+            rows.append((f"{len(sets)} sets: {task.title}", sorted(days.items())))
+    return rows
+
+
 def timeline_svg(p: Programme) -> Markup:
     """The whole programme on one time axis: sessions by phase, sets, PDSA cycles, evaluation."""
     dates = [p.spec.programme.start, p.spec.programme.end]
@@ -101,7 +127,8 @@ def timeline_svg(p: Programme) -> Markup:
     phases = [ph for ph in PHASES if any(s.phase == ph for s in p.sessions)]
     phases += sorted({s.phase for s in p.sessions} - set(phases))
     lanes: list[tuple[str, str]] = [("phase", ph) for ph in phases]
-    lanes += [("set", st.id) for st in p.sets]
+    set_rows = _set_rows(p)
+    lanes += [("set", str(i)) for i in range(len(set_rows))]
     lanes += [("pdsa", x.task) for x in p.pdsa]
     lanes += [("eval", "evaluation")]
     label_w, width, lane_h, top = 170, 1000, 32, 46
@@ -152,17 +179,17 @@ def timeline_svg(p: Programme) -> Markup:
                     f'fill="{DARK}">{_e(s.id.lstrip("s"))}</text></g>'
                 )
         elif kind == "set":
-            st = next(x for x in p.sets if x.id == key)
-            label = key.replace("-", " ").capitalize() if key.lower().startswith("set") else key
-            label = label if label != key else f"Set: {key}"
-            out.append(f'<text x="8" y="{mid + 4:.0f}" fill="{DARK}">{_e(label)}</text>')
-            for n, d in enumerate(st.meetings, 1):
+            label, meetings = set_rows[int(key)]
+            out.append(
+                f'<text x="8" y="{mid + 4:.0f}" fill="{DARK}">'
+                f"{_e(textwrap.shorten(label, 26, placeholder='…'))}</text>"
+            )
+            for d, with_adviser in meetings:
                 x = scale(d)
-                with_adviser = n <= st.adviser_meetings
                 fill = BLUE if with_adviser else "#ffffff"
                 who = "with adviser" if with_adviser else "self-managed"
                 out.append(
-                    f"<g><title>{_e(f'{key} meeting {n}, {d:%a %d %b %Y}, {who}')}</title>"
+                    f"<g><title>{_e(f'{label}: meeting {d:%a %d %b %Y}, {who}')}</title>"
                     f'<rect x="{x - 5:.1f}" y="{mid - 5:.0f}" width="10" height="10" '
                     f'fill="{fill}" stroke="{BLUE}" stroke-width="2"/></g>'
                 )
