@@ -15,11 +15,11 @@ from progen.design.model import ActionLearningSet, PdsaCycle, PdsaPlan, Session
 from progen.spec.model import Task
 
 SCALES = (
-    "one patient, one person or one case, on one day",
-    "three to five cases over a week",
-    "one ward, team or site for two weeks",
+    "one patient, person or case",
+    "three to five cases",
+    "one ward, team or site",
     "several teams or sites",
-    "the whole service, as standard practice",
+    "the whole service, checking that the gains hold",
 )
 
 
