@@ -15,12 +15,9 @@ import click
 
 from progen import __version__
 from progen.errors import Problem, UserError, render_json, render_text
+from progen.wording import plural
 
 PROGRAMMES = Path("programmes")
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def shown(path: Path) -> str:

@@ -10,7 +10,7 @@ from collections import Counter
 
 from progen.design import thresholds as t
 from progen.design.model import Diagnosis, Fact, Finding
-from progen.design.participants import participant_groups
+from progen.design.participants import participant_groups, participating_organisations
 from progen.spec.model import Spec
 
 STYLES = {
@@ -84,7 +84,7 @@ def _real_teams(spec: Spec) -> Finding | None:
 
 
 def _top_team(spec: Spec) -> Finding | None:
-    orgs = len(spec.organisations)
+    orgs = len(participating_organisations(spec))
     if spec.context.top_team_effective is not False or orgs < t.SEVERAL_ORGANISATIONS:
         return None
     return Finding(
@@ -116,10 +116,11 @@ def _middle(spec: Spec) -> Finding | None:
 
 
 def _organisations(spec: Spec) -> Finding | None:
-    orgs = len(spec.organisations)
+    taking_part = participating_organisations(spec)
+    orgs = len(taking_part)
     if orgs < t.SEVERAL_ORGANISATIONS:
         return None
-    kinds = Counter(o.kind for o in spec.organisations)
+    kinds = Counter(spec.organisation(o).kind for o in taking_part)
     mix = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
     return Finding(
         "multi-organisation",

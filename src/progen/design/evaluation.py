@@ -19,7 +19,9 @@ from progen.design.model import (
     Session,
     Timepoint,
 )
+from progen.design.participants import participant_groups, participating_organisations
 from progen.spec.model import Spec
+from progen.wording import plural
 
 ALL = ("baseline", "midpoint", "end", "follow-up")
 ENDS = ("baseline", "end", "follow-up")
@@ -195,8 +197,9 @@ def logic_model(
     real = spec.context.team_working.real_teams
     return LogicModel(
         inputs=(
-            f"{people} participants from {len(spec.organisations)} organisations in "
-            f"{len(spec.stakeholders)} stakeholder groups",
+            f"{plural(people, 'participant')} from "
+            f"{plural(len(participating_organisations(spec)), 'organisation')} in "
+            f"{plural(len(participant_groups(spec)), 'stakeholder group')}",
             f"{advisers} trained set adviser{'s' * (advisers != 1)}"
             if advisers
             else "No trained set advisers: sets manage themselves from the start",

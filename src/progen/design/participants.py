@@ -38,6 +38,13 @@ def participant_groups(spec: Spec) -> tuple[str, ...]:
     return tuple(g.id for g in spec.stakeholders if g.id in serving)
 
 
+def participating_organisations(spec: Spec) -> tuple[str, ...]:
+    """Organisations with at least one participating group, in spec order. An organisation
+    listed only so a facilitator can name it does not make the work cross boundaries."""
+    taking_part = {spec.stakeholder(g).organisation for g in participant_groups(spec)}
+    return tuple(o.id for o in spec.organisations if o.id in taking_part)
+
+
 def expand_participants(spec: Spec) -> tuple[Participant, ...]:
     """Everyone who serves at least one task, in spec order."""
     serves: dict[str, list[str]] = {}

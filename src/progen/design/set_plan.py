@@ -17,6 +17,7 @@ from progen.design.model import ActionLearningSet, Session
 from progen.design.participants import dependency_pairs, expand_participants
 from progen.design.sets import FormedSet, form_sets
 from progen.spec.model import Facilitator, Spec
+from progen.wording import plural
 
 GROUND_RULES = (
     "Confidentiality: what members bring stays in the set unless they agree otherwise.",
@@ -119,7 +120,8 @@ def plan_sets(
 def _notes(spec: Spec, sets: list[ActionLearningSet]) -> tuple[str, ...]:
     advisers = len(spec.facilitators)
     notes = [
-        f"{len(sets)} sets of {spec.programme.set_size[0]} to {spec.programme.set_size[1]} "
+        f"{plural(len(sets), 'set')} of {spec.programme.set_size[0]} to "
+        f"{spec.programme.set_size[1]} "
         f"people, each serving one task, mixing organisations, levels and locations and "
         f"placing groups that depend on each other together."
     ]

@@ -283,6 +283,15 @@ def _joint_reason(size: tuple[int, int]) -> str:
     )
 
 
+def _empty_reason(size: tuple[int, int]) -> str:
+    low, high = size
+    return (
+        f"all its people are needed by other tasks' sets, so it would have no "
+        f"action-learning set of its own; add people to it, or widen programme.set_size "
+        f"(now {low} to {high})"
+    )
+
+
 def _fit_counts(
     pools: _Pools,
     size: tuple[int, int],
@@ -333,7 +342,8 @@ def _plan_counts(
     """Count bounds for every task, and (task, reason) for each task no sharing can fix.
 
     Tasks are taken in spec order, so when tasks compete for shared people the later one is
-    reported; a task with nobody of its own may end up with no set when that is the only way.
+    reported. A task left with nobody (all its people are needed by other tasks' sets) is
+    reported too: a task without a set has nowhere to study its PDSA cycles.
     """
     bounds = [(len(pools.fixed[t]), pools.reach(t)) for t in range(len(pools.tasks))]
     constrained: list[int] = []
@@ -351,6 +361,12 @@ def _plan_counts(
         else:
             constrained.append(t)
             bounds = found
+    reported = {task for task, _ in problems}
+    problems += [
+        (task, _empty_reason(size))
+        for t, task in enumerate(pools.tasks)
+        if bounds[t] == (0, 0) and task not in reported
+    ]
     return bounds, problems
 
 

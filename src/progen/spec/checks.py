@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from progen.errors import Problem
+from progen.spec import limits
 from progen.spec.load import Document
 from progen.spec.schema import suggest
 
@@ -193,7 +194,23 @@ def _start(doc: Document, data: dict) -> list[Problem]:
     ]
 
 
+def _people(doc: Document, data: dict) -> list[Problem]:
+    total = sum(group_size(g) for g in _list(data["stakeholders"]) if isinstance(g, dict))
+    if total <= limits.MAX_PEOPLE:
+        return []
+    return [
+        doc.problem(
+            ("stakeholders",),
+            f"the groups hold {total:,} people; progen plans "
+            f"programmes of up to {limits.MAX_PEOPLE:,}: split the system into "
+            f"several programmes",
+            at_key=True,
+        )
+    ]
+
+
 CHECKS: tuple[Check, ...] = (
+    _people,
     _unique_ids,
     _references,
     _group_counts,

@@ -9,3 +9,4 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_EVENTS = 200_000
 MAX_NODES = 100_000
+MAX_PEOPLE = 20_000  # everyone taking part; a region of 5,000 plans in under a second

@@ -88,7 +88,8 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
             )
         return
     if kind == "required":
-        missing = [k for k in spec if k not in value]
+        # jsonschema reports each missing key as its own error; name just that one.
+        missing = [k for k in spec if k not in value and f"'{k}' is a required" in error.message]
         for key in missing:
             described = error.schema["properties"][key].get("description", "")
             yield doc.problem(
@@ -106,6 +107,9 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
     elif kind == "type":
         wanted = spec if isinstance(spec, str) else spec[0]
         message = f"expected {_TYPE_NAMES.get(wanted, wanted)}, got {_shown(value)}"
+    elif kind == "pattern" and not spec.startswith("^[a-z0-9]"):
+        bad = next((c for c in str(value) if not re.fullmatch(spec, c)), "?")
+        message = f"the text holds the control character U+{ord(bad):04X}; delete it"
     elif kind == "pattern":
         message = (
             f"{_shown(value)} is not a valid id: use lowercase letters, digits and "
