@@ -415,3 +415,22 @@ def test_too_many_sessions_for_the_open_days_is_located_at_weeks():
         assemble(validate_document(parse("short.yaml", text.encode())))
     assert err.value.problems[0].headline().startswith(
         "short.yaml:6:10: programme.weeks: there are not enough open days for ")
+
+
+@pytest.mark.parametrize("programme", [
+    {"weeks": 8},
+    {"weeks": 5, "set_cadence_weeks": 2},
+    {"blackout": ["2027-07-01", "2027-07-06", "2027-07-07", "2027-07-08"]},
+], ids=["eight-weeks", "five-weeks", "blackout-at-the-end"])
+def test_short_or_closed_programme_ends_still_plan(programme):
+    def small(data):
+        data["programme"].update(programme)
+        data["stakeholders"] = [{"id": "g1", "name": "Group 1", "organisation": "trust",
+                                 "level": "middle", "count": 5}]
+        data["tasks"][0]["stakeholders"] = ["g1"]
+        data["organisations"] = data["organisations"][:1]
+        del data["facilitators"]
+
+    p = assemble(spec_of(small))
+    assert p.sessions[-1].module == "sharing-event"
+    assert p.sessions[-1].date <= p.spec.programme.end

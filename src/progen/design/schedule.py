@@ -63,16 +63,20 @@ def _candidates(
     calendar: Calendar, previous: dt.date, target: dt.date, short: bool
 ) -> Iterator[tuple[dt.date, bool]]:
     """(day, afternoon?) in the order to try them. Normally mornings from the target day,
-    then afternoons; when there are fewer open days than sessions, day by day from the
-    last session, filling afternoons so the programme still fits."""
+    then mornings before it (nearest first: the target may fall after the last open day),
+    then afternoons. When there are fewer open days than sessions, day by day from the last
+    session, filling afternoons so the programme still fits."""
     days = [o for o in calendar.open_days if o >= previous]
+    earlier = [(day, False) for day in reversed(days) if day < target]
     if short:
         for day in days:
             if day >= target:
                 yield day, False
             yield day, True
+        yield from earlier
         return
     yield from ((day, False) for day in days if day >= target)
+    yield from earlier
     yield from ((day, True) for day in days)
 
 
