@@ -434,3 +434,22 @@ def test_short_or_closed_programme_ends_still_plan(programme):
     p = assemble(spec_of(small))
     assert p.sessions[-1].module == "sharing-event"
     assert p.sessions[-1].date <= p.spec.programme.end
+
+
+def test_a_busy_adviser_never_leaves_a_set_without_meetings():
+    def one_day(data):
+        data["programme"].update(weeks=20, session_days=["tue"], set_size=[5, 5],
+                                 set_cadence_weeks=2)
+        data["organisations"] = data["organisations"][:1]
+        data["stakeholders"] = [{"id": "g1", "name": "Nurses", "organisation": "trust",
+                                 "level": "frontline", "count": 20}]
+        data["tasks"][0]["stakeholders"] = ["g1"]
+        data["facilitators"] = [{"name": "Pat", "organisation": "trust"}]
+
+    p = assemble(spec_of(one_day, stage="performing"))
+    assert len(p.sets) == 4
+    for s in p.sets:
+        assert len(s.meetings) >= 2
+        assert (s.facilitator is None) == (s.adviser_meetings == 0)
+    booked = [d for s in p.sets if s.facilitator == "Pat" for d in s.meetings[:s.adviser_meetings]]
+    assert len(booked) == len(set(booked))  # never in two sets at once

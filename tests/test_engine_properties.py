@@ -95,7 +95,11 @@ def test_any_valid_spec_plans_within_the_rules(data):
         assert minutes <= prog.contact_hours * 60
     placed = sorted((m for s in programme.sets for m in s.members), key=repr)
     assert placed == sorted(expand_participants(spec), key=repr)
+    booked = []
     for s in programme.sets:
         assert prog.set_size[0] <= len(s.members) <= prog.set_size[1]
+        assert (s.facilitator is None) == (s.adviser_meetings == 0)
+        booked += [(s.facilitator, d) for d in s.meetings[: s.adviser_meetings]]
+    assert len(booked) == len(set(booked))
     assert {p.task for p in programme.pdsa} == {t.id for t in spec.tasks}
     assert json.loads(programme_json(programme))["id"] == "prop"

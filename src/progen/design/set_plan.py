@@ -34,20 +34,21 @@ def _majority(s: FormedSet) -> str:
 
 def _advisers(
     sets: tuple[FormedSet, ...], advisers: tuple[Facilitator, ...]
-) -> list[tuple[str | None, bool]]:
-    """(adviser, for the whole life of the set?) per set, preferring an outsider."""
-    if not advisers:
-        return [(None, False)] * len(sets)
+) -> list[tuple[tuple[str, ...], bool]]:
+    """Per set: advisers in order of preference, and whether the set keeps its adviser for
+    its whole life. The first sets each get an adviser of their own; later sets share them,
+    least loaded first, preferring one from outside the set's majority organisation."""
     load: Counter[str] = Counter()
     out = []
     for i, s in enumerate(sets):
         dedicated = i < len(advisers)
         pool = [a for a in advisers if not dedicated or load[a.name] == 0]
-        best = min(
+        ranked = sorted(
             pool, key=lambda a: (load[a.name], a.organisation == _majority(s), advisers.index(a))
         )
-        load[best.name] += 1
-        out.append((best.name, dedicated))
+        if ranked:
+            load[ranked[0].name] += 1
+        out.append((tuple(a.name for a in (ranked[:1] if dedicated else ranked)), dedicated))
     return out
 
 
@@ -64,6 +65,19 @@ def _meetings(
         meetings.append(day)
         target = day + dt.timedelta(weeks=cadence)
     return tuple(meetings)
+
+
+def _clean_series(
+    series: list[tuple[dt.date, ...]], busy: set[dt.date], supported: int | None
+) -> tuple[tuple[dt.date, ...], int] | None:
+    """The first of the set's possible series (from its preferred start, a day later each)
+    whose adviser-supported meetings miss the adviser's other sets, with how many of its
+    meetings the adviser attends; None when every series clashes."""
+    for meetings in series:
+        wanted = meetings if supported is None else meetings[:supported]
+        if wanted and len(meetings) >= min(2, len(series[0])) and not busy & set(wanted):
+            return meetings, len(wanted)
+    return None
 
 
 def plan_sets(
@@ -83,19 +97,26 @@ def plan_sets(
     adviser_days: dict[str, set[dt.date]] = defaultdict(set)
     titles = {task.id: task.title for task in spec.tasks}
     sets = []
-    for n, (s, (adviser, dedicated)) in enumerate(
+    for n, (s, (preferred, dedicated)) in enumerate(
         zip(formed, _advisers(formed, spec.facilitators), strict=True), 1
     ):
         clash = set().union(*(session_days[m.stakeholder] for m in s.members))
         supported = None if dedicated else t.ADVISER_SUPPORTED_MEETINGS
         first = launch + dt.timedelta(days=7 + (n - 1) % 3)
-        meetings = _meetings(
-            first,
-            calendar,
-            spec.programme.set_cadence_weeks,
-            clash | (adviser_days[adviser] if adviser else set()),
+        cadence = spec.programme.set_cadence_weeks
+        series = [
+            _meetings(first + dt.timedelta(days=shift), calendar, cadence, clash)
+            for shift in range(14)
+        ]
+        choice = next(
+            (
+                (name, found)
+                for name in preferred
+                if (found := _clean_series(series, adviser_days[name], supported))
+            ),
+            None,
         )
-        kept = len(meetings) if supported is None else min(supported, len(meetings))
+        adviser, (meetings, kept) = choice or (None, (series[0], 0))
         if adviser:
             adviser_days[adviser] |= set(meetings[:kept])
         sets.append(
@@ -103,7 +124,7 @@ def plan_sets(
                 id=f"set-{n}",
                 task=s.task,
                 facilitator=adviser,
-                adviser_meetings=kept if adviser else 0,
+                adviser_meetings=kept,
                 members=s.members,
                 meetings=meetings,
                 start=t.SET_START,
@@ -131,13 +152,31 @@ def _notes(spec: Spec, sets: list[ActionLearningSet]) -> tuple[str, ...]:
             "itself from its first meeting; the action-learning launch prepares "
             "members for this."
         )
-    elif advisers < len(sets):
+    else:
+        throughout = sum(1 for x in sets if x.facilitator and x.adviser_meetings == len(x.meetings))
+        first_only = sum(1 for x in sets if x.facilitator and x.adviser_meetings < len(x.meetings))
+        alone = sum(1 for x in sets if not x.facilitator)
+        parts = [
+            f"{plural(throughout, 'set')} {'keeps' if throughout == 1 else 'keep'} an adviser "
+            f"throughout"
+            if throughout
+            else "",
+            f"{plural(first_only, 'set')} {'has' if first_only == 1 else 'have'} one for "
+            f"{'its' if first_only == 1 else 'their'} first {t.ADVISER_SUPPORTED_MEETINGS} "
+            f"meetings and then "
+            f"{'manages itself' if first_only == 1 else 'manage themselves'}"
+            if first_only
+            else "",
+            f"{plural(alone, 'set')} {'manages itself' if alone == 1 else 'manage themselves'} "
+            f"from the start, as no adviser is free on {'its' if alone == 1 else 'their'} "
+            f"meeting days"
+            if alone
+            else "",
+        ]
         notes.append(
-            f"There {'is 1 set adviser' if advisers == 1 else f'are {advisers} set advisers'} "
-            f"for {len(sets)} sets: the first "
-            f"{'set keeps its' if advisers == 1 else f'{advisers} sets keep an'} "
-            f"adviser throughout; the other sets have one for their first "
-            f"{t.ADVISER_SUPPORTED_MEETINGS} meetings and then manage themselves (Revans 1982)."
+            f"{plural(advisers, 'set adviser')} for {plural(len(sets), 'set')}: "
+            + "; ".join(x for x in parts if x)
+            + ". An adviser helps a set start and then steps back (Revans 1982)."
         )
     notes.append(
         f"After {t.SET_LIFETIME_MEETINGS} meetings a set re-contracts: it agrees "
