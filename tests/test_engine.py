@@ -453,3 +453,14 @@ def test_a_busy_adviser_never_leaves_a_set_without_meetings():
         assert (s.facilitator is None) == (s.adviser_meetings == 0)
     booked = [d for s in p.sets if s.facilitator == "Pat" for d in s.meetings[:s.adviser_meetings]]
     assert len(booked) == len(set(booked))  # never in two sets at once
+
+
+def test_early_system_with_a_blame_culture_clarifies_first_then_appreciates_then_improves():
+    p = assemble(spec_of(stage="early", culture=["blame", "siloed"]))
+    order = modules(p)
+    assert order.index("clarifying-expectations") < order.index("appreciative-discovery")
+    assert order.index("appreciative-design") < order.index("model-for-improvement-launch")
+    assert order.index("appreciative-design") < order.index("action-learning-launch")
+    first_participative = min(i for i, s in enumerate(p.sessions)
+                              if s.emphasis == "participative")
+    assert order.index("clarifying-expectations") < first_participative

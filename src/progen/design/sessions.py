@@ -169,16 +169,29 @@ def fit_budget(
                 elif action == "withdraw":
                     work[i] = replace(d, audience=tuple(g for g in d.audience if g != group))
                     load[group] -= d.minutes
-                    withdrawn.setdefault(i, []).append(spec.stakeholder(group).name)
+                    withdrawn.setdefault(i, []).append(group)
+    # Shortening for one group can free time for groups fitted before it: offer withdrawn
+    # sessions back, most essential first, wherever they now fit.
+    for i, group in sorted(
+        ((i, g) for i, groups in withdrawn.items() for g in groups),
+        key=lambda pair: (work[pair[0]].module.priority, pair[0]),
+    ):
+        if load[group] + work[i].minutes <= budget:
+            back = set(work[i].audience) | {group}
+            work[i] = replace(work[i], audience=tuple(g for g in drafts[i].audience if g in back))
+            load[group] += work[i].minutes
+            withdrawn[i].remove(group)
     omitted = [
         Omission(
             work[i].module.id,
             session_title(work[i]),
-            f"not offered to {', '.join(names)}: their sessions would pass "
+            f"not offered to {', '.join(spec.stakeholder(g).name for g in groups)}: "
+            f"their sessions would pass "
             f"programme.contact_hours ({hours:g} hours)"
             + ("" if work[i].audience else "; no group was left, so it does not run"),
         )
-        for i, names in sorted(withdrawn.items())
+        for i, groups in sorted(withdrawn.items())
+        if groups
     ]
     return tuple(d for d in work if d.audience), tuple(omitted)
 
