@@ -259,3 +259,17 @@ def test_plan_bodies_from_a_users_own_modules_cannot_inject():
     assert "onclick=" not in out.replace("{: onclick=alert(1) }", "")
     assert "<h3" in out and "<strong>kept</strong>" in out
     assert "<h4" in str(markdown_html(body, 2))
+
+
+def test_every_local_link_and_asset_resolves(built):
+    """Every href and src on every page points at a file that exists (downloads are written
+    by the build after the site, so only their names are checked here)."""
+    downloads = {"programme.json", "sets.csv"}
+    for programme, out in built.values():
+        expected = downloads | {f"{programme.id}.pdf", f"{programme.id}.ics"}
+        for page in out.rglob("*.html"):
+            for target in re.findall(r'(?:href|src)="([^"#?]+)', page.read_text("utf-8")):
+                assert not target.startswith(("http:", "https:", "//", "/")), (page, target)
+                if target.startswith(("mailto:", "data:")) or target in expected:
+                    continue
+                assert (page.parent / target).exists(), (page, target)

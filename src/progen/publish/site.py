@@ -197,3 +197,6 @@ def write_site(programme: Programme, out_dir: Path) -> None:
             raise SiteBuildError(
                 f"site for {programme.id} built with warnings: " + "; ".join(collect.messages)
             )
+    # MkDocs' 404 page links from the server root, which is wrong for a programme that
+    # lives in site/<id>/ and is read from files; no reader is ever sent to it.
+    (out_dir / "404.html").unlink(missing_ok=True)
