@@ -340,7 +340,7 @@ def test_evaluation_has_four_levels_task_measures_and_follow_up():
     levels = [lv.level for lv in p.evaluation.levels]
     assert levels == ["reaction", "learning", "behaviour", "results"]
     results = [m.name for m in p.evaluation.levels[3].measures]
-    assert "Task measure: days delayed" in results and "Readmissions" in results
+    assert "Flow: days delayed" in results and "Readmissions" in results
     points = {tp.name: tp.date for tp in p.evaluation.timepoints}
     assert points["baseline"] <= p.spec.programme.start
     assert points["follow-up"] == dt.date(2027, 10, 12)  # end 2027-07-12 + 3 months

@@ -132,11 +132,12 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
             "Task teams",
         ),
     ]
+    titles = {task.id: task.title for task in spec.tasks}
     results = [
         _m(
-            f"Task measure: {plan.measure}",
+            f"{titles[plan.task]}: {plan.measure}",
             f"Run chart of {plan.measure}" + (f" ({plan.unit})" if plan.unit else "") + " for task "
-            f"'{plan.task}', read with the run-chart rules (Perla et al. 2011)",
+            f"'{titles[plan.task]}', read with the run-chart rules (Perla et al. 2011)",
             ("monthly", *ALL),
             f"Task lead ({plan.task})",
             note=(
