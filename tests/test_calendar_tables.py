@@ -17,7 +17,9 @@ from progen.spec.validate import read_spec
 
 BUNDLED = sorted((REPO / "programmes").glob("*.yaml"))
 
-INJECTION = "Evil\r\nBEGIN:VEVENT\r\nUID:injected@evil\r\nSUMMARY:owned\r\nEND:VEVENT\r\nX"
+# Line feeds are the only line breaks a spec may hold (carriage returns and other control
+# characters are refused by the schema), so they carry the injection attempt.
+INJECTION = "Evil\nBEGIN:VEVENT\nUID:injected@evil\nSUMMARY:owned\nEND:VEVENT\nX"
 
 # A spec whose every free-text field a roster or calendar shows is hostile.
 HOSTILE = swap(
@@ -31,7 +33,7 @@ HOSTILE = swap(
         'people: ["=1+2", "+cmd|\' /C calc\'!A0", "@SUM(A1)", "-2+3", "\\tTab", "Ok Name"]',
     ),
     "    title: Home from hospital\n",
-    '    title: "Home\\r\\nEND:VCALENDAR"\n',
+    '    title: "Home\\nEND:VCALENDAR"\n',
 )
 
 

@@ -14,10 +14,9 @@ from pathlib import Path
 import click
 
 from progen import __version__
-from progen.errors import Problem, UserError, render_json, render_text
+from progen.errors import UserError, render_json, render_text
+from progen.spec.find import programme_files
 from progen.wording import plural
-
-PROGRAMMES = Path("programmes")
 
 
 def shown(path: Path) -> str:
@@ -32,7 +31,7 @@ def spec_paths(specs: tuple[str, ...]) -> list[Path]:
     """The specs named, or every programmes/*.yaml when none is."""
     if specs:
         return [Path(s) for s in specs]
-    found = sorted(PROGRAMMES.glob("*.yaml")) + sorted(PROGRAMMES.glob("*.yml"))
+    found = programme_files()
     if not found:
         raise click.UsageError(
             "no spec given and no programmes/*.yaml here; "
@@ -46,19 +45,9 @@ def report(errors: list[UserError], fmt: str) -> None:
     if fmt == "json":
         click.echo(render_json(problems))
         return
-    click.echo(render_text(problems, _sources(problems)), err=True)
+    click.echo(render_text(problems), err=True)
     files = len({p.file for p in problems})
     click.echo(f"{plural(len(problems), 'problem')} in {plural(files, 'file')}", err=True)
-
-
-def _sources(problems: tuple[Problem, ...]) -> dict[str, str]:
-    sources = {}
-    for file in {p.file for p in problems}:
-        try:
-            sources[file] = Path(file).read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-    return sources
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,20 @@ def excerpt(source: str | None, problem: Problem) -> str:
     return f"{gutter}{text}\n{caret}"
 
 
-def render_text(problems: tuple[Problem, ...], sources: dict[str, str]) -> str:
-    """Every problem as a headline plus its source excerpt."""
+def _read_sources(problems: tuple[Problem, ...]) -> dict[str, str]:
+    sources = {}
+    for file in {p.file for p in problems}:
+        try:
+            sources[file] = Path(file).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return sources
+
+
+def render_text(problems: tuple[Problem, ...], sources: dict[str, str] | None = None) -> str:
+    """Every problem as a headline plus its source excerpt (read from the problem's file
+    unless `sources` gives the text)."""
+    sources = _read_sources(problems) if sources is None else sources
     blocks = []
     for p in problems:
         snippet = excerpt(sources.get(p.file), p)

@@ -19,18 +19,7 @@ from pathlib import Path
 
 from progen.errors import UserError, render_text
 from progen.resources import schemas_dir, templates_dir
-
-PROGRAMMES = Path("programmes")
-
-
-def _sources(err: UserError) -> dict[str, str]:
-    sources = {}
-    for file in {p.file for p in err.problems}:
-        try:
-            sources[file] = Path(file).read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-    return sources
+from progen.spec.find import programme_files
 
 
 @dataclass
@@ -46,7 +35,7 @@ class Preview:
     def spec_paths(self) -> list[Path]:
         if self.specs:
             return list(self.specs)
-        return sorted(PROGRAMMES.glob("*.yaml")) + sorted(PROGRAMMES.glob("*.yml"))
+        return programme_files()
 
     def snapshot(self) -> dict[str, tuple[int, int]]:
         """(mtime, size) of every spec, template, schema and module file."""
@@ -81,7 +70,7 @@ class Preview:
         try:
             build(paths, self.out, self.modules_dir, echo=self.echo)
         except UserError as err:
-            self.echo(render_text(err.problems, _sources(err)))
+            self.echo(render_text(err.problems))
             self.echo(f"build failed; still serving the last good {self.out}/")
             return "failed"
         except Exception as exc:  # a bug: report it, keep serving the last good output
