@@ -30,9 +30,6 @@ class Calendar:
         days = (self.start + dt.timedelta(n) for n in range((self.end - self.start).days + 1))
         return tuple(d for d in days if d.weekday() in self.weekdays and d not in self.closed)
 
-    def first_open(self, on_or_after: dt.date) -> dt.date | None:
-        return next((d for d in self.open_days if d >= on_or_after), None)
-
     def at_fraction(self, fraction: float) -> dt.date:
         """The date `fraction` of the way through the window."""
         span = (self.end - self.start).days

@@ -108,12 +108,6 @@ class Helpers:
     def reference(self, key: str) -> str:
         return self.p.references.get(key, key)
 
-    def set_sessions(self, s) -> int:
-        return min(s.adviser_meetings, len(s.meetings))
-
-    def level(self, level: str) -> str:
-        return level.replace("-", " ")
-
 
 def _filters() -> dict:
     return {

@@ -60,7 +60,7 @@ def _task(t: dict) -> Task:
     return Task(t["id"], t["title"], t["aim"], t.get("topic"), measure, tuple(t["stakeholders"]))
 
 
-def build_spec(data: dict, source: str) -> Spec:
+def build_spec(data: dict, source: str, weeks_at: tuple[int, int] = (1, 1)) -> Spec:
     orgs = tuple(
         Organisation(o["id"], o["name"], o["kind"], o.get("location", ""))
         for o in data["organisations"]
@@ -82,6 +82,7 @@ def build_spec(data: dict, source: str) -> Spec:
     evaluation = data.get("evaluation", {})
     return Spec(
         source=source,
+        weeks_at=weeks_at,
         programme=_programme(data["programme"]),
         context=_context(data["context"]),
         organisations=orgs,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from progen.errors import Problem, UserError
@@ -38,7 +37,7 @@ def validate_document(doc: Document, earlier: tuple[Problem, ...] = ()) -> Spec:
     if problems:
         raise UserError(problems)
     weeks = doc.mark(("programme", "weeks"))
-    spec = replace(build_spec(doc.data, doc.file), weeks_at=(weeks.line, weeks.column))  # type: ignore[arg-type]
+    spec = build_spec(doc.data, doc.file, (weeks.line, weeks.column))  # type: ignore[arg-type]
     if problems := _set_problems(doc, spec):
         raise UserError(problems)
     return spec
