@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from progen.errors import Problem, UserError
 from progen.resources import schemas_dir, templates_dir
 from progen.spec.load import parse
-from progen.spec.schema import describe_errors
+from progen.spec.schema import checker, describe_errors
 
 PHASES = ("launch", "foundations", "improvement", "development", "close")
 DEFAULT_USER_MODULES = Path("modules")
@@ -67,7 +67,7 @@ class Module:
 @cache
 def _validator() -> Draft202012Validator:
     schema = json.loads((schemas_dir() / "module.schema.json").read_text("utf-8"))
-    return Draft202012Validator(schema)
+    return checker(schema)
 
 
 def _split(path: Path, text: str) -> tuple[str, str]:

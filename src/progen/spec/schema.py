@@ -11,7 +11,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 import jsonschema
 from jsonschema import Draft202012Validator
@@ -44,18 +44,71 @@ def _pattern(validator, pattern: str, instance: object, schema: dict) -> Iterato
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _pattern})
+def _canonical(value: object) -> object:
+    """A hashable stand-in for a JSON value with JSON Schema's idea of equality: 1 equals
+    1.0, true does not equal 1, mappings ignore key order."""
+    if isinstance(value, bool):
+        return (bool, value)
+    if isinstance(value, list):
+        return (list, tuple(_canonical(v) for v in value))
+    if isinstance(value, dict):
+        return (dict, frozenset((k, _canonical(v)) for k, v in value.items()))
+    return value
+
+
+def first_repeat(items: list) -> int | None:
+    """Where an item first repeats an earlier one, or None; linear, where jsonschema's own
+    check compares every pair of mappings (hours for a hostile list of 30,000)."""
+    seen: set = set()
+    for i, item in enumerate(items):
+        key = _canonical(item)
+        if key in seen:
+            return i
+        seen.add(key)
+    return None
+
+
+def _unique_items(validator, unique: bool, instance: object, schema: dict) -> Iterator:
+    if unique and validator.is_type(instance, "array") and first_repeat(instance) is not None:
+        yield jsonschema.ValidationError("has repeated items")
+
+
+def _items(validator, items: dict, instance: object, schema: dict) -> Iterator:
+    """A list longer than its maxItems is one problem, its length, not one per item: a
+    hostile list of 99,000 bad items would otherwise cost seconds and bury the report."""
+    if validator.is_type(instance, "array") and len(instance) > schema.get(
+        "maxItems", len(instance)
+    ):
+        return
+    yield from Draft202012Validator.VALIDATORS["items"](validator, items, instance, schema)
+
+
+_Validator = jsonschema.validators.extend(
+    Draft202012Validator,
+    {"pattern": _pattern, "uniqueItems": _unique_items, "items": _items},
+)
+
+
+def checker(schema: dict) -> Draft202012Validator:
+    """A validator for `schema` with the fixes above (specs and module front matter alike)."""
+    return _Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 @cache
 def _validator() -> Draft202012Validator:
-    return _Validator(programme_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return checker(programme_schema())
 
 
 def suggest(value: object, choices: list[str]) -> str:
     """' (did you mean 'x'?)' when a choice is close to what was written."""
     if not isinstance(value, str):
         return ""
+    return _closest(value, tuple(choices))
+
+
+@lru_cache(maxsize=1024)
+def _closest(value: str, choices: tuple[str, ...]) -> str:
+    """Remembered: a hostile spec repeats one bad value thousands of times."""
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -135,9 +188,7 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
     elif kind == "maxLength":
         message = f"is {len(value)} characters long; at most {spec} allowed"
     elif kind == "uniqueItems":
-        seen: set = set()
-        dupes = [v for v in value if repr(v) in seen or seen.add(repr(v))]
-        message = f"lists {_shown(dupes[0]) if dupes else 'an item'} more than once"
+        message = f"lists {_shown(value[first_repeat(value) or 0])} more than once"
     else:  # pragma: no cover - every validator the schema uses is worded above
         message = error.message
     yield doc.problem(path, message)
