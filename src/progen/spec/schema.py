@@ -11,12 +11,12 @@ import difflib
 import json
 import re
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 
 import jsonschema
 from jsonschema import Draft202012Validator
 
-from progen.errors import Problem
+from progen.errors import SHOWN_PROBLEMS, Problem
 from progen.resources import schemas_dir
 from progen.spec.load import Document
 
@@ -103,12 +103,6 @@ def suggest(value: object, choices: list[str]) -> str:
     """' (did you mean 'x'?)' when a choice is close to what was written."""
     if not isinstance(value, str):
         return ""
-    return _closest(value, tuple(choices))
-
-
-@lru_cache(maxsize=1024)
-def _closest(value: str, choices: tuple[str, ...]) -> str:
-    """Remembered: a hostile spec repeats one bad value thousands of times."""
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -127,8 +121,9 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Problem]:
-    """One validation error as problems; unknown keys give one each, at the key itself."""
+def _problems(doc: Document, error: jsonschema.ValidationError, hints: bool) -> Iterator[Problem]:
+    """One validation error as problems; unknown keys give one each, at the key itself.
+    `hints`: whether to look for what was meant ("did you mean ...?")."""
     path = tuple(error.absolute_path)
     kind, value, spec = error.validator, error.instance, error.validator_value
     if kind == "additionalProperties":
@@ -136,7 +131,8 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
         for key in sorted(set(value) - set(allowed), key=lambda k: doc.mark((*path, k)).line):
             yield doc.problem(
                 (*path, key),
-                f"unknown key '{key}'{suggest(key, allowed)}; allowed here: {', '.join(allowed)}",
+                f"unknown key '{key}'{suggest(key, allowed) if hints else ''}; "
+                f"allowed here: {', '.join(allowed)}",
                 at_key=True,
             )
         return
@@ -154,7 +150,8 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
         return
     if kind == "enum":
         choices = [str(c) for c in spec]
-        message = f"{_shown(value)} is not one of {', '.join(choices)}{suggest(value, choices)}"
+        hint = suggest(value, choices) if hints else ""
+        message = f"{_shown(value)} is not one of {', '.join(choices)}{hint}"
     elif kind == "const":
         message = f"{_shown(value)} is not supported; write {json.dumps(spec)}"
     elif kind == "type":
@@ -198,7 +195,8 @@ def describe_errors(doc: Document, validator: Draft202012Validator) -> list[Prob
     """Every violation of `validator`'s schema in the document, worded and located."""
     problems: list[Problem] = []
     for error in validator.iter_errors(doc.data):
-        problems.extend(_problems(doc, error))
+        # "did you mean" is for a few slips; across thousands of errors it only costs time
+        problems.extend(_problems(doc, error, hints=len(problems) < SHOWN_PROBLEMS))
     return problems
 
 
