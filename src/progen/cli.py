@@ -15,7 +15,7 @@ import click
 
 from progen import __version__
 from progen.errors import UserError, render_json, render_text
-from progen.spec.find import programme_files
+from progen.spec.find import modules_folder, programme_files
 from progen.wording import plural
 
 
@@ -72,6 +72,18 @@ def validated(paths: list[Path], each: Callable | None = None) -> tuple[list, li
     return specs, errors
 
 
+def module_errors(folders: set[Path]) -> list[UserError]:
+    """The problems in each folder of the user's own modules (checked with the built-in ones
+    they extend or replace), so `validate` finds what would stop `plan` and `build`."""
+    from progen.design.catalogue import load_catalogue
+
+    errors: list[UserError] = []
+    for folder in sorted(folders):
+        with collecting(errors):
+            load_catalogue(folder)
+    return errors
+
+
 FORMAT = click.option(
     "--format",
     "fmt",
@@ -79,6 +91,15 @@ FORMAT = click.option(
     default="text",
     show_default=True,
     help="How to print errors: for people or for tools.",
+)
+
+MODULES = click.option(
+    "--modules",
+    "modules_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of extra or replacement session modules "
+    "(default: modules/ beside each spec's programmes/ folder, if there is one).",
 )
 
 
@@ -94,9 +115,11 @@ def main() -> None:
 
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
+@MODULES
 @FORMAT
-def validate(specs: tuple[str, ...], fmt: str) -> None:
-    """Check specs (default: every programmes/*.yaml) and report every problem."""
+def validate(specs: tuple[str, ...], modules_dir: Path | None, fmt: str) -> None:
+    """Check specs (default: every programmes/*.yaml), and the modules each would use,
+    and report every problem."""
     paths = spec_paths(specs)
 
     def ok(spec) -> None:
@@ -111,6 +134,7 @@ def validate(specs: tuple[str, ...], fmt: str) -> None:
             )
 
     _, errors = validated(paths, ok)
+    errors += module_errors({f for p in paths if (f := modules_folder(p, modules_dir))})
     if errors:
         report(errors, fmt)
         sys.exit(1)
@@ -150,24 +174,6 @@ def schema() -> None:
     click.echo((schemas_dir() / "programme.schema.json").read_text("utf-8"), nl=False)
 
 
-MODULES = click.option(
-    "--modules",
-    "modules_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of extra or replacement session modules (default: ./modules if it exists).",
-)
-
-
-def modules_folder(given: Path | None) -> Path | None:
-    """--modules, else ./modules when an organisation keeps its own modules there."""
-    from progen.design.catalogue import DEFAULT_USER_MODULES
-
-    if given is not None:
-        return given
-    return DEFAULT_USER_MODULES if DEFAULT_USER_MODULES.is_dir() else None
-
-
 @main.command()
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print SPEC.md section 4 JSON.")
@@ -180,7 +186,7 @@ def plan(spec: str, as_json: bool, modules_dir: Path | None, fmt: str) -> None:
     specs, errors = validated([Path(spec)])
     if not errors:
         with collecting(errors):
-            programme = assemble(specs[0], modules_folder(modules_dir))
+            programme = assemble(specs[0], modules_folder(Path(spec), modules_dir))
     if errors:
         report(errors, fmt)
         sys.exit(1)
@@ -217,7 +223,7 @@ def build(
 
     paths = spec_paths(specs)
     try:
-        run_build(paths, out, modules_folder(modules_dir), force=force, echo=click.echo)
+        run_build(paths, out, modules_dir, force=force, echo=click.echo)
     except UserError as err:
         report([err], fmt)
         click.echo(f"nothing written; {shown(out)}/ is unchanged", err=True)
@@ -252,7 +258,7 @@ def serve(
         run_serve(
             specs=[Path(s) for s in specs],
             out=out,
-            modules_dir=modules_folder(modules_dir),
+            modules_dir=modules_dir,
             port=port,
             interval=interval,
             echo=click.echo,

@@ -16,11 +16,12 @@ from jsonschema import Draft202012Validator
 
 from progen.errors import Problem, UserError
 from progen.resources import schemas_dir, templates_dir
-from progen.spec.load import parse
+from progen.spec.files import NotReadable, read_limited
+from progen.spec.limits import MAX_BYTES
+from progen.spec.load import decode, parse
 from progen.spec.schema import checker, describe_errors
 
 PHASES = ("launch", "foundations", "improvement", "development", "close")
-DEFAULT_USER_MODULES = Path("modules")
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,11 @@ def _consistency(doc, data: dict) -> list[Problem]:
 
 
 def _module(path: Path) -> Module:
-    text = path.read_text("utf-8")
-    front, body = _split(path, text)
+    try:
+        raw = read_limited(path, MAX_BYTES, "module file")
+    except NotReadable as err:
+        raise UserError([Problem(str(path), 1, 1, "", err.reason)]) from None
+    front, body = _split(path, decode(str(path), raw))
     doc = parse(str(path), front.encode("utf-8"))
     problems = describe_errors(doc, _validator())
     data = doc.data

@@ -19,6 +19,7 @@ not set it) so the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -35,6 +36,7 @@ from pathlib import Path
 from progen import __version__
 from progen.errors import Problem, UserError
 from progen.resources import schemas_dir, templates_dir
+from progen.spec.find import modules_folder
 
 HASH_FILE = ".progen-hash"
 TEMP_PREFIX = ".progen-tmp-"
@@ -276,13 +278,14 @@ def build(
     echo: Callable[[str], None] = print,
 ) -> list[Outcome]:
     """Validate, assemble and publish the specs into `out`; see the module docstring.
+    Each spec uses `modules_dir` when given, else the modules beside its own programmes/.
 
     Raises UserError (with every problem) when a spec or module is wrong; `out` is
     then untouched. Returns one Outcome per spec, in the order given.
     """
     began = time.perf_counter()
     specs, validate_seconds = validate_all(spec_paths)
-    shared = shared_digest(modules_dir)
+    shared = functools.cache(shared_digest)
 
     outcomes: list[Outcome] = []
     stale = []
@@ -290,12 +293,13 @@ def build(
         pid = spec.programme.id
         outcome = Outcome(pid, spec.source)
         outcome.timings["validate"] = validate_seconds[pid]
-        wanted = content_hash(path.read_bytes(), shared)
+        modules = modules_folder(path, modules_dir)
+        wanted = content_hash(path.read_bytes(), shared(modules))
         if not force and up_to_date(out / pid, pid, wanted):
             outcome.status = "up to date"
             echo(outcome.line())
         else:
-            stale.append((spec, outcome, wanted))
+            stale.append((spec, modules, outcome, wanted))
         outcomes.append(outcome)
 
     if stale:
@@ -305,10 +309,10 @@ def build(
         temp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=out.parent))
         try:
             staged = []
-            for spec, outcome, wanted in stale:
+            for spec, modules, outcome, wanted in stale:
                 with source_date_epoch(spec):
                     with timed(outcome.timings, "assemble"):
-                        programme = assemble(spec, modules_dir)
+                        programme = assemble(spec, modules)
                     folder = temp / "new" / spec.programme.id
                     publish(programme, folder, outcome.timings)
                 (folder / HASH_FILE).write_text(wanted + "\n", "ascii")
