@@ -6,7 +6,9 @@ place; the commands themselves only choose what to run and what to print.
 
 from __future__ import annotations
 
+import os
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -142,28 +144,55 @@ def validate(specs: tuple[str, ...], modules_dir: Path | None, fmt: str) -> None
         click.echo(render_json(()))
 
 
+STARTER = "my-programme.yaml"
+
+
 @main.command()
-@click.argument(
-    "path", required=False, default="programmes/my-programme.yaml", type=click.Path(dir_okay=False)
-)
+@click.argument("path", required=False, default=f"programmes/{STARTER}")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 def new(path: str, force: bool) -> None:
-    """Write a commented starter spec to PATH (default programmes/my-programme.yaml)."""
+    """Write a commented starter spec to PATH (default programmes/my-programme.yaml).
+
+    A PATH that is a folder, or ends with '/', gets my-programme.yaml inside it.
+    """
     from progen.resources import templates_dir
 
     target = Path(path)
-    if target.exists() and not force:
-        raise click.UsageError(f"{path} already exists; choose another name or add --force")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if path.endswith(("/", os.sep)) or target.is_dir():
+        target /= STARTER
     starter = (templates_dir() / "starter.yaml").read_text("utf-8")
-    target.write_text(starter.replace("my-programme", _id_from(target)), "utf-8")
-    click.echo(f"wrote {path}: fill it in, then run 'progen validate {path}'")
+    text = starter.replace("my-programme", _id_from(target))
+    try:
+        _create(target, text, replace=force)
+    except FileExistsError:
+        if not target.parent.is_dir():
+            raise click.ClickException(
+                f"cannot write {target}: {target.parent} is a file, not a folder"
+            ) from None
+        raise click.UsageError(
+            f"{target} already exists; choose another name or add --force"
+        ) from None
+    except OSError as err:  # /proc/x.yaml, a path under a file, no permission, disk full...
+        raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from None
+    click.echo(f"wrote {target}: fill it in, then run 'progen validate {target}'")
+
+
+def _create(target: Path, text: str, *, replace: bool) -> None:
+    """Write a new file; FileExistsError when something is there and `replace` is not set.
+    A file or link being replaced is removed first, so a link is never written through."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if replace and (target.is_symlink() or target.is_file()):
+        target.unlink()
+    with target.open("x", encoding="utf-8") as file:
+        file.write(text)
 
 
 def _id_from(path: Path) -> str:
-    """A valid programme id from the file name, so the starter validates as written."""
-    words = "".join(c if c.isalnum() else " " for c in path.stem.lower()).split()
-    return ("-".join(words) or "my-programme")[:63]
+    """A valid programme id from the file name, so the starter validates as written: letters
+    lose their accents (Llŵyd -> llwyd) and whatever is not ASCII is dropped."""
+    ascii_stem = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode()
+    words = "".join(c if c.isalnum() else " " for c in ascii_stem.lower()).split()
+    return "-".join(words)[:63].rstrip("-") or "my-programme"
 
 
 @main.command()
