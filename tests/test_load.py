@@ -175,7 +175,8 @@ def test_file_over_the_size_limit_is_refused_before_parsing(headlines):
     text = VALID + "#" * limits.MAX_BYTES
     size = len(text.encode())
     assert only(headlines, text) == (
-        f"{SHOWN}:1:1: the file is {size:,} bytes; a spec file may be at most {limits.MAX_BYTES:,} bytes"
+        f"{SHOWN}:1:1: the file is {size:,} bytes; "
+        f"a spec file may be at most {limits.MAX_BYTES:,} bytes"
     )
 
 

@@ -16,6 +16,8 @@ from progen.spec.files import NotReadable, read_limited
 from progen.spec.limits import MAX_BYTES
 from progen.wording import plural
 
+SHOWN_PROBLEMS = 100  # a report lists this many problems and counts the rest
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -43,13 +45,12 @@ class UserError(Exception):
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
         self.problems = tuple(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
-        super().__init__("\n".join(p.headline() for p in self.problems))
+        super().__init__("\n".join(p.headline() for p in self.problems[:SHOWN_PROBLEMS]))
 
 
 # What YAML counts as a line break, so an excerpt shows the line the loader counted;
 # str.splitlines() also breaks at \v, \f and \x1c-\x1e, which YAML does not.
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-SHOWN_PROBLEMS = 100  # a report lists this many problems and counts the rest
 _WIDEST_EXCERPT = 160
 
 
