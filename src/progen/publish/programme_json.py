@@ -65,6 +65,8 @@ def programme_dict(p: Programme) -> dict:
                 "end": s.end,
                 "minutes": s.minutes,
                 "audience": list(s.audience),
+                "audience_rule": s.audience_rule.as_json(),
+                "follows": list(s.follows),
                 "task": s.task,
                 "rationale": list(s.rationale),
                 "evidence": list(s.evidence),
@@ -74,7 +76,16 @@ def programme_dict(p: Programme) -> dict:
             }
             for s in p.sessions
         ],
-        "omitted": [{"module": o.module, "title": o.title, "reason": o.reason} for o in p.omitted],
+        "omitted": [
+            {
+                "module": o.module,
+                "title": o.title,
+                "reason": o.reason,
+                "cause": o.cause,
+                "essential": o.essential,
+            }
+            for o in p.omitted
+        ],
         "action_learning_sets": [
             {
                 "id": s.id,
