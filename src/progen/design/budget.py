@@ -84,7 +84,8 @@ def _solve(drafts: tuple[Draft, ...], run: list[int], budget: int, days: int) ->
     for i in run:
         for j in needs[i] or ():
             solver.Add(runs[i] <= runs[j])
-    solver.Add(sum(runs[i] for i in run if in_sequence(drafts[i])) <= days)
+    if in_sequence_count(drafts, run) > days:
+        solver.Add(sum(runs[i] for i in run if in_sequence(drafts[i])) <= days)
     # Lexicographic objective as one sum: one essential session outweighs every optional
     # one, and one optional session outweighs all the shortening there could be.
     # Shortening an essential session costs twice as much as shortening an optional one.

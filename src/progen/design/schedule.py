@@ -75,8 +75,7 @@ def _fractions(drafts: tuple[Draft, ...], order: list[int]) -> list[float]:
         for k, module_id in enumerate(ids):
             at[module_id] = low + (high - low) * k / max(len(ids) - 1, 1)
     return [
-        at[d.module.id]
-        + (t.LATEST_REPEAT - at[d.module.id]) * (d.occurrence - 1) / d.module.repeat
+        at[d.module.id] + (t.LATEST_REPEAT - at[d.module.id]) * (d.occurrence - 1) / d.module.repeat
         for d in drafts
     ]
 
@@ -105,24 +104,24 @@ def _topological(
 
 
 def _targets(
-    drafts: tuple[Draft, ...], calendar: Calendar, cadence: int, before, order: list[int]
-) -> list[dt.date]:
-    """Target dates: the phase windows, each session no earlier than what it follows, and
-    the sets' opening early enough for them to meet SET_MEETINGS_BEFORE_CLOSE times before
-    the closing event (with what it follows brought forward to make room)."""
-    targets = [calendar.at_fraction(f) for f in _fractions(drafts, order)]
+    drafts: tuple[Draft, ...], calendar: Calendar, room: dt.timedelta, before, order: list[int]
+) -> list[int]:
+    """Target open days (indices into calendar.open_days): the phase windows, each session
+    a day after what it follows, and the sets' opening at least `room` before the closing
+    event (what it follows is brought forward to make room)."""
+    days = calendar.open_days
+    at = [calendar.at_fraction(f) for f in _fractions(drafts, order)]
+    targets = [min(bisect.bisect_left(days, day), len(days) - 1) for day in at]
     for i in order:
-        targets[i] = max([targets[i]] + [targets[p] for p in before[i]])
+        targets[i] = max([targets[i]] + [targets[p] + 1 for p in before[i]])
     closing = min((targets[i] for i, d in enumerate(drafts) if d.module.last), default=None)
-    room = dt.timedelta(
-        weeks=cadence * (t.SET_MEETINGS_BEFORE_CLOSE - 1) + t.SET_LAUNCH_SLACK_WEEKS
-    )
+    latest = bisect.bisect_right(days, (calendar.end if closing is None else days[closing]) - room)
     for i, d in enumerate(drafts):
         if d.module.opens_sets:
-            targets[i] = max(calendar.start, min(targets[i], (closing or calendar.end) - room))
+            targets[i] = max(0, min(targets[i], latest - 1))
     for i in reversed(order):
         for p in before[i]:
-            targets[p] = min(targets[p], targets[i])
+            targets[p] = min(targets[p], targets[i] - 1)
     return targets
 
 
@@ -161,15 +160,15 @@ def _candidates(low: int, target: int, high: int) -> Iterator[tuple[int, bool]]:
 
 
 def _in_windows(
-    drafts: tuple[Draft, ...], calendar: Calendar, cadence: int
+    drafts: tuple[Draft, ...], calendar: Calendar, room: dt.timedelta
 ) -> list[tuple[dt.date, str]] | None:
     """Each draft's (day, start) near its target, after everything it follows and early
     enough for everything that follows it; None when the windows cannot be kept."""
     days = calendar.open_days
     before = predecessors(drafts)
-    key = [d.rank for d in drafts]
-    order = _topological(drafts, before, key)
-    targets = _targets(drafts, calendar, cadence, before, order)
+    order = _topological(drafts, before, [d.rank for d in drafts])
+    targets = _targets(drafts, calendar, room, before, order)
+    order = _topological(drafts, before, [(targets[i], d.rank) for i, d in enumerate(drafts)])
     latest = [len(days) - 1] * len(drafts)
     for i in reversed(order):
         for p in before[i]:
@@ -178,11 +177,10 @@ def _in_windows(
     placed: dict[int, tuple[int, str]] = {}
     for i in order:
         low = max((placed[p][0] + 1 for p in before[i]), default=0)
-        target = bisect.bisect_left(days, targets[i])
         found = next(
             (
                 (k, start)
-                for k, afternoon in _candidates(low, target, latest[i])
+                for k, afternoon in _candidates(low, targets[i], latest[i])
                 if (start := _slot(busy, days[k], drafts[i], afternoon))
             ),
             None,
@@ -207,9 +205,32 @@ def _in_sequence(drafts: tuple[Draft, ...], calendar: Calendar) -> list[tuple[dt
     return out
 
 
+def _sets_room(
+    drafts: tuple[Draft, ...], calendar: Calendar, cadence: int
+) -> list[tuple[dt.date, str]] | None:
+    """The windowed schedule in which the session that opens the sets comes at least
+    (SET_MEETINGS_BEFORE_CLOSE - 1) cadences and SET_LAUNCH_SLACK_WEEKS before the closing
+    event: aimed that far ahead, and a week earlier each time busy days pushed it too late,
+    while that still helps."""
+    room = dt.timedelta(
+        weeks=cadence * (t.SET_MEETINGS_BEFORE_CLOSE - 1) + t.SET_LAUNCH_SLACK_WEEKS
+    )
+    best = None
+    for extra in range(t.SET_LAUNCH_SLACK_WEEKS + 1):
+        when = _in_windows(drafts, calendar, room + dt.timedelta(weeks=extra))
+        if when is None:
+            break
+        best = when
+        launch = [when[i][0] for i, d in enumerate(drafts) if d.module.opens_sets]
+        closing = [when[i][0] for i, d in enumerate(drafts) if d.module.last]
+        if not launch or not closing or closing[0] - max(launch) >= room:
+            break
+    return best
+
+
 def schedule(drafts: tuple[Draft, ...], calendar: Calendar, cadence: int) -> tuple[Dated, ...]:
     """The drafts with their dates and start times, in date order."""
-    when = _in_windows(drafts, calendar, cadence) or _in_sequence(drafts, calendar)
+    when = _sets_room(drafts, calendar, cadence) or _in_sequence(drafts, calendar)
     return tuple(
         sorted(
             ((d, day, start) for d, (day, start) in zip(drafts, when, strict=True)),
