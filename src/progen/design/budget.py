@@ -41,15 +41,17 @@ def minimum_contact_hours(spec: Spec, catalogue: tuple[Module, ...]) -> float:
     return math.ceil(max(load.values(), default=0) / 30) / 2
 
 
-def _fits(drafts: tuple[Draft, ...], run: list[int], budget: int, days: int) -> bool:
+def _loads(drafts: tuple[Draft, ...], minutes: dict[int, int]) -> Counter[str]:
+    """Each group's minutes when the drafts in `minutes` run at those lengths."""
     load: Counter[str] = Counter()
-    for i in run:
+    for i, length in minutes.items():
         for group in drafts[i].audience:
-            load[group] += drafts[i].minutes
-    return max(load.values(), default=0) <= budget and in_sequence_count(drafts, run) <= days
+            load[group] += length
+    return load
 
 
-def in_sequence_count(drafts: tuple[Draft, ...], run: list[int]) -> int:
+def _dated(drafts: tuple[Draft, ...], run) -> int:
+    """How many of the drafts take a day of their own in the schedule's sequence."""
     return sum(1 for i in run if in_sequence(drafts[i]))
 
 
@@ -84,7 +86,7 @@ def _solve(drafts: tuple[Draft, ...], run: list[int], budget: int, days: int) ->
     for i in run:
         for j in needs[i] or ():
             solver.Add(runs[i] <= runs[j])
-    if in_sequence_count(drafts, run) > days:
+    if _dated(drafts, run) > days:
         solver.Add(sum(runs[i] for i in run if in_sequence(drafts[i])) <= days)
     # Lexicographic objective as one sum: one essential session outweighs every optional
     # one, and one optional session outweighs all the shortening there could be.
@@ -112,7 +114,9 @@ def _solve(drafts: tuple[Draft, ...], run: list[int], budget: int, days: int) ->
 def _reason(
     spec: Spec, drafts: tuple[Draft, ...], i: int, minutes: dict[int, int], days: int
 ) -> tuple[str, str]:
-    """(cause, reason) for a draft that does not run, in the words of the plan."""
+    """(cause, reason) for a draft that does not run, in the words of the plan: what it
+    builds on does not run, or it would take some group past the budget (by how much, in
+    the plan as fitted), or the open days are full."""
     d = drafts[i]
     needed = requirements(drafts)[i]
     if needed is None:
@@ -130,10 +134,7 @@ def _reason(
         return "requires", f"it builds on {' and '.join(missing)}, which does not run"
     hours = spec.programme.contact_hours
     budget = round(hours * 60)
-    load: Counter[str] = Counter()
-    for j, length in minutes.items():
-        for group in drafts[j].audience:
-            load[group] += length
+    load = _loads(drafts, minutes)
     over = sorted(
         ((load[g] + d.module.min_minutes - budget, g) for g in d.audience),
         key=lambda pair: (-pair[0], d.audience.index(pair[1])),
@@ -145,10 +146,10 @@ def _reason(
             named.append(f"more for {len(over) - 3} other groups")
         listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
         return "budget", f"left out to keep within {hours:g} contact hours; it would need {listed}"
-    if in_sequence(d) and in_sequence_count(drafts, list(minutes)) >= days:
+    if in_sequence(d) and _dated(drafts, list(minutes)) >= days:
         return "calendar", (
             f"left out because the programme's {days} open session days are all taken by "
-            f"more essential sessions"
+            f"sessions that matter more"
         )
     return "budget", f"left out to keep within {hours:g} contact hours"
 
@@ -163,9 +164,8 @@ def fit_budget(
     days = len(calendar.open_days)
     stuck = blocked(drafts)
     run = [i for i in range(len(drafts)) if i not in stuck]
-    if _fits(drafts, run, budget, days):
-        minutes = {i: drafts[i].minutes for i in run}
-    else:
+    minutes = {i: drafts[i].minutes for i in run}
+    if max(_loads(drafts, minutes).values(), default=0) > budget or _dated(drafts, run) > days:
         minutes = _solve(drafts, run, budget, days)
     kept = []
     for i, length in sorted(minutes.items()):

@@ -57,7 +57,8 @@ def calendar_problems(spec: Spec, catalogue: tuple[Module, ...]) -> list[tuple[s
     unblocked = programme_calendar(replace(prog, blackout=()))
     if prog.blackout and needed <= len(unblocked.open_days):
         return [("programme.blackout", message + "remove some blackout dates")]
-    return [("programme.weeks", message + "add weeks or session_days, or remove blackout dates")]
+    more = "add weeks or session_days" + (", or remove blackout dates" if prog.blackout else "")
+    return [("programme.weeks", message + more)]
 
 
 def _fractions(drafts: tuple[Draft, ...], order: list[int]) -> list[float]:
@@ -192,7 +193,7 @@ def _in_windows(
     return [(days[placed[i][0]], placed[i][1]) for i in range(len(drafts))]
 
 
-def _in_sequence(drafts: tuple[Draft, ...], calendar: Calendar) -> list[tuple[dt.date, str]]:
+def _one_a_day(drafts: tuple[Draft, ...], calendar: Calendar) -> list[tuple[dt.date, str]]:
     """One session a day in an order that honours every rule, spread evenly over the
     open days: the layout that always exists when the budget has kept the sessions to at
     most one per open day."""
@@ -210,8 +211,8 @@ def _sets_room(
 ) -> list[tuple[dt.date, str]] | None:
     """The windowed schedule in which the session that opens the sets comes at least
     (SET_MEETINGS_BEFORE_CLOSE - 1) cadences and SET_LAUNCH_SLACK_WEEKS before the closing
-    event: aimed that far ahead, and a week earlier each time busy days pushed it too late,
-    while that still helps."""
+    event: aimed that far ahead, then a week earlier each time busy days pushed it too
+    late (up to SET_LAUNCH_SLACK_WEEKS times); the last schedule that could be made."""
     room = dt.timedelta(
         weeks=cadence * (t.SET_MEETINGS_BEFORE_CLOSE - 1) + t.SET_LAUNCH_SLACK_WEEKS
     )
@@ -230,7 +231,7 @@ def _sets_room(
 
 def schedule(drafts: tuple[Draft, ...], calendar: Calendar, cadence: int) -> tuple[Dated, ...]:
     """The drafts with their dates and start times, in date order."""
-    when = _sets_room(drafts, calendar, cadence) or _in_sequence(drafts, calendar)
+    when = _sets_room(drafts, calendar, cadence) or _one_a_day(drafts, calendar)
     return tuple(
         sorted(
             ((d, day, start) for d, (day, start) in zip(drafts, when, strict=True)),
