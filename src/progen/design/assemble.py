@@ -68,7 +68,7 @@ def _sessions(dated: tuple[Dated, ...], spec: Spec, diagnosis: Diagnosis) -> tup
     """Sessions numbered in date order, each knowing the sessions it follows."""
     dated = tuple(sorted(dated, key=lambda x: (x[1], x[2], x[0].rank)))
     ids = [f"s{n:02d}" for n in range(1, len(dated) + 1)]
-    titles = {ids[i]: session_title(d) for i, (d, _, _) in enumerate(dated)}
+    titles = {ids[i]: d.module.title for i, (d, _, _) in enumerate(dated)}
     after = follows(tuple(d for d, _, _ in dated))
     return tuple(
         _session(n, x, tuple(ids[j] for j in sorted(after[n - 1])), (spec, diagnosis, titles))
