@@ -15,6 +15,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from progen.design import thresholds as t
 from progen.design.model import LEVELS, AudienceRule
 from progen.errors import Problem, UserError
 from progen.resources import schemas_dir, templates_dir
@@ -23,7 +24,6 @@ from progen.spec.schema import describe_errors
 
 PHASES = ("launch", "foundations", "improvement", "development", "close")
 DEFAULT_USER_MODULES = Path("modules")
-ESSENTIAL_PRIORITY = 2  # priorities 1 and 2 must run: the budget fits them first
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Module:
     def essential(self, findings: frozenset[str]) -> bool:
         """Priority 1-2 modules are essential; others when a finding promises them (an
         'improving' system's diagnosis promises the participative shift)."""
-        return self.priority <= ESSENTIAL_PRIORITY or bool(findings & set(self.essential_when))
+        return self.priority <= t.ESSENTIAL_PRIORITY or bool(findings & set(self.essential_when))
 
 
 @cache

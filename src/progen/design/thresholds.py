@@ -34,6 +34,7 @@ LATEST_REPEAT = 0.88  # repeated sessions spread from their phase's start to her
 SET_MEETINGS_BEFORE_CLOSE = 4
 SET_LAUNCH_SLACK_WEEKS = 2
 
+ESSENTIAL_PRIORITY = 2  # modules of priority 1..this must run: the budget fits them first
 # What an optional session (priority 3-5) is worth when the budget cannot hold them all,
 # before adding one for each finding that selected it: a priority-3 session outranks any
 # priority-4 one, whatever findings chose it. Essential sessions (1-2) come before all.
