@@ -255,13 +255,14 @@ def test_the_fields_are_those_of_progress_json():
     json.dumps(fields, allow_nan=False)
 
 
+DIRECTIONS = ["increase", "decrease", "neutral"]
 measure_values = st.lists(
     st.floats(-1e6, 1e6, allow_nan=False).map(lambda v: round(v, 2)), min_size=1, max_size=40
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(measure_values, st.sets(st.integers(1, 39)), st.sampled_from(["increase", "decrease", "neutral"]))
+@given(measure_values, st.sets(st.integers(1, 39)), st.sampled_from(DIRECTIONS))
 def test_each_segment_is_centred_on_its_own_mean(vals, rebase, improvement):
     chart = xmr(series(vals, rebase), improvement, None)
     for number in {p.segment for p in chart.points}:
@@ -277,7 +278,7 @@ def test_each_segment_is_centred_on_its_own_mean(vals, rebase, improvement):
 
 
 @settings(max_examples=150, deadline=None)
-@given(measure_values, st.sampled_from(["increase", "decrease", "neutral"]))
+@given(measure_values, st.sampled_from(DIRECTIONS))
 def test_types_follow_the_rules_and_the_direction(vals, improvement):
     chart = xmr(series(vals), improvement, None)
     for p in chart.points:
