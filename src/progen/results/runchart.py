@@ -31,8 +31,8 @@ def run_chart(observations: Sequence[Observation]) -> RunChart:
     points = in_date_order(observations)
     if not points:
         return RunChart(median=None, useful=0, runs=0, signals=())
-    # Compared as the decimals the user wrote: the median of 87.1 and 87.3 is 87.2, and a
-    # point of 87.2 lies on it, which binary floating point would deny.
+    # Taken over the decimals the user wrote, so the median of 87.1 and 87.3 is 87.2, as a
+    # reader working it out would say, and not binary floating point's 87.19999999999999.
     exact = [Decimal(repr(p.value)) for p in points]
     median = statistics.median(exact)
     sides = [(v > median) - (v < median) for v in exact]
