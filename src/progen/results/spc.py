@@ -15,8 +15,13 @@ Where the package differs from a plain reading of the rules, it is followed:
   limits is `inconsistent`, since R skips the comparisons with NaN.
 - Two-in-three flags only the points beyond a near limit, not the third point of the
   three, and a point beyond a process limit does not count towards the two.
-- A point of a trend is improvement or concern by the trend's direction, not by its side
-  of the mean; where two trends meet, a point takes the direction of the step after it.
+- A trend is 7 points (6 rises or falls in a row), each strictly above (or below) the one
+  before, so an equal neighbour breaks it. A point of a trend is improvement or concern by
+  the trend's direction, not by its side of the mean; where two trends meet, a point takes
+  the direction of the step after it, and a flat step there reads as decreasing.
+- The variation icon is the last point's type turned into a side: improvement is `_high`
+  for a measure that should increase and `_low` for one that should decrease, concern the
+  opposite (R/geom_ptd_icon.R).
 - `provisional` is the package's short-group warning: any segment of fewer than 12 points
   (R/ptd_add_short_group_warnings.R; the chart caption appears when any segment is short).
 """
