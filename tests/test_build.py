@@ -142,7 +142,7 @@ def test_every_programme_has_every_output(built):
         for name in pipeline.expected_files(pid):
             assert (built / pid / name).is_file(), f"{pid}/{name}"
         assert (built / pid / MANIFEST).is_file()
-    assert not list(built.parent.glob(".progen-tmp-*")), "temporary folders left behind"
+    assert not list(built.glob(".progen-tmp-*")), "temporary folders left behind"
 
 
 def test_index_links_every_programme(built):

@@ -59,28 +59,32 @@ def _unreadable(err: OSError) -> None:
     raise err  # a folder that cannot be listed cannot be shown to hold only progen's files
 
 
-def _walk(folder: Path) -> tuple[dict[str, Path], list[Path]]:
-    """(regular files by path relative to `folder`, everything that is neither a regular
-    file nor a folder: links, sockets, FIFOs). Links are reported, never followed."""
+def _walk(folder: Path) -> tuple[dict[str, Path], dict[str, Path], list[Path]]:
+    """(regular files, then folders, by path relative to `folder`; then everything that is
+    neither: links, sockets, FIFOs). Links are reported, never followed."""
     files: dict[str, Path] = {}
+    folders: dict[str, Path] = {}
     odd: list[Path] = []
     for root, dirs, names in os.walk(folder, onerror=_unreadable):
         base = Path(root)
         for name in sorted(dirs):
-            if (base / name).is_symlink():
-                odd.append(base / name)
+            path = base / name
+            if path.is_symlink():
+                odd.append(path)
+            else:
+                folders[path.relative_to(folder).as_posix()] = path
         for name in sorted(names):
             path = base / name
             if stat.S_ISREG(path.lstat().st_mode):
                 files[path.relative_to(folder).as_posix()] = path
             else:
                 odd.append(path)
-    return files, odd
+    return files, folders, odd
 
 
 def write_manifest(folder: Path, pid: str, content_hash: str) -> None:
     """Record every file now in `folder` (a programme progen has just published) as its own."""
-    files, odd = _walk(folder)
+    files, _, odd = _walk(folder)
     if odd:
         raise RuntimeError(f"publishing {pid} wrote something that is not a file: {odd[0]}")
     manifest = {
@@ -149,13 +153,18 @@ def programme_problems(folder: Path, pid: str) -> list[tuple[Path, str]]:
             )
         ]
     listed = manifest["files"]
-    files, odd = _walk(folder)
+    ours = {"."} | {str(parent) for rel in listed for parent in Path(rel).parents}
+    files, folders, odd = _walk(folder)
     problems = [(path, "is a link or special file progen did not write") for path in odd]
+    foreign = f"was not written by progen, in programme '{pid}'s folder"
+    for rel, path in folders.items():  # only the outermost folder of the user's own
+        if rel not in ours and str(Path(rel).parent) in ours:
+            problems.append((path, foreign))
     for rel, path in files.items():
-        if rel == MANIFEST:
+        if rel == MANIFEST or str(Path(rel).parent) not in ours:
             continue
         if rel not in listed:
-            problems.append((path, f"was not written by progen, in programme '{pid}'s folder"))
+            problems.append((path, foreign))
         elif _sha256(path) != listed[rel]:
             problems.append((path, "has been changed since progen wrote it"))
     return sorted(problems)
