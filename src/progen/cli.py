@@ -259,9 +259,11 @@ def build(
         problems = tuple(Problem(shown(path), 0, 0, "", why) for path, why in err.problems)
         if fmt == "json":
             click.echo(render_json(problems))
-        for p in problems:
-            click.echo(f"{p.file}: {p.message}", err=True)
-        click.echo(f"{REMEDY}; {unchanged}", err=True)
+        else:
+            for p in problems:
+                click.echo(f"{p.file}: {p.message}", err=True)
+        click.echo(REMEDY, err=True)
+        click.echo(unchanged, err=True)
         sys.exit(1)
     except OSError as err:  # e.g. the output folder cannot be written, or the disk is full
         click.echo(f"progen build: {err}", err=True)
