@@ -596,6 +596,8 @@ def test_only_progens_own_staging_folders_are_cleaned(tmp_path, stub):
         (out / name).mkdir(parents=True)
         (out / name / inside).write_text("the user's", "utf-8")
     (out / ".progen-tmp-link0000").symlink_to(tmp_path)
+    (out / f".notes.{'0' * 16}.tmp").write_text("the user's", "utf-8")
+    (out / f".index.html.{'0' * 16}.tmp").symlink_to(tmp_path / "nowhere")
     before = snapshot(out)
     build([write_spec(tmp_path / "specs")], out)
     after = snapshot(out)

@@ -31,8 +31,8 @@ TEMP_PREFIX = ".progen-tmp-"
 # mkdtemp's names: the prefix and eight characters from [a-z0-9_].
 _TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"[a-z0-9_]{8}")
 _STAGES = {"new", "old"}
-# replace_file's temporary files: a dot, the target's name, 16 hex digits, ".tmp".
-_TEMP_FILE = re.compile(r"\..+\.[0-9a-f]{16}\.tmp")
+# replace_file's temporary files for the one file it replaces, the index page.
+_TEMP_FILE = re.compile(r"\.index\.html\.[0-9a-f]{16}\.tmp")
 
 
 class OutputBusy(OSError):
