@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+from progen.design.assumptions import spec_warnings
 from progen.design.bibliography import cited
 from progen.design.budget import fit_budget
 from progen.design.calendar import programme_calendar
@@ -121,4 +122,5 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
         pdsa,
         evaluation,
         cited(keys),
+        spec_warnings(spec),
     )
