@@ -16,7 +16,9 @@ import pytest
 import yaml
 
 from progen.design.assemble import assemble
+from progen.design.catalogue import load_catalogue
 from progen.design.participants import expand_participants
+from progen.design.schedule import calendar_problems
 from progen.errors import UserError
 from progen.spec.load import parse
 from progen.spec.validate import read_spec, validate_document
@@ -206,7 +208,10 @@ def test_contact_hours_budget_holds_for_every_group(hours):
         minutes = sum(s.minutes for s in p.sessions if group in s.audience)
         assert minutes <= hours * 60, group
     if hours == 6:
-        assert any("programme.contact_hours" in o.reason for o in p.omitted)
+        assert any(
+            o.cause == "budget" and o.reason.startswith("left out to keep within 6 contact hours")
+            for o in p.omitted
+        )
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
@@ -296,7 +301,8 @@ def test_more_sets_than_advisers_makes_later_sets_self_managed_after_support():
     assert len(p.sets) > 1
     assert p.sets[0].facilitator == "Adviser One"
     assert p.sets[0].adviser_meetings == len(p.sets[0].meetings)
-    assert all(s.adviser_meetings == 2 for s in p.sets[1:])
+    supported = [s for s in p.sets[1:] if s.facilitator]
+    assert supported and all(s.adviser_meetings == 2 for s in supported)
     assert any("first 2 meetings" in note for note in p.set_notes)
 
 
@@ -366,16 +372,20 @@ def test_invalid_user_module_is_a_located_error(tmp_path):
 def test_set_meetings_step_over_a_bank_holiday_week_and_keep_the_cadence():
     def easter(data):
         # Easter 2027: Good Friday 26 March, Easter Monday 29 March.
-        data["programme"].update(start="2027-02-01", weeks=20, session_days=["mon", "fri"],
-                                 set_cadence_weeks=2)
+        data["programme"].update(
+            start="2027-02-01", weeks=20, session_days=["mon", "fri"], set_cadence_weeks=2
+        )
 
     p = assemble(spec_of(easter))
     closed = {dt.date(2027, 3, 26), dt.date(2027, 3, 29)}
     for s in p.sets:
         assert not closed & set(s.meetings)
         assert all((b - a).days >= 14 for a, b in zip(s.meetings, s.meetings[1:], strict=False))
-    assert any(a < dt.date(2027, 3, 26) < b for s in p.sets
-               for a, b in zip(s.meetings, s.meetings[1:], strict=False))
+    assert any(
+        a < dt.date(2027, 3, 26) < b
+        for s in p.sets
+        for a, b in zip(s.meetings, s.meetings[1:], strict=False)
+    )
 
 
 def test_region_scale_spec_plans_everyone_into_one_set():
@@ -392,7 +402,7 @@ def test_region_scale_spec_plans_everyone_into_one_set():
     assert all(low <= len(s.members) <= high for s in p.sets)
 
 
-def test_too_many_sessions_for_the_open_days_is_located_at_weeks():
+def test_too_few_open_days_for_the_essential_sessions_is_found_before_planning():
     text = (
         "version: 1\n"
         "programme:\n"
@@ -411,22 +421,28 @@ def test_too_many_sessions_for_the_open_days_is_located_at_weeks():
         "  - {id: g1, name: Nurses, organisation: a, level: middle, count: 4}\n"
         "  - {id: g2, name: Carers, organisation: b, level: community, count: 3}\n"
     )
-    with pytest.raises(UserError) as err:
-        assemble(validate_document(parse("short.yaml", text.encode())))
-    assert err.value.problems[0].headline().startswith(
-        "short.yaml:6:10: programme.weeks: there are not enough open days for ")
+    spec = validate_document(parse("short.yaml", text.encode()))
+    [(path, message)] = calendar_problems(spec, load_catalogue())
+    assert path == "programme.weeks"
+    assert message.startswith("the programme has 3 open session days from 2027-04-27")
+    assert "add weeks or session_days" in message
 
 
-@pytest.mark.parametrize("programme", [
-    {"weeks": 8},
-    {"weeks": 5, "set_cadence_weeks": 2},
-    {"blackout": ["2027-07-01", "2027-07-06", "2027-07-07", "2027-07-08"]},
-], ids=["eight-weeks", "five-weeks", "blackout-at-the-end"])
+@pytest.mark.parametrize(
+    "programme",
+    [
+        {"weeks": 8},
+        {"weeks": 5, "set_cadence_weeks": 2},
+        {"blackout": ["2027-07-01", "2027-07-06", "2027-07-07", "2027-07-08"]},
+    ],
+    ids=["eight-weeks", "five-weeks", "blackout-at-the-end"],
+)
 def test_short_or_closed_programme_ends_still_plan(programme):
     def small(data):
         data["programme"].update(programme)
-        data["stakeholders"] = [{"id": "g1", "name": "Group 1", "organisation": "trust",
-                                 "level": "middle", "count": 5}]
+        data["stakeholders"] = [
+            {"id": "g1", "name": "Group 1", "organisation": "trust", "level": "middle", "count": 5}
+        ]
         data["tasks"][0]["stakeholders"] = ["g1"]
         data["organisations"] = data["organisations"][:1]
         del data["facilitators"]
@@ -438,11 +454,19 @@ def test_short_or_closed_programme_ends_still_plan(programme):
 
 def test_a_busy_adviser_never_leaves_a_set_without_meetings():
     def one_day(data):
-        data["programme"].update(weeks=20, session_days=["tue"], set_size=[5, 5],
-                                 set_cadence_weeks=2)
+        data["programme"].update(
+            weeks=20, session_days=["tue"], set_size=[5, 5], set_cadence_weeks=2
+        )
         data["organisations"] = data["organisations"][:1]
-        data["stakeholders"] = [{"id": "g1", "name": "Nurses", "organisation": "trust",
-                                 "level": "frontline", "count": 20}]
+        data["stakeholders"] = [
+            {
+                "id": "g1",
+                "name": "Nurses",
+                "organisation": "trust",
+                "level": "frontline",
+                "count": 20,
+            }
+        ]
         data["tasks"][0]["stakeholders"] = ["g1"]
         data["facilitators"] = [{"name": "Pat", "organisation": "trust"}]
 
@@ -451,16 +475,16 @@ def test_a_busy_adviser_never_leaves_a_set_without_meetings():
     for s in p.sets:
         assert len(s.meetings) >= 2
         assert (s.facilitator is None) == (s.adviser_meetings == 0)
-    booked = [d for s in p.sets if s.facilitator == "Pat" for d in s.meetings[:s.adviser_meetings]]
+    booked = [d for s in p.sets if s.facilitator == "Pat" for d in s.meetings[: s.adviser_meetings]]
     assert len(booked) == len(set(booked))  # never in two sets at once
 
 
-def test_early_system_with_a_blame_culture_clarifies_first_then_appreciates_then_improves():
+def test_early_system_with_a_blame_culture_appreciates_before_clarifying_and_improving():
     p = assemble(spec_of(stage="early", culture=["blame", "siloed"]))
     order = modules(p)
-    assert order.index("clarifying-expectations") < order.index("appreciative-discovery")
+    assert order.index("appreciative-design") < order.index("clarifying-expectations")
     assert order.index("appreciative-design") < order.index("model-for-improvement-launch")
     assert order.index("appreciative-design") < order.index("action-learning-launch")
-    first_participative = min(i for i, s in enumerate(p.sessions)
-                              if s.emphasis == "participative")
+    assert order.index("measures-and-run-charts") < order.index("model-for-improvement-launch")
+    first_participative = min(i for i, s in enumerate(p.sessions) if s.emphasis == "participative")
     assert order.index("clarifying-expectations") < first_participative

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from progen.design.participants import Participant
+from progen.errors import Problem
 from progen.spec.model import Spec
 
 
@@ -55,6 +56,29 @@ class AgendaItem:
     item: str
 
 
+LEVELS = ("top-team", "senior", "middle", "frontline", "community")
+
+
+@dataclass(frozen=True)
+class AudienceRule:
+    """Who a session is for (SPEC.md section 4). `everyone`: every stakeholder group in the
+    spec, including groups in no task. `task`: that task's stakeholders. `levels`: the groups
+    at those levels that serve a task (within `task` when given). A session runs for the whole
+    audience its rule selects or not at all, so the rule, not a budget, decides who comes."""
+
+    who: str  # everyone | task | levels
+    levels: tuple[str, ...] = ()
+    task: str | None = None
+
+    def as_json(self) -> dict:
+        out: dict = {"who": self.who}
+        if self.who == "levels":
+            out["levels"] = list(self.levels)
+        if self.task is not None:
+            out["task"] = self.task
+        return out
+
+
 @dataclass(frozen=True)
 class Session:
     id: str
@@ -67,6 +91,7 @@ class Session:
     start: str  # HH:MM, Europe/London
     minutes: int
     audience: tuple[str, ...]
+    audience_rule: AudienceRule
     task: str | None
     occurrence: int
     occurrences: int
@@ -74,6 +99,10 @@ class Session:
     evidence: tuple[str, ...]
     agenda: tuple[AgendaItem, ...]
     plan: str  # the facilitator's plan, Markdown, from the module body
+    # Ids of the sessions this one must come after because its module says so (after,
+    # requires, an earlier occurrence, appreciative work first), only those that run. The
+    # closing event's "after everything" is not listed.
+    follows: tuple[str, ...] = ()
 
     @property
     def end(self) -> str:
@@ -82,9 +111,17 @@ class Session:
 
 @dataclass(frozen=True)
 class Omission:
+    """A session the findings called for that does not run, and why. `cause` is one of
+    audience (its rule selects nobody), requires (what it builds on does not run), budget
+    (programme.contact_hours), calendar (too few open days) or sets (the sets do not meet
+    often enough before the closing event); `essential` marks a module the programme
+    relies on, whose omission deserves a warning."""
+
     module: str
     title: str
     reason: str
+    cause: str = "budget"
+    essential: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,7 +155,7 @@ class PdsaPlan:
     unit: str
     baseline: float | None
     target: float | None
-    direction: str  # "increase", "decrease" or "unknown"
+    direction: str  # "increase", "decrease" or "neutral"
     data_frequency: str
     questions: tuple[str, ...]
     run_chart: str
@@ -176,6 +213,9 @@ class Programme:
     pdsa: tuple[PdsaPlan, ...]
     evaluation: Evaluation
     references: dict[str, str]
+    # Spec facts that changed nothing or were assumed, and design choices the user should
+    # hear about (sessions the budget left out), as located warnings (SPEC.md section 2).
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def id(self) -> str:

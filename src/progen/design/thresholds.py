@@ -9,6 +9,8 @@ NATIONAL_IN_TEAMS = "about 9 in 10"  # West et al. 2011, used when a spec gives 
 NATIONAL_REAL_TEAMS = "about 4 in 10"
 SEVERAL_ORGANISATIONS = 2  # organisations at which work across boundaries is chosen
 APPRECIATIVE_CULTURE = ("blame", "fatigued", "siloed")
+# Culture tags some rule answers; any other tag is reported as changing nothing.
+CULTURE_WITH_RULES = APPRECIATIVE_CULTURE
 COLLABORATIVE_TASKS = 2  # tasks sharing a topic that make a collaborative
 
 SESSION_START = "09:30"
@@ -28,6 +30,18 @@ PHASE_WINDOWS = {
     "close": (0.94, 1.0),
 }
 LATEST_REPEAT = 0.88  # repeated sessions spread from their phase's start to here
+
+# Sets should meet at least this often before the closing event, so the session that opens
+# them comes at least (meetings - 1) cadences plus this many weeks before it, where it can.
+SET_MEETINGS_BEFORE_CLOSE = 4
+SET_LAUNCH_SLACK_WEEKS = 2
+
+ESSENTIAL_PRIORITY = 2  # modules of priority 1..this must run: the budget fits them first
+# What an optional session (priority 3-5) is worth when the budget cannot hold them all,
+# before adding one for each finding that selected it: a priority-3 session outranks any
+# priority-4 one, whatever findings chose it. Essential sessions (1-2) come before all.
+OPTIONAL_VALUE = {3: 40, 4: 20, 5: 10}
+LENGTH_STEP = 15  # sessions are shortened in steps of this many minutes
 
 FIRST_TEST_DAYS = 7  # first PDSA test within a week of the launch
 FOLLOW_UP_DEFAULT_MONTHS = 6

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from progen.design.model import Programme
+from progen.errors import as_dict
 
 
 def _member(m) -> dict:
@@ -65,6 +66,8 @@ def programme_dict(p: Programme) -> dict:
                 "end": s.end,
                 "minutes": s.minutes,
                 "audience": list(s.audience),
+                "audience_rule": s.audience_rule.as_json(),
+                "follows": list(s.follows),
                 "task": s.task,
                 "rationale": list(s.rationale),
                 "evidence": list(s.evidence),
@@ -74,7 +77,16 @@ def programme_dict(p: Programme) -> dict:
             }
             for s in p.sessions
         ],
-        "omitted": [{"module": o.module, "title": o.title, "reason": o.reason} for o in p.omitted],
+        "omitted": [
+            {
+                "module": o.module,
+                "title": o.title,
+                "reason": o.reason,
+                "cause": o.cause,
+                "essential": o.essential,
+            }
+            for o in p.omitted
+        ],
         "action_learning_sets": [
             {
                 "id": s.id,
@@ -145,6 +157,7 @@ def programme_dict(p: Programme) -> dict:
             "attribution": p.evaluation.attribution,
         },
         "references": dict(p.references),
+        "warnings": [as_dict(w) for w in p.warnings],
     }
 
 

@@ -33,7 +33,7 @@ def _whole(value: object) -> int:
 
 def _unique_ids(doc: Document, data: dict) -> list[Problem]:
     problems = []
-    for section in ("organisations", "tasks", "stakeholders"):
+    for section in ("organisations", "tasks", "stakeholders", "venues"):
         first: dict[str, int] = {}
         for i, item in enumerate(_list(data.get(section, []))):
             if item["id"] in first:
@@ -54,6 +54,7 @@ def _references(doc: Document, data: dict) -> list[Problem]:
     known = {
         "organisation": list(dict.fromkeys(o["id"] for o in _list(data["organisations"]))),
         "stakeholder": list(dict.fromkeys(s["id"] for s in _list(data["stakeholders"]))),
+        "venue": list(dict.fromkeys(v["id"] for v in _list(data.get("venues", [])))),
     }
     problems = []
     places: list[tuple[tuple, object, str]] = []  # (path, value, kind of id it names)
@@ -71,6 +72,11 @@ def _references(doc: Document, data: dict) -> list[Problem]:
     for i, task in enumerate(_list(data["tasks"])):
         for j, group in enumerate(_list(task["stakeholders"])):
             places.append((("tasks", i, "stakeholders", j), group, "stakeholder"))
+    if "venue" in data["programme"]:
+        places.append((("programme", "venue"), data["programme"]["venue"], "venue"))
+    for i, org in enumerate(data["organisations"]):
+        if "venue" in org:
+            places.append((("organisations", i, "venue"), org["venue"], "venue"))
     for i, facilitator in enumerate(_list(data.get("facilitators", []))):
         if "organisation" in facilitator:
             places.append(
@@ -88,7 +94,11 @@ def _references(doc: Document, data: dict) -> list[Problem]:
             doc.problem(
                 path,
                 f"'{value}' is not a known {kind} id{suggest(value, names) if hints else ''}; "
-                f"known: {', '.join(names[:12])}{', ...' if len(names) > 12 else ''}",
+                + (
+                    f"known: {', '.join(names[:12])}{', ...' if len(names) > 12 else ''}"
+                    if names
+                    else f"the spec lists no {kind}s yet"
+                ),
             )
         )
     return problems
