@@ -138,6 +138,20 @@ def test_bad_module_files_are_located_problems_not_tracebacks(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        ("", "1:1: the front matter is empty"),
+        ("- a\n- b\n", "2:1: the front matter is a list; it must be a mapping of keys and values"),
+    ],
+)
+def test_module_front_matter_problems_speak_of_front_matter(tmp_path, front, message):
+    (tmp_path / "x.md").write_text(f"---\n{front}---\nThe plan.\n", "utf-8")
+    with pytest.raises(UserError) as caught:
+        load_catalogue(tmp_path)
+    assert [p.headline() for p in caught.value.problems] == [f"{tmp_path}/x.md:{message}"]
+
+
 def test_module_front_matter_reads_plain_values_by_yaml_1_2(tmp_path):
     text = MODULE.read_text("utf-8")
     (tmp_path / MODULE.name).write_text(swap(text, "emphasis: neutral", "emphasis: NO"))

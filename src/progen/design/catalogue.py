@@ -149,7 +149,7 @@ def _module(path: Path) -> Module:
     except NotReadable as err:
         raise UserError([Problem(str(path), 1, 1, "", err.reason)]) from None
     front, body = _split(path, decode(str(path), raw))
-    doc = parse(str(path), front.encode("utf-8"))
+    doc = parse(str(path), front.encode("utf-8"), what="front matter")
     problems = describe_errors(doc, _validator())
     data = doc.data
     if not problems and data["id"] != path.stem:  # type: ignore[index]

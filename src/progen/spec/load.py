@@ -346,11 +346,17 @@ class _Converter:
         self.problems.append(Problem(self.file, mark.line, mark.column, dotted(path), message))
 
 
-def parse(file: str, raw: bytes) -> Document:
-    """Bytes of a spec file to a located Document, or a UserError saying where it went wrong."""
+def parse(file: str, raw: bytes, what: str = "spec") -> Document:
+    """Bytes of a spec file to a located Document, or a UserError saying where it went wrong.
+    `what` names the text in messages: a spec, or a module's front matter."""
     text = decode(file, raw)
+    if what == "spec":
+        empty = "the file is empty; run 'progen new' for a starter spec"
+        mapping = "a mapping starting with 'version: 1'"
+    else:
+        empty, mapping = f"the {what} is empty", "a mapping of keys and values"
     if not any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise _fail(file, Mark(1, 1), "the file is empty; run 'progen new' for a starter spec")
+        raise _fail(file, Mark(1, 1), empty)
     if tabs := _tab_problems(file, text):
         raise UserError(tabs)
     try:
@@ -363,14 +369,10 @@ def parse(file: str, raw: bytes) -> Document:
     if root is None or (root.tag == _T + "null" and root.value == ""):
         # no document, or only '---' and comments: an empty spec (its empty value would
         # be located after the end of the text)
-        raise _fail(file, Mark(1, 1), "the file is empty; run 'progen new' for a starter spec")
+        raise _fail(file, Mark(1, 1), empty)
     if not isinstance(root, yaml.MappingNode):
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-        raise _fail(
-            file,
-            _mark(root.start_mark),
-            f"the spec is {kind}; it must be a mapping starting with 'version: 1'",
-        )
+        raise _fail(file, _mark(root.start_mark), f"the {what} is {kind}; it must be {mapping}")
     converter = _Converter(file)
     data = converter.convert(root, ())
     doc = Document(file, text, data, converter.marks, converter.key_marks)
