@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from progen.design.assumptions import spec_warnings
+from progen.design.assumptions import omission_warnings, spec_warnings
 from progen.design.bibliography import cited
 from progen.design.budget import fit_budget
 from progen.design.calendar import programme_calendar
@@ -111,16 +111,17 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
         "kellogg-2004",
         "nhsla-2013",
     }
+    omitted = not_chosen + over_budget + unplaced
     return Programme(
         spec,
         diagnosis,
         sessions,
-        not_chosen + over_budget + unplaced,
+        omitted,
         sets,
         set_notes,
         ground_rules,
         pdsa,
         evaluation,
         cited(keys),
-        spec_warnings(spec),
+        spec_warnings(spec) + omission_warnings(spec, omitted),
     )
