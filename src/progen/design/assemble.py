@@ -9,7 +9,7 @@ from progen.design.calendar import programme_calendar
 from progen.design.catalogue import Module, load_catalogue
 from progen.design.diagnose import diagnose
 from progen.design.model import AgendaItem, Programme, Session, clock
-from progen.design.rationale import rationale, selecting_findings
+from progen.design.rationale import rationale, reason_evidence
 from progen.design.schedule import schedule
 from progen.design.sessions import Draft, draft_sessions, fit_budget, session_title
 from progen.spec.model import Spec
@@ -32,9 +32,7 @@ def _session(n: int, draft: Draft, date, start: str, programme_ctx) -> Session:
     spec, diagnosis, titles = programme_ctx
     module = draft.module
     prereqs = tuple(titles[p] for p in module.prerequisites if p in titles)
-    evidence = set(module.evidence)
-    for finding in selecting_findings(draft, diagnosis):
-        evidence |= set(finding.evidence)
+    evidence = set(module.evidence) | set(reason_evidence(draft, diagnosis))
     return Session(
         id=f"s{n:02d}",
         module=module.id,

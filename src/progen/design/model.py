@@ -7,7 +7,7 @@ rosters, so they cannot disagree. Field names follow SPEC.md section 4.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from progen.design.participants import Participant
 from progen.spec.model import Spec
@@ -22,10 +22,18 @@ def clock(start: str, minutes: int) -> str:
 
 @dataclass(frozen=True)
 class Fact:
-    """A spec value a finding rests on, with the dotted path the user wrote it at."""
+    """A spec value a finding rests on: in words for the reader ("Ward managers are middle
+    managers"), and where the user wrote it (dotted path, and line and column when known)
+    for the appendix that traces each decision back to the spec."""
 
     path: str
     value: str
+    words: str
+    line: int | None = None
+    column: int | None = None
+
+    def at(self, line: int, column: int) -> Fact:
+        return replace(self, line=line, column=column)
 
 
 @dataclass(frozen=True)
