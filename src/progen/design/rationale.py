@@ -67,10 +67,9 @@ def _levels(levels: tuple[str, ...]) -> str:
 
 
 def _sequence(draft: Draft, diagnosis: Diagnosis) -> str | None:
-    emphasis = draft.module.emphasis
-    if emphasis not in ("directive", "participative"):
-        return None
-    return context_words()["stages"][diagnosis.stage][emphasis] or None
+    """Why a directive or participative session sits where it does, when the stage says."""
+    said = context_words()["stages"][diagnosis.stage].get(draft.module.emphasis)
+    return said["text"] if said and draft.module.phase in said["phases"] else None
 
 
 def _why(draft: Draft, diagnosis: Diagnosis) -> list[str]:
