@@ -9,6 +9,7 @@ from progen.design.calendar import programme_calendar
 from progen.design.catalogue import Module, load_catalogue
 from progen.design.diagnose import diagnose
 from progen.design.model import AgendaItem, Programme, Session, clock
+from progen.design.plan_text import with_plans
 from progen.design.rationale import rationale, reason_evidence
 from progen.design.schedule import schedule
 from progen.design.sessions import Draft, draft_sessions, fit_budget, session_title
@@ -84,7 +85,7 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
         "kellogg-2004",
         "nhsla-2013",
     }
-    return Programme(
+    programme = Programme(
         spec,
         diagnosis,
         sessions,
@@ -96,3 +97,4 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
         evaluation,
         cited(keys),
     )
+    return with_plans(programme, catalogue)
