@@ -133,8 +133,8 @@ GIVE_WAY = (
 def _shortened(d: Draft, hours: float) -> Draft:
     low = d.module.min_minutes
     note = (
-        f"shortened from {d.minutes} to {low} minutes to keep within the {hours:g}-hour "
-        f"budget (programme.contact_hours)"
+        f"shortened from {d.minutes} to {low} minutes to keep within the {hours:g} hours of "
+        f"taught sessions each participant has"
     )
     return replace(d, minutes=low, notes=(*d.notes, note))
 
@@ -186,8 +186,8 @@ def fit_budget(
             work[i].module.id,
             session_title(work[i]),
             f"not offered to {', '.join(spec.stakeholder(g).name for g in groups)}: "
-            f"their sessions would pass "
-            f"programme.contact_hours ({hours:g} hours)"
+            f"their sessions would pass the {hours:g} hours of taught sessions each "
+            f"participant has"
             + ("" if work[i].audience else "; no group was left, so it does not run"),
         )
         for i, groups in sorted(withdrawn.items())

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from progen.design.model import Programme
 from progen.publish.templating import environment, longdate, shortdate
+from progen.wording import plural
 
 # Characters Python-Markdown (with the tables extension) treats as syntax.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -117,6 +118,7 @@ def _filters() -> dict:
         "level_name": lambda s: s.replace("-", " "),
         "md_escape": md_escape,
         "markdown": markdown_html,
+        "plural": plural,
     }
 
 
