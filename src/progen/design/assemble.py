@@ -84,6 +84,9 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
         "kirkpatrick-2016",
         "kellogg-2004",
         "nhsla-2013",
+        "anderson-1998",  # the evaluation's instruments and the handbook's forms cite these
+        "gittell-2009",
+        "west-2013",
     }
     programme = Programme(
         spec,

@@ -20,6 +20,7 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from progen.design.evaluation import FORMS, LICENSED, LICENSED_PAGE
 from progen.design.model import Programme
 from progen.publish.templating import environment, longdate, shortdate
 from progen.wording import plural
@@ -128,6 +129,7 @@ def html_env() -> jinja2.Environment:
     env = environment(autoescape=True)
     env.filters.update(_filters())
     env.globals["LEVELS"] = LEVELS
+    env.globals.update(FORMS=FORMS, LICENSED=LICENSED, LICENSED_PAGE=LICENSED_PAGE)
     return env
 
 
