@@ -159,8 +159,8 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
         _m(
             f"{titles[plan.task]}: {plan.measure}",
             f"Run chart of {plan.measure}" + (f" ({plan.unit})" if plan.unit else "") + " for task "
-            f"'{titles[plan.task]}', read with the run-chart rules (Perla et al. 2011) and "
-            f"defined in a {FORMS['data-plan'].lower()} (in the handbook)",
+            f"'{titles[plan.task]}', read with the run-chart rules (Perla et al. 2011); defined "
+            f"on the form '{FORMS['data-plan']}' (in the handbook)",
             ("monthly", *ALL),
             f"Task lead ({plan.task})",
             note=(
