@@ -167,7 +167,7 @@ def test_index_links_every_programme(built):
 def test_json_is_what_plan_prints(built, spec):
     plan = run("plan", str(spec), "--json")
     assert plan.exit_code == 0
-    assert (built / spec.stem / "programme.json").read_text("utf-8") == plan.output
+    assert (built / spec.stem / "programme.json").read_text("utf-8") == plan.stdout
 
 
 @pytest.mark.parametrize("spec", BUNDLED, ids=IDS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,9 @@ from progen.design.rationale import core_reasons
 from progen.errors import UserError
 from progen.publish.pdf import handbook_html
 from progen.spec.load import parse
-from progen.spec.validate import read_spec, validate_document
+from progen.spec.validate import read_spec
+from progen.spec.where import SourceMap
+from progen.validation import check_document
 from progen.wording import number_word
 
 HLM_DIMENSIONS = (
@@ -275,12 +278,12 @@ def plannable(draw) -> dict:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plannable())
 def test_generated_programmes_keep_their_plans_and_evidence_true(data):
-    spec = validate_document(parse("prop.yaml", yaml.safe_dump(data).encode()))
     try:
-        p = assemble(spec)
+        spec, _ = check_document(parse("prop.yaml", yaml.safe_dump(data).encode()))
     except UserError as err:  # rare: a task whose people other tasks' sets all need
         assert "needed by other tasks" in err.problems[0].message
         return
+    p = assemble(spec)
     _check_references(p)
     for s in p.sessions:
         assert s.evidence and set(s.evidence) <= set(p.references), s.id
@@ -328,26 +331,18 @@ def test_a_broken_plan_in_a_users_module_is_a_located_error(tmp_path, body, mess
 # Prose for a board
 
 
-def _located_where(doc):
-    def where(path: str):
-        parts = tuple(int(p) if p.isdigit() else p for p in re.findall(r"\w[\w-]*", path))
-        mark = doc.key_marks.get(parts) or doc.mark(parts)  # the key's line where there is one
-        return mark.line, mark.column
-
-    return where
-
-
 def test_findings_keep_their_facts_paths_and_lines_for_the_derivation():
-    text = (BUNDLED[0]).read_text("utf-8")
-    doc = parse(str(BUNDLED[0]), text.encode())
-    spec = validate_document(doc)
-    for finding in diagnose(spec, _located_where(doc)).findings:
+    lines = BUNDLED[0].read_text("utf-8").splitlines()
+    spec = read_spec(BUNDLED[0])
+    for finding in diagnose(spec).findings:
+        assert not SPEC_PATH.search(finding.text)
         for fact in finding.facts:
             assert fact.line and fact.column, fact
             key = fact.path.rsplit(".", 1)[-1].split("[")[0]
-            assert key in text.splitlines()[fact.line - 1], fact
-            assert not SPEC_PATH.search(fact.words) and not SPEC_PATH.search(finding.text)
-    assert all(x.line is None for f in diagnose(spec).findings for x in f.facts)
+            assert lines[fact.line - 1][fact.column - 1 :].startswith(key), fact
+            assert not SPEC_PATH.search(fact.words)
+    in_memory = replace(spec, where=SourceMap(spec.source))  # a spec with no file behind it
+    assert all(x.line is None for f in diagnose(in_memory).findings for x in f.facts)
 
 
 def _handbook_body(p) -> str:

@@ -15,7 +15,7 @@ from progen.design.participants import expand_participants
 from progen.errors import UserError
 from progen.publish.programme_json import programme_json
 from progen.spec.load import parse
-from progen.spec.validate import validate_document
+from progen.validation import check_document
 
 LEVELS = ["top-team", "senior", "middle", "frontline", "community"]
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -76,7 +76,7 @@ def specs(draw) -> dict:
 @given(specs())
 def test_any_valid_spec_plans_within_the_rules(data):
     try:
-        spec = validate_document(parse("prop.yaml", yaml.safe_dump(data).encode()))
+        spec, _ = check_document(parse("prop.yaml", yaml.safe_dump(data).encode()))
         programme = assemble(spec)
     except UserError as err:
         assert all(p.line >= 1 and p.column >= 1 and p.message for p in err.problems)

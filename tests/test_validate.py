@@ -577,7 +577,7 @@ def test_explicit_values_override_defaults(spec):
     p = built.programme
     assert p.session_days == ("mon", "fri")
     assert p.holidays == "scotland"
-    assert p.blackout == (dt.date(2027, 4, 6), dt.date(2027, 5, 4))  # sorted
+    assert p.blackout == (dt.date(2027, 5, 4), dt.date(2027, 4, 6))  # as written
     assert (p.contact_hours, p.set_size, p.set_cadence_weeks) == (24.5, (4, 8), 5)
     assert built.follow_up_months == 12
     assert [(m.name, m.source, m.level) for m in built.local_measures] == [

@@ -9,22 +9,28 @@ wrote it at, for the appendix that traces every decision back to the spec.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 
 from progen.design import thresholds as t
 from progen.design.model import Diagnosis, Fact, Finding
 from progen.design.participants import participant_groups, participating_organisations
 from progen.spec.model import Spec
+from progen.spec.paths import Path, dotted
 from progen.wording import context_words, counted, joined, number_word
-
-# Where a dotted spec path was written, (line, column), or None when not known.
-Where = Callable[[str], tuple[int, int] | None]
 
 STAGE_CAVEAT = (
     "Mannion et al. (2005) found that higher and lower performing trusts differ in leadership "
     "orientation and accountability; reading this as a sequence of stages (clarify first, then "
     "share ownership once performance is reached) is an interpretation, not a tested rule."
 )
+
+
+def _fact(spec: Spec, path: Path, value: str, words: str) -> Fact:
+    """A fact at `path`, located at the line the user wrote its key on when the spec was
+    read from a file (a spec built in memory has no lines to give)."""
+    if not spec.where.marks:
+        return Fact(dotted(path), value, words)
+    mark = spec.where.mark(path, at_key=True)
+    return Fact(dotted(path), value, words, mark.line, mark.column)
 
 
 def _names(spec: Spec, ids: list[str]) -> str:
@@ -38,7 +44,7 @@ def _stage(spec: Spec) -> Finding:
         title=f"Stage of development: {stage}",
         text=f"The spec places the system at the {stage} stage of development, so the "
         f"programme takes {context_words()['stages'][stage]['emphasis']}. {STAGE_CAVEAT}",
-        facts=(Fact("context.stage", stage, f"The stage of development is {stage}"),),
+        facts=(_fact(spec, ("context", "stage"), stage, f"The stage of development is {stage}"),),
         evidence=("mannion-2005",),
     )
 
@@ -59,8 +65,9 @@ def _real_teams(spec: Spec) -> Finding | None:
             f"only {t.NATIONAL_REAL_TEAMS} are in real teams. Team-charter and "
             f"team-reflexivity work is included because {why}."
         )
-        fact = Fact(
-            "context.team_working.real_teams",
+        fact = _fact(
+            spec,
+            ("context", "team_working", "real_teams"),
             "not given",
             "No figure is given for the share of staff in real teams",
         )
@@ -71,8 +78,11 @@ def _real_teams(spec: Spec) -> Finding | None:
             f"team-reflexivity work by default: a design default, not a threshold from the "
             f"research. The work matters because {why}."
         )
-        fact = Fact(
-            "context.team_working.real_teams", f"{real:g}%", f"{real:g}% of staff are in real teams"
+        fact = _fact(
+            spec,
+            ("context", "team_working", "real_teams"),
+            f"{real:g}%",
+            f"{real:g}% of staff are in real teams",
         )
     return Finding(
         "low-real-teams", "Few staff are in real teams", text, (fact,), ("west-2011", "west-2013")
@@ -81,8 +91,9 @@ def _real_teams(spec: Spec) -> Finding | None:
 
 def _organisations_fact(spec: Spec) -> Fact:
     orgs = participating_organisations(spec)
-    return Fact(
-        "organisations",
+    return _fact(
+        spec,
+        ("organisations",),
         f"{len(orgs)}",
         f"{number_word(len(orgs)).capitalize()} organisations take part: "
         + joined([spec.organisation(o).name for o in orgs]),
@@ -106,7 +117,12 @@ def _top_team(spec: Spec) -> Finding | None:
         f"Asking them the real-team questions that the staff-survey research uses (West et al. "
         f"2011) is this programme's own interpretation, not a tested intervention.",
         (
-            Fact("context.top_team_effective", "false", "The top team does not yet work as a team"),
+            _fact(
+                spec,
+                ("context", "top_team_effective"),
+                "false",
+                "The top team does not yet work as a team",
+            ),
             _organisations_fact(spec),
         ),
         ("reinertsen-2008", "west-2011"),
@@ -164,8 +180,11 @@ def _community(spec: Spec) -> Finding | None:
 def _culture_fact(spec: Spec, tags: list[str]) -> Fact:
     words = context_words()["culture"]
     described = joined([words[tag] for tag in tags])
-    return Fact(
-        "context.culture", ", ".join(tags), f"The spec describes the culture as {described}"
+    return _fact(
+        spec,
+        ("context", "culture"),
+        ", ".join(tags),
+        f"The spec describes the culture as {described}",
     )
 
 
@@ -237,7 +256,12 @@ def _collaborative(spec: Spec) -> Finding | None:
         f"{joined([repr(s) for s in shared])}, so they run as a collaborative: learning "
         f"sessions with action periods between them, ending in a sharing event (IHI 2003).",
         tuple(
-            Fact(f"tasks[{i}].topic", task.topic or "", f"{task.title} has the topic {task.topic}")
+            _fact(
+                spec,
+                ("tasks", i, "topic"),
+                task.topic or "",
+                f"{task.title} has the topic {task.topic}",
+            )
             for i, task in tasks
         ),
         ("ihi-2003",),
@@ -247,7 +271,7 @@ def _collaborative(spec: Spec) -> Finding | None:
 def _level_facts(spec: Spec, ids: list[str]) -> tuple[Fact, ...]:
     levels = context_words()["levels"]
     return tuple(
-        Fact(f"stakeholders[{i}].level", g.level, f"{g.name} are {levels[g.level]}")
+        _fact(spec, ("stakeholders", i, "level"), g.level, f"{g.name} are {levels[g.level]}")
         for i, g in enumerate(spec.stakeholders)
         if g.id in ids
     )
@@ -272,22 +296,8 @@ RULES = (
 )
 
 
-def _located(finding: Finding, where: Where) -> Finding:
-    facts = []
-    for fact in finding.facts:
-        at = where(fact.path)
-        facts.append(fact if at is None else fact.at(*at))
-    return Finding(finding.id, finding.title, finding.text, tuple(facts), finding.evidence)
-
-
-def diagnose(spec: Spec, where: Where | None = None) -> Diagnosis:
-    """Findings in a fixed order, so the same spec always reads the same way.
-
-    `where` gives the line and column of a dotted spec path (the spec's source marks);
-    without it the facts keep their paths but no line numbers.
-    """
+def diagnose(spec: Spec) -> Diagnosis:
+    """Findings in a fixed order, so the same spec always reads the same way."""
     findings = tuple(f for rule in RULES if (f := rule(spec)) is not None)
-    if where is not None:
-        findings = tuple(_located(f, where) for f in findings)
     stage = context_words()["stages"][spec.context.stage]
     return Diagnosis(spec.context.stage, stage["style"], stage["emphasis"], findings)

@@ -7,9 +7,10 @@ rosters, so they cannot disagree. Field names follow SPEC.md section 4.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from progen.design.participants import Participant
+from progen.errors import Problem
 from progen.spec.model import Spec
 
 
@@ -31,9 +32,6 @@ class Fact:
     words: str
     line: int | None = None
     column: int | None = None
-
-    def at(self, line: int, column: int) -> Fact:
-        return replace(self, line=line, column=column)
 
 
 @dataclass(frozen=True)
@@ -184,6 +182,9 @@ class Programme:
     pdsa: tuple[PdsaPlan, ...]
     evaluation: Evaluation
     references: dict[str, str]
+    # Spec facts that changed nothing or were assumed, and design choices the user should
+    # hear about (sessions the budget left out), as located warnings (SPEC.md section 2).
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def id(self) -> str:

@@ -13,6 +13,8 @@ SEVERAL_ORGANISATIONS = 2  # organisations at which work across boundaries is ch
 APPRECIATIVE_CULTURE = ("blame", "fatigued", "siloed")
 HIERARCHICAL_CULTURE = ("hierarchical",)  # brings psychological-safety work
 STRENGTH_CULTURE = ("innovative", "supportive")  # strengths participative work builds on
+# Culture tags some rule answers; any other tag is reported as changing nothing.
+CULTURE_WITH_RULES = APPRECIATIVE_CULTURE + HIERARCHICAL_CULTURE + STRENGTH_CULTURE
 COLLABORATIVE_TASKS = 2  # tasks sharing a topic that make a collaborative
 
 SESSION_START = "09:30"

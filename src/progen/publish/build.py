@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -33,7 +32,6 @@ from importlib import metadata
 from pathlib import Path
 
 from progen import __version__
-from progen.errors import Problem, UserError
 from progen.resources import schemas_dir, templates_dir
 
 HASH_FILE = ".progen-hash"
@@ -191,52 +189,20 @@ def publish(programme, folder: Path, timings: dict[str, float]) -> None:
 # ---------------------------------------------------------------- validation
 
 
-def _line_of_id(source_text: str, pid: str) -> tuple[int, int]:
-    pattern = re.compile(r"^(\s*)id:\s*['\"]?" + re.escape(pid) + r"['\"]?\s*(#.*)?$")
-    for n, line in enumerate(source_text.splitlines(), start=1):
-        match = pattern.match(line)
-        if match:
-            return n, len(match.group(1)) + 5
-    return 1, 1
-
-
 def validate_all(spec_paths: Sequence[Path]) -> tuple[list, dict[str, float]]:
     """Every spec validated, or one UserError carrying every problem in every file."""
-    from progen.spec.validate import read_spec
+    from progen.validation import check_files
 
-    specs, problems, seconds = [], [], {}
-    first_source: dict[str, str] = {}
-    for path in spec_paths:
+    seconds: dict[str, float] = {}
+    began = time.perf_counter()
+
+    def timed_each(found) -> None:
+        nonlocal began
+        seconds[found.spec.programme.id] = time.perf_counter() - began
         began = time.perf_counter()
-        try:
-            spec = read_spec(path, display(path))
-        except UserError as err:
-            problems.extend(err.problems)
-            continue
-        pid = spec.programme.id
-        seconds[pid] = time.perf_counter() - began
-        if pid in first_source:
-            try:
-                text = path.read_text("utf-8")
-            except (OSError, UnicodeDecodeError):
-                text = ""
-            line, column = _line_of_id(text, pid)
-            problems.append(
-                Problem(
-                    spec.source,
-                    line,
-                    column,
-                    "programme.id",
-                    f"'{pid}' is already the id of {first_source[pid]}; "
-                    "each programme needs its own id (it names the output folder)",
-                )
-            )
-            continue
-        first_source[pid] = spec.source
-        specs.append((path, spec))
-    if problems:
-        raise UserError(problems)
-    return specs, seconds
+
+    checked = check_files(spec_paths, display, timed_each)
+    return [(found.path, found.spec) for found in checked], seconds
 
 
 # ---------------------------------------------------------------- the build

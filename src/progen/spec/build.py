@@ -21,6 +21,7 @@ from progen.spec.model import (
     Task,
     TeamWorking,
 )
+from progen.spec.where import SourceMap
 
 DEFAULT_SESSION_DAYS = ("tue", "wed", "thu")
 
@@ -34,7 +35,7 @@ def _programme(p: dict) -> Programme:
         weeks=int(p["weeks"]),  # the schema lets 26.0 pass as an integer
         session_days=tuple(p.get("session_days", DEFAULT_SESSION_DAYS)),
         holidays=p.get("holidays", "england-and-wales"),
-        blackout=tuple(sorted(dt.date.fromisoformat(d) for d in p.get("blackout", []))),
+        blackout=tuple(dt.date.fromisoformat(d) for d in p.get("blackout", [])),  # spec order
         contact_hours=float(p.get("contact_hours", 30)),
         set_size=(low, high),
         set_cadence_weeks=int(p.get("set_cadence_weeks", 4)),
@@ -60,19 +61,24 @@ def _task(t: dict) -> Task:
     return Task(t["id"], t["title"], t["aim"], t.get("topic"), measure, tuple(t["stakeholders"]))
 
 
-def build_spec(data: dict, source: str, weeks_at: tuple[int, int] = (1, 1)) -> Spec:
+def build_spec(
+    data: dict,
+    source: str,
+    weeks_at: tuple[int, int] = (1, 1),
+    where: SourceMap | None = None,
+) -> Spec:
     orgs = tuple(
         Organisation(o["id"], o["name"], o["kind"], o.get("location", ""))
         for o in data["organisations"]
     )
-    where = {o.id: o.location for o in orgs}
+    based = {o.id: o.location for o in orgs}
     groups = tuple(
         Stakeholder(
             id=s["id"],
             name=s["name"],
             organisation=s["organisation"],
             level=s["level"],
-            location=s.get("location") or where[s["organisation"]],
+            location=s.get("location") or based[s["organisation"]],
             count=int(group_size(s)),
             people=tuple(s.get("people", [])),
             depends_on=tuple(s.get("depends_on", [])),
@@ -83,6 +89,7 @@ def build_spec(data: dict, source: str, weeks_at: tuple[int, int] = (1, 1)) -> S
     return Spec(
         source=source,
         weeks_at=weeks_at,
+        where=where or SourceMap(source),
         programme=_programme(data["programme"]),
         context=_context(data["context"]),
         organisations=orgs,

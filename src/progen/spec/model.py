@@ -7,8 +7,10 @@ stage cannot depend on how the user happened to spell or order their file.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+
+from progen.spec.where import SourceMap
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,8 @@ class Spec:
     local_measures: tuple[LocalMeasure, ...]
     # Where programme.weeks is written (line, column), for errors found after validation.
     weeks_at: tuple[int, int] = (1, 1)
+    # Where every value was written, for problems and warnings found after validation.
+    where: SourceMap = field(default_factory=lambda: SourceMap(""), repr=False, compare=False)
 
     @cached_property
     def _groups(self) -> dict[str, Stakeholder]:
