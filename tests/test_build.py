@@ -26,6 +26,7 @@ from icalendar import Calendar
 import progen.publish.build as pipeline
 from progen.cli import main
 from progen.errors import UserError
+from progen.publish.ownership import MANIFEST
 from progen.serve import Preview
 
 BUNDLED = sorted((REPO / "programmes").glob("*.yaml"))
@@ -140,8 +141,8 @@ def test_every_programme_has_every_output(built):
     for pid in IDS:
         for name in pipeline.expected_files(pid):
             assert (built / pid / name).is_file(), f"{pid}/{name}"
-        assert (built / pid / pipeline.HASH_FILE).is_file()
-    assert not list(built.parent.glob(".progen-tmp-*")), "temporary folders left behind"
+        assert (built / pid / MANIFEST).is_file()
+    assert not list(built.glob(".progen-tmp-*")), "temporary folders left behind"
 
 
 def test_index_links_every_programme(built):

@@ -239,19 +239,35 @@ def build(
 ) -> None:
     """Validate, assemble and publish specs into site/ (default: all of programmes/)."""
     from progen.publish.build import build as run_build
+    from progen.publish.ownership import REMEDY, OutputInTheWay
+    from progen.publish.timestamps import BadEpoch, given_epoch
 
     paths = spec_paths(specs)
+    unchanged = f"nothing written; {shown(out)}/ is unchanged"
     try:
+        given_epoch()  # a malformed SOURCE_DATE_EPOCH is a usage error, before any spec is read
         checked = validated(paths)
         warn([w for found in checked for w in found.warnings], strict, fmt)
         run_build(paths, out, modules_folder(modules_dir), force=force, echo=click.echo)
+    except BadEpoch as err:
+        raise click.UsageError(str(err)) from err
     except UserError as err:
         report(err.problems, fmt)
-        click.echo(f"nothing written; {shown(out)}/ is unchanged", err=True)
+        click.echo(unchanged, err=True)
+        sys.exit(1)
+    except OutputInTheWay as err:
+        problems = tuple(Problem(shown(path), 0, 0, "", why) for path, why in err.problems)
+        if fmt == "json":
+            click.echo(render_json(problems))
+        else:
+            for p in problems:
+                click.echo(f"{p.file}: {p.message}", err=True)
+        click.echo(REMEDY, err=True)
+        click.echo(unchanged, err=True)
         sys.exit(1)
     except OSError as err:  # e.g. the output folder cannot be written, or the disk is full
         click.echo(f"progen build: {err}", err=True)
-        click.echo(f"nothing written; {shown(out)}/ is unchanged", err=True)
+        click.echo(unchanged, err=True)
         sys.exit(1)
 
 

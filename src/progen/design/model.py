@@ -124,7 +124,7 @@ class PdsaPlan:
     unit: str
     baseline: float | None
     target: float | None
-    direction: str  # "increase", "decrease" or "unknown"
+    direction: str  # "increase", "decrease" or "neutral"
     data_frequency: str
     questions: tuple[str, ...]
     run_chart: str

@@ -14,11 +14,20 @@ from progen.spec.where import SourceMap
 
 
 @dataclass(frozen=True)
+class Venue:
+    id: str
+    name: str
+    address: str = ""
+    online: bool = False
+
+
+@dataclass(frozen=True)
 class Organisation:
     id: str
     name: str
     kind: str
     location: str
+    venue: str | None = None  # a venues id: where this organisation's people are based
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,9 @@ class Measure:
     unit: str
     baseline: float | None
     target: float | None
+    # Which way is better: "increase", "decrease" or "neutral"; given, or from baseline vs
+    # target, neutral when either is missing (SPEC.md section 1).
+    improvement: str = "neutral"
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,7 @@ class Stakeholder:
     count: int
     people: tuple[str, ...]
     depends_on: tuple[str, ...]
+    person: str | None = None  # how to name one unnamed member ("ward manager")
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,10 @@ class Programme:
     contact_hours: float
     set_size: tuple[int, int]
     set_cadence_weeks: int
+    nation: str = "england"
+    venue: str | None = None  # a venues id: where taught sessions are held by default
+    session_start: str = "09:30"
+    set_start: str = "13:30"
 
     @property
     def end(self) -> dt.date:
@@ -113,6 +130,7 @@ class Spec:
     weeks_at: tuple[int, int] = (1, 1)
     # Where every value was written, for problems and warnings found after validation.
     where: SourceMap = field(default_factory=lambda: SourceMap(""), repr=False, compare=False)
+    venues: tuple[Venue, ...] = ()
 
     @cached_property
     def _groups(self) -> dict[str, Stakeholder]:
@@ -123,3 +141,6 @@ class Spec:
 
     def stakeholder(self, group_id: str) -> Stakeholder:
         return self._groups[group_id]
+
+    def venue(self, venue_id: str | None) -> Venue | None:
+        return next((v for v in self.venues if v.id == venue_id), None)
