@@ -20,6 +20,7 @@ from test_site import SPEC_PATH
 from progen.design import thresholds as t
 from progen.design.assemble import assemble
 from progen.design.bibliography import bibliography
+from progen.design.budget import minimum_contact_hours
 from progen.design.catalogue import load_catalogue
 from progen.design.diagnose import diagnose
 from progen.design.evaluation import FORMS, LICENSED, LICENSED_PAGE
@@ -201,8 +202,10 @@ def test_too_few_advisers_never_promise_an_adviser_in_each_set():
         assert promise not in alone
 
 
-@pytest.mark.parametrize("hours", [30, 14])
-def test_minutes_per_member_come_from_the_sessions_real_length(hours):
+@pytest.mark.parametrize("tight", [False, True])
+def test_minutes_per_member_come_from_the_sessions_real_length(tight):
+    hours = minimum_contact_hours(spec_of(), load_catalogue()) if tight else 30
+
     def budget(data):
         data["programme"]["contact_hours"] = hours
 
