@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from progen.design.assumptions import spec_warnings
+from progen.design.assumptions import omission_warnings, spec_warnings
 from progen.design.bibliography import cited
 from progen.design.budget import fit_budget
 from progen.design.calendar import programme_calendar
@@ -14,7 +14,8 @@ from progen.design.catalogue import Module, load_catalogue
 from progen.design.diagnose import diagnose
 from progen.design.model import AgendaItem, Diagnosis, Programme, Session, clock
 from progen.design.order import follows
-from progen.design.rationale import rationale, selecting_findings
+from progen.design.plan_text import with_plans
+from progen.design.rationale import rationale, reason_evidence
 from progen.design.schedule import Dated, after_set_meetings, in_sequence, schedule
 from progen.design.sessions import draft_sessions, session_title
 from progen.spec.model import Spec
@@ -37,9 +38,7 @@ def _session(n: int, dated: Dated, follows: tuple[str, ...], context) -> Session
     spec, diagnosis, titles = context
     draft, date, start = dated
     module = draft.module
-    evidence = set(module.evidence)
-    for finding in selecting_findings(draft, diagnosis):
-        evidence |= set(finding.evidence)
+    evidence = set(module.evidence) | set(reason_evidence(draft, diagnosis))
     return Session(
         id=f"s{n:02d}",
         module=module.id,
@@ -110,17 +109,22 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
         "kirkpatrick-2016",
         "kellogg-2004",
         "nhsla-2013",
+        "anderson-1998",  # the evaluation's instruments and the handbook's forms cite these
+        "gittell-2009",
+        "west-2013",
     }
-    return Programme(
+    omitted = not_chosen + over_budget + unplaced
+    programme = Programme(
         spec,
         diagnosis,
         sessions,
-        not_chosen + over_budget + unplaced,
+        omitted,
         sets,
         set_notes,
         ground_rules,
         pdsa,
         evaluation,
         cited(keys),
-        spec_warnings(spec),
+        spec_warnings(spec) + omission_warnings(spec, omitted),
     )
+    return with_plans(programme, catalogue)

@@ -23,10 +23,15 @@ def clock(start: str, minutes: int) -> str:
 
 @dataclass(frozen=True)
 class Fact:
-    """A spec value a finding rests on, with the dotted path the user wrote it at."""
+    """A spec value a finding rests on: in words for the reader ("Ward managers are middle
+    managers"), and where the user wrote it (dotted path, and line and column when known)
+    for the appendix that traces each decision back to the spec."""
 
     path: str
     value: str
+    words: str
+    line: int | None = None
+    column: int | None = None
 
 
 @dataclass(frozen=True)

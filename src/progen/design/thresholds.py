@@ -4,13 +4,17 @@ They are defaults drawn from DESIGN.md; changing one changes the engine's
 behaviour everywhere it matters and nowhere else.
 """
 
-REAL_TEAMS_THRESHOLD = 50  # % of staff in real teams below which team-charter work is chosen
-NATIONAL_IN_TEAMS = "about 9 in 10"  # West et al. 2011, used when a spec gives no figure
+# % of staff in real teams below which team-charter work is chosen: a design default,
+# not a figure from the research, and said to be one wherever it is used.
+REAL_TEAMS_THRESHOLD = 50
+NATIONAL_IN_TEAMS = "about 9 in 10"  # NHS staff survey figures used when a spec gives none
 NATIONAL_REAL_TEAMS = "about 4 in 10"
 SEVERAL_ORGANISATIONS = 2  # organisations at which work across boundaries is chosen
 APPRECIATIVE_CULTURE = ("blame", "fatigued", "siloed")
+HIERARCHICAL_CULTURE = ("hierarchical",)  # brings psychological-safety work
+STRENGTH_CULTURE = ("innovative", "supportive")  # strengths participative work builds on
 # Culture tags some rule answers; any other tag is reported as changing nothing.
-CULTURE_WITH_RULES = APPRECIATIVE_CULTURE
+CULTURE_WITH_RULES = APPRECIATIVE_CULTURE + HIERARCHICAL_CULTURE + STRENGTH_CULTURE
 COLLABORATIVE_TASKS = 2  # tasks sharing a topic that make a collaborative
 
 SESSION_START = "09:30"

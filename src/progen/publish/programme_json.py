@@ -48,7 +48,16 @@ def programme_dict(p: Programme) -> dict:
                     "id": f.id,
                     "title": f.title,
                     "text": f.text,
-                    "facts": [{"path": x.path, "value": x.value} for x in f.facts],
+                    "facts": [
+                        {
+                            "path": x.path,
+                            "value": x.value,
+                            "words": x.words,
+                            "line": x.line,
+                            "column": x.column,
+                        }
+                        for x in f.facts
+                    ],
                     "evidence": list(f.evidence),
                 }
                 for f in p.diagnosis.findings
