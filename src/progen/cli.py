@@ -65,11 +65,13 @@ def warn(warnings: Sequence[Problem], strict: bool, fmt: str) -> None:
         click.echo(render_text(tuple(warnings)), err=True)
 
 
-def validated(paths: list[Path], each: Callable | None = None) -> list:
-    """Every spec validated (progen.validation), or every problem printed and exit 1."""
+def validated(paths: list[Path], modules_dir: Path | None, each: Callable | None = None) -> list:
+    """Every spec validated (progen.validation) with the modules it will be planned with
+    (`modules_dir`, else the modules beside its own programmes/), or every problem printed
+    and exit 1."""
     from progen.validation import check_files
 
-    return check_files(paths, shown, each)
+    return check_files(paths, shown, each, lambda path: modules_folder(path, modules_dir))
 
 
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
@@ -147,15 +149,7 @@ def validate(specs: tuple[str, ...], modules_dir: Path | None, strict: bool, fmt
                 + (f", {plural(len(found.warnings), 'warning')}" if found.warnings else "")
             )
 
-    from progen.validation import module_problems
-
-    in_modules = module_problems(f for p in paths if (f := modules_folder(p, modules_dir)))
-    try:
-        checked = validated(paths, ok)
-    except UserError as err:
-        raise UserError([*err.problems, *in_modules]) from None
-    if in_modules:
-        raise UserError(in_modules)
+    checked = validated(paths, modules_dir, ok)
     warn([w for found in checked for w in found.warnings], strict, fmt)
     if fmt == "json":
         click.echo(render_json(()))
@@ -230,7 +224,7 @@ def plan(spec: str, as_json: bool, modules_dir: Path | None, strict: bool, fmt: 
     """Print the programme progen designs from SPEC: a summary, or its JSON."""
     from progen.design.assemble import assemble
 
-    (found,) = validated([Path(spec)])
+    (found,) = validated([Path(spec)], modules_dir)
     programme = assemble(found.spec, modules_folder(Path(spec), modules_dir))
     warn(programme.warnings, strict, fmt)
     if as_json:
@@ -276,7 +270,7 @@ def build(
     unchanged = f"nothing written; {shown(out)}/ is unchanged"
     try:
         given_epoch()  # a malformed SOURCE_DATE_EPOCH is a usage error, before any spec is read
-        checked = validated(paths)
+        checked = validated(paths, modules_dir)
         warn([w for found in checked for w in found.warnings], strict, fmt)
         run_build(paths, out, modules_dir, force=force, echo=click.echo)
     except BadEpoch as err:

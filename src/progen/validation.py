@@ -9,7 +9,7 @@ Commands call this and nothing else to validate, so no later stage needs a check
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,19 +92,6 @@ def check_files(
         if each is not None:
             each(found)
     if problems:
-        raise UserError(problems)
+        # a broken module in a folder several specs share is reported once
+        raise UserError(list(dict.fromkeys(problems)))
     return good
-
-
-def module_problems(folders: Iterable[Path]) -> list[Problem]:
-    """Every problem in each folder of the user's own modules, loaded with the built-in
-    modules they extend or replace: a broken module stops `plan` and `build` too."""
-    from progen.design.catalogue import load_catalogue
-
-    problems: list[Problem] = []
-    for folder in sorted(set(folders)):
-        try:
-            load_catalogue(folder)
-        except UserError as err:
-            problems.extend(err.problems)
-    return problems

@@ -168,8 +168,11 @@ def publish(programme, folder: Path, timings: dict[str, float]) -> None:
 # ---------------------------------------------------------------- validation
 
 
-def validate_all(spec_paths: Sequence[Path]) -> tuple[list, dict[str, float]]:
-    """Every spec validated, or one UserError carrying every problem in every file."""
+def validate_all(
+    spec_paths: Sequence[Path], modules_dir: Path | None = None
+) -> tuple[list, dict[str, float]]:
+    """Every spec validated with the modules it will use, or one UserError carrying every
+    problem in every file."""
     from progen.validation import check_files
 
     seconds: dict[str, float] = {}
@@ -180,7 +183,9 @@ def validate_all(spec_paths: Sequence[Path]) -> tuple[list, dict[str, float]]:
         seconds[found.spec.programme.id] = time.perf_counter() - began
         began = time.perf_counter()
 
-    checked = check_files(spec_paths, display, timed_each)
+    checked = check_files(
+        spec_paths, display, timed_each, lambda path: modules_folder(path, modules_dir)
+    )
     return [(found.path, found.spec) for found in checked], seconds
 
 
@@ -215,7 +220,7 @@ def build(
     """
     began = time.perf_counter()
     given_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build before any work
-    specs, validate_seconds = validate_all(spec_paths)
+    specs, validate_seconds = validate_all(spec_paths, modules_dir)
     shared = functools.cache(shared_digest)
     created = not os.path.lexists(out)
     out.mkdir(parents=True, exist_ok=True)
