@@ -270,7 +270,8 @@ def test_plans_refer_only_to_sessions_that_run(path):
 @st.composite
 def plannable(draw) -> dict:
     """Generated specs that (nearly always) plan: groups of at least six, sets of 3 to 10,
-    a budget and a calendar with room for the essential sessions, so the property below is checked on programmes, not on validation errors."""
+    a budget and a calendar with room for the essential sessions, so the property below is
+    checked on programmes, not on validation errors."""
     data = draw(specs())
     data["programme"]["set_size"] = [3, 10]
     # room for every essential session: this property is about the plans' text

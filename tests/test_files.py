@@ -254,3 +254,13 @@ def test_build_gives_each_spec_the_modules_beside_its_own_programmes(tmp_path, m
     for name, title in (("north", "Northern "), ("south", "Southern ")):
         built = titles((tmp_path / "site" / name / "programme.json").read_text("utf-8"))
         assert any(t.startswith(title) for t in built), (name, built)
+
+
+def test_a_spec_outside_a_programmes_folder_uses_the_modules_beside_it(tmp_path):
+    from progen.spec.find import modules_folder
+
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "work").mkdir()
+    assert modules_folder(tmp_path / "p.yaml") == tmp_path / "modules"
+    # never the parent of an unrelated folder: /tmp/work/p.yaml does not reach /tmp/modules
+    assert modules_folder(tmp_path / "work" / "p.yaml") is None

@@ -15,13 +15,15 @@ def programme_files(folder: Path = PROGRAMMES) -> list[Path]:
 
 def modules_folder(spec: Path, given: Path | None = None) -> Path | None:
     """The folder of the user's own modules for `spec`: `given` (--modules), else modules/
-    beside the spec's programmes/ folder (the parent of the folder holding the spec) when
-    there is one. It belongs to the specs, not to wherever progen is run from: `progen plan
+    beside the spec's programmes/ folder when the spec sits in one, else modules/ beside the
+    spec itself. It belongs to the specs, not to wherever progen is run from: `progen plan
     /proj/programmes/p.yaml` uses /proj/modules from any folder. Shown relative to here
     when it is below here, as the user would type it."""
     if given is not None:
         return given
-    folder = spec.absolute().parent.parent / MODULES
+    holder = spec.absolute().parent
+    project = holder.parent if holder.name == PROGRAMMES.name else holder
+    folder = project / MODULES
     if not folder.is_dir():
         return None
     try:
