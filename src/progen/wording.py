@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-import yaml
-
-from progen.resources import templates_dir
+from progen.resources import template_data
 
 _SMALL = (
     *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
@@ -46,5 +44,4 @@ def joined(items: Sequence[str]) -> str:
 @cache
 def context_words() -> dict:
     """Stages, levels and culture tags in words (templates/context.yaml)."""
-    text = (templates_dir() / "context.yaml").read_text("utf-8")
-    return yaml.load(text, Loader=yaml.SafeLoader)
+    return template_data("context.yaml")

@@ -21,8 +21,7 @@ from progen.design.model import (
 )
 from progen.design.participants import participant_groups, participating_organisations
 from progen.spec.model import Spec
-from progen.spec.vocabulary import NATIONS
-from progen.wording import plural
+from progen.wording import context_words, plural
 
 ALL = ("baseline", "midpoint", "end", "follow-up")
 ENDS = ("baseline", "end", "follow-up")
@@ -82,6 +81,11 @@ def timepoints(spec: Spec) -> tuple[Timepoint, ...]:
 
 def _m(name: str, instrument: str, when: tuple[str, ...], owner: str, note: str = ""):
     return EvaluationMeasure(name, instrument, when, owner, note)
+
+
+def staff_survey(spec: Spec) -> str:
+    """The nation's staff survey: organisation-level, so attribution to the programme is weak."""
+    return context_words()["nations"][spec.programme.nation]["staff_survey"]
 
 
 def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
@@ -174,8 +178,7 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
     ] + [
         _m(
             "Staff motivation, morale and intention to stay",
-            f"{NATIONS[spec.programme.nation].staff_survey} themes for the participating "
-            f"organisations",
+            f"{staff_survey(spec)} themes for the participating organisations",
             ENDS,
             "Workforce lead",
             note="Weak attribution: see below.",

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from functools import cache
 
-import yaml
-
 from progen.design.model import Diagnosis, Finding
 from progen.design.sessions import Draft
-from progen.resources import templates_dir
+from progen.resources import template_data
 from progen.spec.model import Spec
 from progen.wording import context_words, joined
 
@@ -31,8 +29,7 @@ LEVEL_WORDS = {
 @cache
 def core_reasons() -> dict[str, dict]:
     """Module id -> {text, evidence} for the sessions every programme holds."""
-    text = (templates_dir() / "core_reasons.yaml").read_text("utf-8")
-    return yaml.load(text, Loader=yaml.SafeLoader)
+    return template_data("core_reasons.yaml")
 
 
 def selecting_findings(draft: Draft, diagnosis: Diagnosis) -> tuple[Finding, ...]:

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from progen.design import thresholds as t
-from progen.design.calendar import Calendar, programme_calendar
+from progen.design.calendar import Calendar, fewest_open_days, programme_calendar
 from progen.design.catalogue import Module
 from progen.design.diagnose import diagnose
 from progen.design.model import ActionLearningSet, Omission
@@ -45,6 +45,8 @@ def calendar_problems(spec: Spec, catalogue: tuple[Module, ...]) -> list[tuple[s
     programme.weeks. Validation reports these; the scheduler may then assume room."""
     drafts, _ = draft_sessions(spec, diagnose(spec), catalogue)
     needed = sum(1 for i in essential_closure(drafts) if in_sequence(drafts[i]))
+    if needed <= fewest_open_days(spec.programme):
+        return []  # room to spare whatever the bank holidays
     calendar = programme_calendar(spec.programme)
     days = len(calendar.open_days)
     if needed <= days:
