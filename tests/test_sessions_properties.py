@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import replace
-from itertools import combinations
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -184,24 +183,32 @@ def test_the_budget_keeps_the_most_valuable_sessions_any_plan_could_keep(data, h
     optional = [i for i in range(len(drafts)) if i not in essential and i not in blocked(drafts)]
     needs = requirements(drafts)
 
-    def fits(chosen: set[int]) -> bool:
+    def load_of(chosen) -> Counter[str]:
         load: Counter[str] = Counter()
         for i in chosen:
             for group in drafts[i].audience:
                 load[group] += drafts[i].module.min_minutes
-        return (
-            all(set(needs[i] or ()) <= chosen for i in chosen)
-            and max(load.values(), default=0) <= budget
-            and sum(1 for i in chosen if in_sequence(drafts[i])) <= len(calendar.open_days)
-        )
+        return load
 
-    assert len(optional) <= 12
-    best = max(
-        sum(drafts[i].value for i in extra)
-        for k in range(len(optional) + 1)
-        for extra in combinations(optional, k)
-        if fits(essential | set(extra))
-    )
+    def room(chosen) -> bool:
+        """Within budget and open days: adding sessions never makes room, so a choice that
+        lacks it is not extended (the search below is exhaustive, only pruned)."""
+        return max(load_of(chosen).values(), default=0) <= budget and sum(
+            1 for i in chosen if in_sequence(drafts[i])
+        ) <= len(calendar.open_days)
+
+    def best_from(k: int, chosen: frozenset[int]) -> int | None:
+        """The most valuable extension of `chosen` by optional[k:], every requirement met."""
+        if not room(chosen):
+            return None
+        if k == len(optional):
+            ok = all(set(needs[i] or ()) <= chosen for i in chosen)
+            return sum(drafts[i].value for i in chosen - essential) if ok else None
+        values = [best_from(k + 1, chosen | {optional[k]}), best_from(k + 1, chosen)]
+        return max((v for v in values if v is not None), default=None)
+
+    assert len(optional) <= 20
+    best = best_from(0, frozenset(essential))
     kept, _ = fit_budget(spec, drafts, calendar)
     index = {session_title(d): i for i, d in enumerate(drafts)}
     chosen = {index[session_title(d)] for d in kept}

@@ -166,7 +166,9 @@ def test_a_budget_too_small_for_the_essential_sessions_is_an_error_naming_the_sm
 
 
 def test_too_few_open_days_is_an_error_at_weeks(problems):
-    text = swap(QUIET, "  weeks: 26\n", "  weeks: 8\n  session_days: [mon]\n")
+    text = swap(
+        QUIET, "  weeks: 26\n", "  weeks: 4\n  session_days: [mon]\n  set_cadence_weeks: 2\n"
+    )
     assert [p.path for p in problems(text)] == ["programme.weeks"]
 
 

@@ -83,8 +83,9 @@ class Module:
         )
 
     def essential(self, findings: frozenset[str]) -> bool:
-        """Priority 1-2 modules are essential; others when a finding promises them (an
-        'improving' system's diagnosis promises the participative shift)."""
+        """Priority-1 modules are essential; others when a finding promises them (an early
+        system's diagnosis promises clarity first, an 'improving' one the participative
+        shift)."""
         return self.priority <= t.ESSENTIAL_PRIORITY or bool(findings & set(self.essential_when))
 
 

@@ -40,11 +40,15 @@ LATEST_REPEAT = 0.88  # repeated sessions spread from their phase's start to her
 SET_MEETINGS_BEFORE_CLOSE = 4
 SET_LAUNCH_SLACK_WEEKS = 2
 
-ESSENTIAL_PRIORITY = 2  # modules of priority 1..this must run: the budget fits them first
-# What an optional session (priority 3-5) is worth when the budget cannot hold them all,
-# before adding one for each finding that selected it: a priority-3 session outranks any
-# priority-4 one, whatever findings chose it. Essential sessions (1-2) come before all.
-OPTIONAL_VALUE = {3: 40, 4: 20, 5: 10}
+# Modules of priority 1..this must run: the programme's spine (its launch, the Model for
+# Improvement and action-learning launches, the closing event), plus any module a finding
+# promises (essential_when). Everything else is fitted by value, so a modest budget still
+# plans and says what it left out, rather than being refused.
+ESSENTIAL_PRIORITY = 1
+# What an optional session (priority 2-5) is worth when the budget cannot hold them all,
+# before adding one for each finding that selected it: a priority-2 session outranks any
+# priority-3 one, whatever findings chose it. Essential sessions come before all.
+OPTIONAL_VALUE = {2: 80, 3: 40, 4: 20, 5: 10}
 LENGTH_STEP = 15  # sessions are shortened in steps of this many minutes
 
 FIRST_TEST_DAYS = 7  # first PDSA test within a week of the launch
