@@ -329,3 +329,15 @@ def test_requiring_an_unknown_module_is_a_catalogue_error(tmp_path):
     with pytest.raises(UserError) as err:
         load_catalogue(tmp_path)
     assert [p.message for p in err.value.problems] == ["'real-team-chek' is not a module id"]
+
+
+def test_a_finding_whose_work_the_budget_left_out_says_so():
+    spec = spec_of(team_working={"real_teams": 20})
+    tight = assemble(hours(spec, minimum(spec)))
+    [finding] = [f for f in tight.diagnosis.findings if f.id == "low-real-teams"]
+    assert not sessions_of(tight, "real-team-check")
+    assert "does not run in this programme" in finding.text
+    roomy = assemble(hours(spec, 60))
+    [finding] = [f for f in roomy.diagnosis.findings if f.id == "low-real-teams"]
+    assert sessions_of(roomy, "real-team-check")
+    assert "does not run" not in finding.text

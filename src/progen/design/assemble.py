@@ -11,7 +11,7 @@ from progen.design.bibliography import cited
 from progen.design.budget import fit_budget
 from progen.design.calendar import programme_calendar
 from progen.design.catalogue import Module, load_catalogue
-from progen.design.diagnose import diagnose
+from progen.design.diagnose import answered, diagnose
 from progen.design.model import AgendaItem, Diagnosis, Programme, Session, clock
 from progen.design.order import follows
 from progen.design.plan_text import with_plans
@@ -114,6 +114,12 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
         "west-2013",
     }
     omitted = not_chosen + over_budget + unplaced
+    diagnosis = answered(
+        diagnosis,
+        drafts,
+        {s.module for s in sessions},
+        {o.module for o in omitted if o.cause != "audience"},
+    )
     programme = Programme(
         spec,
         diagnosis,

@@ -82,6 +82,11 @@ class Module:
             and not findings & set(self.none_of)
         )
 
+    @property
+    def chosen_by(self) -> tuple[str, ...]:
+        """The findings whose presence selects this module."""
+        return (*self.all_of, *self.any_of)
+
     def essential(self, findings: frozenset[str]) -> bool:
         """Priority-1 modules are essential; others when a finding promises them (an early
         system's diagnosis promises clarity first, an 'improving' one the participative

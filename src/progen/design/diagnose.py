@@ -9,6 +9,7 @@ wrote it at, for the appendix that traces every decision back to the spec.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from progen.design import thresholds as t
 from progen.design.model import Diagnosis, Fact, Finding
@@ -294,6 +295,33 @@ RULES = (
     _strengths,
     _collaborative,
 )
+
+
+def answered(
+    diagnosis: Diagnosis, drafts: tuple, running: set[str], squeezed: set[str]
+) -> Diagnosis:
+    """The diagnosis as the fitted programme bears it out: a finding whose sessions the
+    budget or the calendar left out says so, so no finding promises work that does not run.
+    `drafts` are every session the findings called for; `running`, the module ids that run;
+    `squeezed`, the module ids left out for want of hours or days."""
+    findings = []
+    for f in diagnosis.findings:
+        chosen = {d.module.id: d.module.title for d in drafts if f.id in d.module.chosen_by}
+        dropped = [
+            title
+            for module, title in chosen.items()
+            if module not in running and module in squeezed
+        ]
+        if dropped:
+            note = (
+                f" {'Of this work, ' if len(dropped) < len(chosen) else ''}"
+                f"{joined([repr(x) for x in dropped])} "
+                f"{'does' if len(dropped) == 1 else 'do'} not run in this programme: the "
+                f"budget of taught hours or the calendar leaves no room (see 'Left out, and why')."
+            )
+            f = replace(f, text=f.text + note)
+        findings.append(f)
+    return replace(diagnosis, findings=tuple(findings))
 
 
 def diagnose(spec: Spec) -> Diagnosis:
