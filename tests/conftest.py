@@ -60,6 +60,35 @@ stakeholders:
 
 BASE: dict = yaml.safe_load(VALID)
 
+# A module body as a hostile user might write one: every way Markdown or HTML has of
+# making a link, an image or a script, with some formatting that must still work.
+HOSTILE_BODY = """\
+## Kept heading
+
+**kept bold** and a table:
+
+| kept | table |
+|---|---|
+| a | b |
+
+\\[a\\](javascript:alert(1))
+[b](http://evil.example/b)
+<a href=javascript:alert(2)>c</a>
+![d](file:///etc/passwd)
+<http://evil.example/e> <mail@evil.example>
+[f][1] and [g]
+<a href="&#106;avascript:alert(4)">h</a> [i](&#106;avascript:alert(5))
+<script>alert(6)</script>
+<img src=x onerror=alert(7)>
+<iframe src="http://evil.example/k"></iframe>
+<svg onload=alert(8)></svg>
+
+<div><a href="//evil.example/l">l</a></div>
+
+[1]: javascript:alert(3)
+[g]: http://evil.example/g
+"""
+
 
 def base() -> dict:
     """A fresh, mutable copy of the valid spec as data."""
@@ -74,6 +103,16 @@ def swap(text: str, old: str, new: str) -> str:
     """`text` with its one occurrence of `old` replaced, so a test cannot edit the wrong line."""
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
     return text.replace(old, new)
+
+
+def hostile_modules(folder: Path) -> Path:
+    """Every built-in module, with its front matter kept and its body replaced by
+    HOSTILE_BODY, in `folder` (a user's modules folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for module in sorted((REPO / "templates" / "modules").glob("*.md")):
+        _, front, _ = module.read_text("utf-8").split("---\n", 2)
+        (folder / module.name).write_text(f"---\n{front}---\n{HOSTILE_BODY}", "utf-8")
+    return folder
 
 
 def run_spec(path: Path, source: str | bytes) -> tuple[Spec | None, list[Problem]]:
