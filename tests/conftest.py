@@ -4,11 +4,13 @@ through the same load -> schema -> checks path as `progen validate`."""
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from progen.errors import Problem, UserError
 from progen.spec.load import load
@@ -16,6 +18,16 @@ from progen.spec.model import Spec
 from progen.spec.validate import validate_document
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Property tests draw the same examples on every run and every machine, so a failure seen
+# once (in CI, where CI=true, or here) is seen again by whoever runs the suite next; the
+# failing example's blob is printed for `@reproduce_failure`. Outside CI,
+# HYPOTHESIS_PROFILE=explore draws fresh examples, to look for new failures on purpose.
+settings.register_profile("repeatable", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", deadline=None, print_blob=True)
+settings.load_profile(
+    "repeatable" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "repeatable")
+)
 SHOWN = "spec.yaml"  # the name problems carry, so headlines are predictable
 
 # A small valid spec, written out so that every line number in a test is easy to check.

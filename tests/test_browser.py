@@ -35,14 +35,8 @@ BLOCKING = ("serious", "critical")
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    from test_build import fake_write_pdf, fake_write_site, real
-
     out = tmp_path_factory.mktemp("browser") / "site"
-    with pytest.MonkeyPatch.context() as mp:
-        write_site = real("site", "write_site", fake_write_site)
-        write_pdf = real("pdf", "write_pdf", fake_write_pdf)
-        mp.setattr(pipeline, "renderers", lambda: (write_site, write_pdf))
-        pipeline.build([SPEC], out, echo=lambda line: None)
+    pipeline.build([SPEC], out, echo=lambda line: None)
     return out
 
 
