@@ -45,6 +45,18 @@ def test_pdf_holds_every_session_title(westmoor):
     assert squash("PDSA cycle form") in text
 
 
+def test_the_handbook_sends_readers_to_the_rosters_instead_of_printing_them(westmoor):
+    p, pdf = westmoor
+    text = squash(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
+    assert squash("Sets and their rosters") in text
+    assert squash("sets/<set id>.html") in text and "sets.csv" in text
+    for task in p.spec.tasks:
+        count = sum(st.task == task.id for st in p.sets)
+        assert squash(f"{task.title} {count}") in text  # the sets-by-task table
+    members = [m.name for st in p.sets for m in st.members]
+    assert members and [name for name in members if squash(name) in text] == []
+
+
 def test_pdf_has_more_pages_than_sessions_and_a_title(westmoor):
     p, pdf = westmoor
     reader = PdfReader(pdf)

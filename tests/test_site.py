@@ -160,14 +160,35 @@ def test_the_map_shows_every_group_and_dependency(built):
         assert len(arrows) == sum(len(g.depends_on) for g in p.spec.stakeholders)
 
 
-def test_sets_page_has_every_roster_and_meeting(built):
+def test_every_set_has_a_printable_page_with_its_roster_and_meetings(built):
+    for p, out in built.values():
+        index = (out / "sets.html").read_text("utf-8")
+        tasks = {t.id: " ".join(t.title.split()) for t in p.spec.tasks}
+        for rule in p.ground_rules:
+            assert " ".join(rule.split()) in text_of(out / "sets.html")
+        for st in p.sets:
+            assert f'href="sets/{st.id}.html"' in index
+            page = out / "sets" / f"{st.id}.html"
+            text = text_of(page)
+            assert f"{st.id}: {tasks[st.task]}" in text
+            for m in st.members:
+                assert f"<tr><td>{html.escape(m.name)}</td>" in page.read_text("utf-8")
+            for n, day in enumerate(st.meetings, 1):
+                row = f"<tr><td>{n}</td><td>{day:%A} {day.day} {day:%B %Y}</td><td>{st.start}</td>"
+                assert row in page.read_text("utf-8")
+            for rule in p.ground_rules:
+                assert " ".join(rule.split()) in text
+        assert sorted(f.name for f in (out / "sets").iterdir()) == sorted(
+            f"{st.id}.html" for st in p.sets
+        )
+
+
+def test_the_sets_page_does_not_grow_with_people(built):
+    """Rosters are on the sets' own pages: the sets page names no member."""
     for p, out in built.values():
         text = text_of(out / "sets.html")
-        for st in p.sets:
-            for m in st.members:
-                assert m.name in text
-        for rule in p.ground_rules:
-            assert " ".join(rule.split()) in text
+        named = [m.name for st in p.sets for m in st.members if m.name not in text]
+        assert len(named) == sum(len(st.members) for st in p.sets)
 
 
 def test_the_site_fetches_nothing_from_the_network(built):
