@@ -26,13 +26,20 @@ def measure(args: list[str], runs: int) -> tuple[float, float]:
     """Median wall seconds and the largest peak RSS in MB over `runs` runs."""
     walls, peaks = [], []
     for _ in range(runs):
-        done = subprocess.run(["/usr/bin/time", "-v", str(PROGEN), *args], cwd=ROOT,
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            ["/usr/bin/time", "-v", str(PROGEN), *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
         hours, minutes, seconds = wall.groups()
         walls.append(int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds))
-        peaks.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)",
-                                   done.stderr).group(1)) / 1024)
+        peaks.append(
+            int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
+            / 1024
+        )
     return statistics.median(walls), max(peaks)
 
 
@@ -40,8 +47,10 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     with tempfile.TemporaryDirectory() as tmp:
         region = write(Path(tmp) / "region.yaml")
-        cases = [("westmoor-discharge", "programmes/westmoor-discharge.yaml"),
-                 ("region 400 groups", str(region))]
+        cases = [
+            ("westmoor-discharge", "programmes/westmoor-discharge.yaml"),
+            ("region 400 groups", str(region)),
+        ]
         for name, path in cases:
             wall, peak = measure(["plan", path, "--json"], runs)
             print(f"plan --json {name}: median {wall:.2f} s, peak {peak:.0f} MB ({runs} runs)")

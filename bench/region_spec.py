@@ -8,8 +8,8 @@ Deterministic: the same arguments always give the same text.
 
 `--largest` is the largest programme `progen validate` accepts: every count at its limit
 (people, groups, organisations, tasks, set advisers, weeks), read from the schema and
-progen's limits, with the smallest sets and the shortest cadence the schema allows, so
-the most sets, each meeting the most times.
+progen's limits, with the smallest sets and the shortest cadence that keeps the set
+meetings within progen's limit, so the most sets, each meeting the most times.
 """
 
 from __future__ import annotations
@@ -77,19 +77,25 @@ REGION = Scale()
 
 
 def largest() -> Scale:
-    """Every limit `progen validate` enforces, at its maximum."""
+    """Every limit `progen validate` enforces, at its maximum: the most people, groups,
+    organisations, tasks, advisers and weeks, the smallest sets, and the shortest cadence
+    that keeps the set meetings within limits.MAX_SET_MEETINGS."""
     fields = programme_schema()["properties"]
     programme = fields["programme"]["properties"]
-    set_low = programme["set_size"]["items"]["minimum"]
+    low = programme["set_size"]["items"]["minimum"]
+    weeks = programme["weeks"]["maximum"]
+    cadence = programme["set_cadence_weeks"]["minimum"]
+    while limits.MAX_PEOPLE // low * (weeks // cadence + 1) > limits.MAX_SET_MEETINGS:
+        cadence += 1
     return Scale(
         people=limits.MAX_PEOPLE,
         groups=fields["stakeholders"]["maxItems"],
         organisations=fields["organisations"]["maxItems"],
         tasks=fields["tasks"]["maxItems"],
         advisers=fields["facilitators"]["maxItems"],
-        weeks=programme["weeks"]["maximum"],
-        set_size=(set_low, set_low + 1),
-        cadence=programme["set_cadence_weeks"]["minimum"],
+        weeks=weeks,
+        set_size=(low, low + 1),
+        cadence=cadence,
     )
 
 
