@@ -61,3 +61,11 @@ def test_more_set_advisers_than_the_limit_is_a_located_error(headlines):
     scale = largest()
     (headline,) = headlines(region_text(replace(scale, advisers=scale.advisers + 1)))
     assert ": facilitators: " in headline and str(scale.advisers) in headline
+
+
+def test_the_set_meetings_limit_stands_down_where_the_schema_has_spoken(headlines):
+    text = region_text(replace(largest(), set_size=(0, 4), cadence=0))
+    found = headlines(text)
+    assert [h for h in found if "programme.set_cadence_weeks: 0 is out of range" in h]
+    assert [h for h in found if "programme.set_size[0]: 0 is out of range" in h]
+    assert len(found) == 2

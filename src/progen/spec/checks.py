@@ -222,8 +222,10 @@ def _set_meetings(doc: Document, data: dict) -> list[Problem]:
     weeks = _whole(programme["weeks"])
     in_tasks = {g for task in _list(data["tasks"]) for g in _list(task["stakeholders"])}
     people = sum(_whole(group_size(g)) for g in _list(data["stakeholders"]) if g["id"] in in_tasks)
+    if low < 1 or cadence < 1 or people > limits.MAX_PEOPLE:
+        return []  # the schema or the people limit has said what is wrong already
     meetings = people // low * (weeks // cadence + 1)
-    if meetings <= limits.MAX_SET_MEETINGS or people > limits.MAX_PEOPLE:
+    if meetings <= limits.MAX_SET_MEETINGS:
         return []
     where = "set_cadence_weeks" if "set_cadence_weeks" in programme else "weeks"
     every = "every week" if cadence == 1 else f"every {cadence} weeks"
