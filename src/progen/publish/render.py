@@ -2,7 +2,7 @@
 
 Both readers' outputs come from the same content partials (`templates/partials`),
 rendered by one HTML environment with autoescaping on, so the wording of a session
-header or a roster cannot drift between the web page and the printed page.
+header or the sets-by-task table cannot drift between the web page and the printed page.
 
 Generated Markdown (the site's pages) has its own environment whose every `{{ }}`
 output is escaped for Markdown *and* HTML unless it is already `Markup`: user text
