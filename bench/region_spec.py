@@ -1,18 +1,31 @@
-"""A valid region-scale programme spec for benchmarks: 20 organisations, 400 stakeholder
-groups of about 5,000 people (some groups named person by person), 12 tasks whose
-stakeholders overlap, and depends_on links between groups. Deterministic: the same seed
-always gives the same text.
+"""A valid region-scale programme spec for benchmarks. By default: 20 organisations, 400
+stakeholder groups of 5,000 people (every tenth group named person by person), 12 tasks
+whose stakeholders overlap, 10 set advisers and depends_on links between groups.
+Deterministic: the same arguments always give the same text.
 
-    .venv/bin/python bench/region_spec.py /tmp/region.yaml [seed]
+    .venv/bin/python bench/region_spec.py /tmp/region.yaml [--seed N]
+    .venv/bin/python bench/region_spec.py /tmp/largest.yaml --largest
+
+`--largest` is the largest programme `progen validate` accepts: every count at its limit
+(people, groups, organisations, tasks, set advisers, weeks), read from the schema and
+progen's limits, with the smallest sets and the shortest cadence that keeps the set
+meetings within progen's limit, so the most sets, each meeting the most times.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from progen.spec import limits
+from progen.spec.schema import programme_schema
 
 HEADER = "# yaml-language-server: $schema=../schemas/programme.schema.json\n"
 KINDS = (
@@ -44,14 +57,51 @@ ROLES = (
 GIVEN = ("Asha", "Tom", "Priya", "Sam", "Jo", "Kim", "Alex", "Ruth", "Dev", "Nia", "Owen", "Lena")
 FAMILY = ("Patel", "Reed", "Brown", "Green", "White", "Okafor", "Hughes", "Khan", "Evans", "Lee")
 
-ORGANISATIONS = 20
-GROUPS = 400
-TASKS = 12
-PEOPLE = 5_000
+
+@dataclass(frozen=True)
+class Scale:
+    """How big a generated programme is."""
+
+    people: int = 5_000
+    groups: int = 400
+    organisations: int = 20
+    tasks: int = 12
+    advisers: int = 10
+    weeks: int = 52
+    set_size: tuple[int, int] = (5, 7)
+    cadence: int = 4
+    seed: int = 2027
 
 
-def region(seed: int = 2027) -> dict:
-    rng = random.Random(seed)
+REGION = Scale()
+
+
+def largest() -> Scale:
+    """Every limit `progen validate` enforces, at its maximum: the most people, groups,
+    organisations, tasks, advisers and weeks, the smallest sets, and the shortest cadence
+    that keeps the set meetings within limits.MAX_SET_MEETINGS."""
+    fields = programme_schema()["properties"]
+    programme = fields["programme"]["properties"]
+    low = programme["set_size"]["items"]["minimum"]
+    weeks = programme["weeks"]["maximum"]
+    cadence = programme["set_cadence_weeks"]["minimum"]
+    while limits.MAX_PEOPLE // low * (weeks // cadence + 1) > limits.MAX_SET_MEETINGS:
+        cadence += 1
+    return Scale(
+        people=limits.MAX_PEOPLE,
+        groups=fields["stakeholders"]["maxItems"],
+        organisations=fields["organisations"]["maxItems"],
+        tasks=fields["tasks"]["maxItems"],
+        advisers=fields["facilitators"]["maxItems"],
+        weeks=weeks,
+        set_size=(low, low + 1),
+        cadence=cadence,
+    )
+
+
+def region(scale: Scale = REGION) -> dict:
+    people, groups_n, tasks_n = scale.people, scale.groups, scale.tasks
+    rng = random.Random(scale.seed)
     organisations = [
         {
             "id": f"org-{o:02}",
@@ -59,20 +109,20 @@ def region(seed: int = 2027) -> dict:
             "kind": KINDS[o % len(KINDS)],
             "location": TOWNS[o % len(TOWNS)],
         }
-        for o in range(ORGANISATIONS)
+        for o in range(scale.organisations)
     ]
-    # counts that add up to PEOPLE exactly: 12 or 13 a group, with some larger and smaller
-    sizes = [PEOPLE // GROUPS] * GROUPS
-    for g in range(PEOPLE - sum(sizes)):
-        sizes[g * 7 % GROUPS] += 1
+    # counts that add up to `people` exactly, with some groups larger and some smaller
+    sizes = [people // groups_n] * groups_n
+    for g in range(people - sum(sizes)):
+        sizes[g * 7 % groups_n] += 1
     for _ in range(100):
-        a, b = rng.randrange(GROUPS), rng.randrange(GROUPS)
+        a, b = rng.randrange(groups_n), rng.randrange(groups_n)
         move = min(rng.randint(1, 6), sizes[a] - 3)
         sizes[a] -= move
         sizes[b] += move
     groups = []
-    for g in range(GROUPS):
-        org = organisations[g % ORGANISATIONS]
+    for g in range(groups_n):
+        org = organisations[g % len(organisations)]
         group: dict = {
             "id": f"group-{g:03}",
             "name": f"{ROLES[g % len(ROLES)].capitalize()} {g:03}",
@@ -89,15 +139,15 @@ def region(seed: int = 2027) -> dict:
             group["people"] = names
         else:
             group["count"] = sizes[g]
-        others = rng.sample([h for h in range(GROUPS) if h != g], k=rng.randint(0, 3))
+        others = rng.sample([h for h in range(groups_n) if h != g], k=rng.randint(0, 3))
         if others:
             group["depends_on"] = [f"group-{h:03}" for h in sorted(others)]
         groups.append(group)
     tasks = []
-    for t in range(TASKS):
-        # each task has its own block of groups plus a shared overlap with its neighbour
-        own = range(t * GROUPS // TASKS, (t + 1) * GROUPS // TASKS)
-        shared = rng.sample(range(GROUPS), k=12)
+    for t in range(tasks_n):
+        # each task has its own block of groups plus a shared overlap with other tasks
+        own = range(t * groups_n // tasks_n, (t + 1) * groups_n // tasks_n)
+        shared = rng.sample(range(groups_n), k=12)
         members = sorted(set(own) | set(shared))
         tasks.append(
             {
@@ -120,13 +170,13 @@ def region(seed: int = 2027) -> dict:
             "id": "region-benchmark",
             "title": "Region-scale benchmark programme",
             "start": "2027-01-12",
-            "weeks": 52,
+            "weeks": scale.weeks,
             "session_days": ["tue", "wed", "thu"],
             "holidays": "england-and-wales",
             "blackout": ["2027-04-06", "2027-12-28"],
-            "contact_hours": 48,
-            "set_size": [5, 7],
-            "set_cadence_weeks": 4,
+            "contact_hours": 30,
+            "set_size": list(scale.set_size),
+            "set_cadence_weeks": scale.cadence,
         },
         "context": {
             "stage": "improving",
@@ -139,7 +189,11 @@ def region(seed: int = 2027) -> dict:
         "tasks": tasks,
         "stakeholders": groups,
         "facilitators": [
-            {"name": f"Set adviser {n}", "organisation": organisations[n]["id"]} for n in range(10)
+            {
+                "name": f"Set adviser {n}",
+                "organisation": organisations[n % len(organisations)]["id"],
+            }
+            for n in range(scale.advisers)
         ],
         "evaluation": {
             "follow_up_months": 6,
@@ -148,21 +202,32 @@ def region(seed: int = 2027) -> dict:
     }
 
 
-def region_text(seed: int = 2027) -> str:
-    body = yaml.safe_dump(region(seed), sort_keys=False, allow_unicode=True, width=100)
+def region_text(scale: Scale = REGION) -> str:
+    body = yaml.safe_dump(region(scale), sort_keys=False, allow_unicode=True, width=100)
     return HEADER + body
 
 
-def write(path: Path, seed: int = 2027) -> Path:
+def write(path: Path, scale: Scale = REGION) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(region_text(seed), "utf-8")
+    path.write_text(region_text(scale), "utf-8")
     return path
 
 
-if __name__ == "__main__":
-    if not 2 <= len(sys.argv) <= 3:
-        sys.exit("usage: region_spec.py OUTPUT.yaml [SEED]")
-    out = write(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) == 3 else 2027)
-    data = region(int(sys.argv[2]) if len(sys.argv) == 3 else 2027)
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--seed", type=int, default=REGION.seed)
+    parser.add_argument("--people", type=int, help="people in all (default 5,000)")
+    parser.add_argument("--largest", action="store_true", help="every limit at its maximum")
+    args = parser.parse_args()
+    scale = replace(largest() if args.largest else REGION, seed=args.seed)
+    if args.people:
+        scale = replace(scale, people=args.people)
+    out = write(args.output, scale)
+    data = region(scale)
     people = sum(g.get("count", len(g.get("people", []))) for g in data["stakeholders"])
     print(f"wrote {out}: {len(data['stakeholders'])} groups, {people:,} people")
+
+
+if __name__ == "__main__":
+    main()

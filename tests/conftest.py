@@ -4,11 +4,13 @@ through the same load -> schema -> checks path as `progen validate`."""
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from progen.errors import Problem, UserError
 from progen.spec.model import Spec
@@ -16,6 +18,16 @@ from progen.spec.validate import read_document
 from progen.validation import check_document
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Property tests draw the same examples on every run and every machine, so a failure seen
+# once (in CI, where CI=true, or here) is seen again by whoever runs the suite next; the
+# failing example's blob is printed for `@reproduce_failure`. Outside CI,
+# HYPOTHESIS_PROFILE=explore draws fresh examples, to look for new failures on purpose.
+settings.register_profile("repeatable", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", deadline=None, print_blob=True)
+settings.load_profile(
+    "repeatable" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "repeatable")
+)
 SHOWN = "spec.yaml"  # the name problems carry, so headlines are predictable
 
 # A small valid spec, written out so that every line number in a test is easy to check.
@@ -60,6 +72,35 @@ stakeholders:
 
 BASE: dict = yaml.safe_load(VALID)
 
+# A module body as a hostile user might write one: every way Markdown or HTML has of
+# making a link, an image or a script, with some formatting that must still work.
+HOSTILE_BODY = """\
+## Kept heading
+
+**kept bold** and a table:
+
+| kept | table |
+|---|---|
+| a | b |
+
+\\[a\\](javascript:alert(1))
+[b](http://evil.example/b)
+<a href=javascript:alert(2)>c</a>
+![d](file:///etc/passwd)
+<http://evil.example/e> <mail@evil.example>
+[f][1] and [g]
+<a href="&#106;avascript:alert(4)">h</a> [i](&#106;avascript:alert(5))
+<script>alert(6)</script>
+<img src=x onerror=alert(7)>
+<iframe src="http://evil.example/k"></iframe>
+<svg onload=alert(8)></svg>
+
+<div><a href="//evil.example/l">l</a></div>
+
+[1]: javascript:alert(3)
+[g]: http://evil.example/g
+"""
+
 
 def base() -> dict:
     """A fresh, mutable copy of the valid spec as data."""
@@ -74,6 +115,16 @@ def swap(text: str, old: str, new: str) -> str:
     """`text` with its one occurrence of `old` replaced, so a test cannot edit the wrong line."""
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
     return text.replace(old, new)
+
+
+def hostile_modules(folder: Path) -> Path:
+    """Every built-in module, with its front matter kept and its body replaced by
+    HOSTILE_BODY, in `folder` (a user's modules folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for module in sorted((REPO / "templates" / "modules").glob("*.md")):
+        _, front, _ = module.read_text("utf-8").split("---\n", 2)
+        (folder / module.name).write_text(f"---\n{front}---\n{HOSTILE_BODY}", "utf-8")
+    return folder
 
 
 def run_spec(path: Path, source: str | bytes) -> tuple[Spec | None, list[Problem]]:

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import VALID, hostile_modules
 from pypdf import PdfReader
 from test_site import HOSTILE
 
@@ -42,6 +43,18 @@ def test_pdf_holds_every_session_title(westmoor):
     assert squash("Session feedback form") in text
     assert squash("Real-team questions") in text
     assert squash("PDSA cycle form") in text
+
+
+def test_the_handbook_sends_readers_to_the_rosters_instead_of_printing_them(westmoor):
+    p, pdf = westmoor
+    text = squash(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
+    assert squash("Sets and their rosters") in text
+    assert squash("sets/<set id>.html") in text and "sets.csv" in text
+    for task in p.spec.tasks:
+        count = sum(st.task == task.id for st in p.sets)
+        assert squash(f"{task.title} {count}") in text  # the sets-by-task table
+    members = [m.name for st in p.sets for m in st.members]
+    assert members and [name for name in members if squash(name) in text] == []
 
 
 def test_pdf_has_more_pages_than_sessions_and_a_title(westmoor):
@@ -118,3 +131,35 @@ def test_hostile_text_stays_inert_in_the_handbook(tmp_path):
     write_pdf(p, pdf)
     text = squash(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
     assert squash("<script>alert(1)</script>") in text  # printed as text
+
+
+def actions(reader: PdfReader) -> list[str]:
+    """The action type (/S) or /Dest of every annotation on every page, and any
+    document-level action or script."""
+    found = []
+    for page in reader.pages:
+        for ref in page.get("/Annots") or []:
+            annotation = ref.get_object()
+            action = annotation.get("/A")
+            found.append(str(action.get_object()["/S"]) if action else "/Dest")
+    root = reader.trailer["/Root"]
+    found += [key for key in ("/OpenAction", "/AA") if key in root]
+    if "/Names" in root and "/JavaScript" in root["/Names"]:
+        found.append("/JavaScript")
+    return found
+
+
+def test_a_users_module_body_makes_no_link_or_script_in_the_handbook(tmp_path):
+    spec = tmp_path / "programmes" / "spec.yaml"
+    spec.parent.mkdir()
+    spec.write_text(VALID, encoding="utf-8")
+    p = assemble(read_spec(spec), hostile_modules(tmp_path / "modules"))
+    pdf = tmp_path / "hostile.pdf"
+    write_pdf(p, pdf)
+    reader = PdfReader(pdf)
+    found = actions(reader)
+    assert "/Dest" in found or "/GoTo" in found  # the contents page links to its chapters
+    assert set(found) <= {"/Dest", "/GoTo"}, sorted(set(found))
+    text = squash(" ".join(page.extract_text() or "" for page in reader.pages))
+    assert squash("[b](http://evil.example/b)") in text  # printed as written
+    assert squash("Kept heading") in text

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
+from progen.design.evaluation import timepoints
 from progen.errors import UserError
 from progen.spec.load import parse
 from progen.spec.model import Spec
@@ -81,9 +82,10 @@ def outcome(raw: bytes) -> Spec | UserError:
         assert order == sorted(order)
     else:
         assert isinstance(result, Spec)
-        # every date the plan derives from a valid spec exists: the end, and the follow-up
-        follow_up = dt.timedelta(days=31 * result.follow_up_months)
-        assert result.programme.end + follow_up > result.programme.start
+        # every date the plan derives from a valid spec exists and they come in order:
+        # baseline, midpoint, end and follow-up, as the evaluation plan computes them
+        days = [point.date for point in timepoints(result)]
+        assert days == sorted(set(days)), days
         assert all(type(g.count) is int and g.count >= len(g.people) for g in result.stakeholders)
     return result
 

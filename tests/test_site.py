@@ -10,10 +10,11 @@ from pathlib import Path
 
 import markdown
 import pytest
+from conftest import HOSTILE_BODY, VALID, hostile_modules
 
 from progen.design.assemble import assemble
 from progen.design.model import Programme
-from progen.publish.render import markdown_html, md_escape, plan_markdown
+from progen.publish.render import PLAN_TAGS, md_escape, plan_html
 from progen.publish.site import write_site
 from progen.spec.validate import read_spec
 
@@ -159,14 +160,35 @@ def test_the_map_shows_every_group_and_dependency(built):
         assert len(arrows) == sum(len(g.depends_on) for g in p.spec.stakeholders)
 
 
-def test_sets_page_has_every_roster_and_meeting(built):
+def test_every_set_has_a_printable_page_with_its_roster_and_meetings(built):
+    for p, out in built.values():
+        index = (out / "sets.html").read_text("utf-8")
+        tasks = {t.id: " ".join(t.title.split()) for t in p.spec.tasks}
+        for rule in p.ground_rules:
+            assert " ".join(rule.split()) in text_of(out / "sets.html")
+        for st in p.sets:
+            assert f'href="sets/{st.id}.html"' in index
+            page = out / "sets" / f"{st.id}.html"
+            text = text_of(page)
+            assert f"{st.id}: {tasks[st.task]}" in text
+            for m in st.members:
+                assert f"<tr><td>{html.escape(m.name)}</td>" in page.read_text("utf-8")
+            for n, day in enumerate(st.meetings, 1):
+                row = f"<tr><td>{n}</td><td>{day:%A} {day.day} {day:%B %Y}</td><td>{st.start}</td>"
+                assert row in page.read_text("utf-8")
+            for rule in p.ground_rules:
+                assert " ".join(rule.split()) in text
+        assert sorted(f.name for f in (out / "sets").iterdir()) == sorted(
+            f"{st.id}.html" for st in p.sets
+        )
+
+
+def test_the_sets_page_does_not_grow_with_people(built):
+    """Rosters are on the sets' own pages: the sets page names no member."""
     for p, out in built.values():
         text = text_of(out / "sets.html")
-        for st in p.sets:
-            for m in st.members:
-                assert m.name in text
-        for rule in p.ground_rules:
-            assert " ".join(rule.split()) in text
+        named = [m.name for st in p.sets for m in st.members if m.name not in text]
+        assert len(named) == sum(len(st.members) for st in p.sets)
 
 
 def test_the_site_fetches_nothing_from_the_network(built):
@@ -248,17 +270,86 @@ def test_a_broken_link_fails_the_build_loudly(tmp_path, monkeypatch):
         site.write_site(p, tmp_path / "site")
 
 
-def test_plan_bodies_from_a_users_own_modules_cannot_inject():
-    body = (
-        "## Purpose\n\n<script>alert(1)</script> [x](javascript:alert(1)) "
-        "![i](file:///etc/passwd) **kept**\n\n[r]: javascript:alert(1)\n\nsee [r]\n\n"
-        "## Next {: onclick=alert(1) }\n"
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text inside each <script>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def tags_of(source: str) -> Tags:
+    parser = Tags()
+    parser.feed(source)
+    return parser
+
+
+def plan_block(page: Path) -> str:
+    """The facilitator's plan as the site page carries it."""
+    (block,) = re.findall(
+        r'<div class="progen-plan">(.*?)</div>', page.read_text("utf-8"), re.DOTALL
     )
-    out = markdown.markdown(str(plan_markdown(body, 1)), extensions=["tables", "toc"])
-    assert "<script" not in out and "<a " not in out and "<img" not in out
-    assert "onclick=" not in out.replace("{: onclick=alert(1) }", "")
-    assert "<h3" in out and "<strong>kept</strong>" in out
-    assert "<h4" in str(markdown_html(body, 2))
+    return block
+
+
+@pytest.mark.parametrize("body", [HOSTILE_BODY, *HOSTILE_BODY.splitlines()])
+def test_a_plan_cannot_link_embed_or_script(body):
+    found = tags_of(str(plan_html(body)))
+    assert {tag for tag, _ in found.tags} <= PLAN_TAGS
+    assert [attrs for _, attrs in found.tags if set(attrs) - {"align", "start"}] == []
+
+
+def test_a_plan_keeps_its_formatting_and_headings_move_down():
+    out = str(plan_html("Top\n===\n\n" + HOSTILE_BODY, 1))
+    assert "<h2>Top</h2>" in out and "<h3>Kept heading</h3>" in out
+    assert "<strong>kept bold</strong>" in out and "<td>b</td>" in out
+    assert "[b](http://evil.example/b)" in html.unescape(out)  # printed as written
+    assert "&lt;script&gt;alert(6)&lt;/script&gt;" in out
+    assert "<h6>" in str(plan_html("##### Deep", 3))  # never below h6
+
+
+@pytest.fixture(scope="module")
+def hostile_plans(tmp_path_factory) -> tuple[Programme, Path]:
+    """A small programme whose every session plan is HOSTILE_BODY, from a user's modules."""
+    root = tmp_path_factory.mktemp("hostile-plans")
+    spec = root / "programmes" / "spec.yaml"
+    spec.parent.mkdir()
+    spec.write_text(VALID, encoding="utf-8")
+    p = assemble(read_spec(spec), hostile_modules(root / "modules"))
+    write_site(p, root / "site")
+    return p, root / "site"
+
+
+def test_a_users_module_body_makes_no_link_script_or_image_in_the_site(hostile_plans):
+    p, out = hostile_plans
+    pages = sorted(out.rglob("*.html"))
+    for page in pages:
+        found = tags_of(page.read_text("utf-8"))
+        for tag, attrs in found.tags:
+            assert not [name for name in attrs if name.startswith("on")], (page, tag)
+            for name in ("href", "src", "action", "formaction"):
+                target = (attrs.get(name) or "").strip().lower()
+                assert not re.match(r"[a-z][a-z0-9+.-]*:|//", target), (page, tag, name, target)
+            assert tag not in ("iframe", "img", "object", "embed"), (page, tag)
+        assert not [s for s in found.scripts if "alert(" in s], page
+    for s in p.sessions:
+        block = plan_block(out / "sessions" / f"{s.id}.html")
+        assert {tag for tag, _ in tags_of(block).tags} <= PLAN_TAGS, s.id
+        assert "<h3>Kept heading</h3>" in block and "<strong>kept bold</strong>" in block
+        assert "[b](http://evil.example/b)" in html.unescape(block)
 
 
 def test_every_local_link_and_asset_resolves(built):
@@ -281,7 +372,10 @@ SPEC_PATH = re.compile(r"\b\w+\[\d+\]|\b(?:context|programme|stakeholders|tasks)
 
 def body_text(page: Path) -> str:
     """The text of a page's article (what the reader reads), without navigation or markup."""
-    found = re.search(r"<article\b.*?</article>", page.read_text(encoding="utf-8"), re.DOTALL)
+    text = page.read_text(encoding="utf-8")
+    found = re.search(r"<article\b.*?</article>", text, re.DOTALL) or re.search(
+        r"<main\b.*?</main>", text, re.DOTALL
+    )  # the printable set pages are plain HTML with a <main>
     assert found, page
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(0))).split())
 

@@ -48,7 +48,16 @@ from progen.resources import schemas_dir, templates_dir
 from progen.spec.find import modules_folder
 
 _PACKAGE = Path(__file__).resolve().parent.parent
-_RENDERER_DISTS = ("mkdocs", "mkdocs-material", "weasyprint", "pydyf", "icalendar", "jinja2")
+_RENDERER_DISTS = (
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "nh3",
+    "weasyprint",
+    "pydyf",
+    "icalendar",
+    "jinja2",
+)
 
 
 @dataclass

@@ -2,11 +2,15 @@
 
 Both readers' outputs come from the same content partials (`templates/partials`),
 rendered by one HTML environment with autoescaping on, so the wording of a session
-header or a roster cannot drift between the web page and the printed page.
+header or the sets-by-task table cannot drift between the web page and the printed page.
 
 Generated Markdown (the site's pages) has its own environment whose every `{{ }}`
 output is escaped for Markdown *and* HTML unless it is already `Markup`: user text
 can never become a link, an image or a tag, even where a template forgets a filter.
+
+Session plans (module bodies, which a user's modules folder can replace) are the one
+place where user Markdown is meant to format: `plan_html` renders them to sanitised
+HTML once, and the site embeds that HTML as a raw block while the handbook prints it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from typing import Any
 
 import jinja2
 import markdown
+import nh3
+from markdown.extensions.tables import TableExtension
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from progen.design.evaluation import FORMS, LICENSED, LICENSED_PAGE
@@ -27,7 +34,6 @@ from progen.wording import plural
 
 # Characters Python-Markdown (with the tables extension) treats as syntax.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-_HEADING = re.compile(r"^(#{1,5}) ", re.MULTILINE)
 
 LEVELS = ("reaction", "learning", "behaviour", "results")
 
@@ -52,27 +58,73 @@ def _md_finalize(value: Any) -> Any:
     return md_escape(value)
 
 
-def plan_markdown(text: str, shift: int = 0) -> Markup:
-    """A session plan body as Markdown that can format but not inject.
+# What a facilitator's plan may hold once rendered: text, headings, lists, tables, code
+# and quotations. Nothing that leaves the page (links, images) and nothing active.
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_TEXT = ("p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li")
+_TABLES = ("table", "thead", "tbody", "tr", "th", "td")
+PLAN_TAGS = frozenset({*_HEADINGS, *_TEXT, *_TABLES})
+_ALIGN = {"left", "center", "right"}
+PLAN_ATTRIBUTE_VALUES = {"th": {"align": _ALIGN}, "td": {"align": _ALIGN}}
+PLAN_ATTRIBUTES = {"ol": {"start"}}
 
-    Built-in plans are trusted, but a user's own module folder can replace them, so raw
-    HTML is escaped and square brackets are backslash-escaped: headings, lists, emphasis
-    and tables work; tags, links and images (`javascript:`, `file:`) cannot appear.
-    Headings move down `shift` levels to sit under the page's own headings.
-    """
-    text = text.replace("&", "&amp;").replace("<", "&lt;")
-    text = text.replace("[", "\\[").replace("]", "\\]")
-    if shift:
-        text = _HEADING.sub(lambda m: "#" * min(len(m.group(1)) + shift, 6) + " ", text)
-    return Markup(text)
+# Python-Markdown's inline patterns that make links, images or raw HTML. Without them
+# (and without the raw-HTML block preprocessor and the link-definition block processor)
+# the syntax stays text: `[x](javascript:...)`, `<http://x>`, `[x][1]` and `<script>`
+# print as written, whatever escaping tricks surround them.
+_LINK_PATTERNS = ("reference", "link", "short_reference", "autolink", "automail")
+_IMAGE_AND_HTML_PATTERNS = ("image_link", "image_reference", "short_image_ref", "html")
 
 
-def markdown_html(text: str, shift: int = 0) -> Markup:
-    """A session plan body as HTML (for the handbook), made safe by `plan_markdown`."""
-    html_text = markdown.markdown(
-        str(plan_markdown(text, shift)), extensions=["tables", "sane_lists"]
+class _ShiftHeadings(Treeprocessor):
+    """Moves every heading down `shift` levels so a plan sits under the page's own headings
+    (ATX and setext headings alike)."""
+
+    def __init__(self, md: markdown.Markdown, shift: int) -> None:
+        super().__init__(md)
+        self.shift = shift
+
+    def run(self, root) -> None:
+        for element in root.iter():
+            if element.tag in _HEADINGS:
+                element.tag = f"h{min(int(element.tag[1]) + self.shift, 6)}"
+
+
+@cache
+def _plan_markdown(shift: int) -> markdown.Markdown:
+    md = markdown.Markdown(
+        extensions=[TableExtension(use_align_attribute=True), "sane_lists"],
+        output_format="html",
     )
-    return Markup(html_text)
+    md.preprocessors.deregister("html_block")
+    md.parser.blockprocessors.deregister("reference")
+    for name in _LINK_PATTERNS + _IMAGE_AND_HTML_PATTERNS:
+        md.inlinePatterns.deregister(name)
+    md.treeprocessors.register(_ShiftHeadings(md, shift), "shift_headings", 1)
+    return md
+
+
+def plan_html(text: str, shift: int = 0) -> Markup:
+    """A session plan (a module body) as HTML that can format but not link or inject.
+
+    Built-in plans are trusted, but a user's own module folder can replace them, so the
+    body is rendered here, for the site and the handbook alike, by a Markdown parser that
+    has no link, image or raw-HTML syntax, and the result is then cleaned by nh3 (a
+    maintained sanitiser) to an allow-list of formatting tags with no URLs at all: if
+    the parser ever let something through, the sanitiser still drops it. Headings move
+    down `shift` levels to sit under the page's own headings.
+    """
+    rendered = _plan_markdown(shift).reset().convert(text)
+    return Markup(
+        nh3.clean(
+            rendered,
+            tags=set(PLAN_TAGS),
+            attributes={tag: set(names) for tag, names in PLAN_ATTRIBUTES.items()},
+            tag_attribute_values=PLAN_ATTRIBUTE_VALUES,
+            url_schemes=set(),
+            link_rel=None,
+        )
+    )
 
 
 def number(x: float | None) -> str:
@@ -118,8 +170,8 @@ def _filters() -> dict:
         "number": number,
         "level_name": lambda s: s.replace("-", " "),
         "md_escape": md_escape,
-        "markdown": markdown_html,
         "plural": plural,
+        "plan_html": plan_html,
     }
 
 
@@ -138,7 +190,6 @@ def md_env() -> jinja2.Environment:
     """Environment for the site's Markdown pages: everything printed is Markdown-escaped."""
     env = environment(autoescape=False, finalize=_md_finalize, keep_trailing_newline=True)
     env.filters.update(_filters())
-    env.filters["plan_markdown"] = plan_markdown
     env.globals["LEVELS"] = LEVELS
     return env
 

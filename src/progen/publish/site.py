@@ -5,6 +5,12 @@ generator or its theme touches one file. Pages are generated into a temporary do
 folder and built in strict mode: any MkDocs warning (a broken link, a missing page)
 fails the build with the warnings in the message instead of shipping a broken site.
 
+Rosters have a page per set (`sets/<set id>.html`), linked from the sets page: a set
+adviser prints the page for their own set, and no page, nor the handbook, grows with
+the number of people. Those pages are plain HTML written beside the MkDocs build, not
+MkDocs pages: each themed page carries the whole navigation and a raw-HTML pass, which
+for a region's thousands of sets would dominate the build (see BENCHMARKS.md).
+
 The build writes only the site; the PDF, calendar, rosters and JSON the overview page
 links to are written into the same folder afterwards by the caller, so those links are
 plain HTML anchors that MkDocs does not try to validate.
@@ -24,7 +30,7 @@ from markupsafe import Markup
 
 from progen.design.model import Programme
 from progen.publish import svg
-from progen.publish.render import Helpers, md_env, partial
+from progen.publish.render import Helpers, html_env, md_env, partial
 from progen.resources import templates_dir
 
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -50,6 +56,10 @@ def _title(text: str) -> Markup:
 def session_file(p: Programme, index: int) -> str:
     s = p.sessions[index]
     return f"sessions/{_safe(s.id, f'session-{index + 1}')}.md"
+
+
+def set_file(p: Programme, index: int) -> str:
+    return f"sets/{_safe(p.sets[index].id, f'set-{index + 1}')}.html"
 
 
 def pdsa_file(p: Programme, index: int) -> str:
@@ -87,7 +97,8 @@ def write_pages(p: Programme, docs: Path) -> list:
     page("timeline.md", "timeline.md.j2", timeline=svg.timeline_svg(p))
     for s in p.sessions:
         page(session_files[s.id], "session.md.j2", s=s)
-    page("sets.md", "sets.md.j2")
+    set_files = {st.id: set_file(p, i) for i, st in enumerate(p.sets)}
+    page("sets.md", "sets.md.j2", set_href=lambda st: set_files[st.id])
     for i, x in enumerate(p.pdsa):
         page(pdsa_file(p, i), "pdsa.md.j2", x=x, chart=svg.run_chart_svg(x, p, i))
     page("evaluation.md", "evaluation.md.j2")
@@ -153,6 +164,17 @@ def _config(p: Programme, docs: Path, out_dir: Path, nav: list) -> dict:
     }
 
 
+def write_set_pages(p: Programme, out_dir: Path) -> None:
+    """One printable page per action-learning set, and the stylesheet they share."""
+    template = html_env().get_template("site/set.html.j2")
+    h = Helpers(p)
+    (out_dir / "sets").mkdir(exist_ok=True)
+    shutil.copyfile(templates_dir() / "site" / "roster.css", out_dir / "assets" / "roster.css")
+    for i, st in enumerate(p.sets):
+        page = template.render(p=p, h=h, st=st, partial=partial)
+        (out_dir / set_file(p, i)).write_text(page, encoding="utf-8")
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -199,6 +221,7 @@ def write_site(programme: Programme, out_dir: Path) -> None:
             raise SiteBuildError(
                 f"site for {programme.id} built with warnings: " + "; ".join(collect.messages)
             )
+    write_set_pages(programme, out_dir)
     # MkDocs' 404 page links from the server root, which is wrong for a programme that
     # lives in site/<id>/ and is read from files; no reader is ever sent to it.
     (out_dir / "404.html").unlink(missing_ok=True)

@@ -215,8 +215,41 @@ def _people(doc: Document, data: dict) -> list[Problem]:
     ]
 
 
+def _set_meetings(doc: Document, data: dict) -> list[Problem]:
+    """The most set meetings the spec can lead to, bounded before anything is planned.
+
+    Every set has at least programme.set_size[0] people and meets at most once every
+    set_cadence_weeks for the whole programme, so this bound holds whatever sets form;
+    a build's time and memory grow with it (calendars, set pages, programme JSON).
+    """
+    programme = data["programme"]
+    low, _ = set_bounds(data)
+    cadence = _whole(programme.get("set_cadence_weeks", 4))
+    weeks = _whole(programme["weeks"])
+    in_tasks = {g for task in _list(data["tasks"]) for g in _list(task["stakeholders"])}
+    people = sum(_whole(group_size(g)) for g in _list(data["stakeholders"]) if g["id"] in in_tasks)
+    if low < 1 or cadence < 1 or people > limits.MAX_PEOPLE:
+        return []  # the schema or the people limit has said what is wrong already
+    meetings = people // low * (weeks // cadence + 1)
+    if meetings <= limits.MAX_SET_MEETINGS:
+        return []
+    where = "set_cadence_weeks" if "set_cadence_weeks" in programme else "weeks"
+    every = "every week" if cadence == 1 else f"every {cadence} weeks"
+    return [
+        doc.problem(
+            ("programme", where),
+            f"{people:,} people in action-learning sets of {low} or more, meeting {every} "
+            f"for {weeks} weeks, could hold up to {meetings:,} set meetings; progen builds "
+            f"programmes of up to {limits.MAX_SET_MEETINGS:,}: meet less often "
+            "(set_cadence_weeks), make sets larger (set_size), shorten the programme or "
+            "split it into several programmes",
+        )
+    ]
+
+
 CHECKS: tuple[Check, ...] = (
     _people,
+    _set_meetings,
     _unique_ids,
     _references,
     _group_counts,

@@ -1,8 +1,11 @@
-"""Bounds on what a spec may cost to read, checked before anything walks the data.
+"""Bounds on what a spec may cost to read and to build, checked before anything walks
+the data or plans the programme.
 
 A spec is a few kilobytes of hand-written YAML; these limits are far above any
 real programme (500 groups of named people fit) and far below what would let a
-hostile file (an alias bomb, a megabyte of nesting) tie up a build server.
+hostile file (an alias bomb, a megabyte of nesting) tie up a build server. What
+`progen validate` accepts, `progen build` completes: the largest accepted programme
+is built in bench/ and its time and memory are in BENCHMARKS.md.
 """
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -10,3 +13,8 @@ MAX_DEPTH = 32
 MAX_EVENTS = 200_000
 MAX_NODES = 100_000
 MAX_PEOPLE = 20_000  # everyone taking part; a region of 5,000 plans in under a second
+# Action-learning set meetings the spec could lead to (sets of the smallest size, each
+# meeting every set_cadence_weeks for the whole programme). Calendars, set pages and the
+# programme JSON grow with them: a region of 5,000 people meeting monthly for a year has
+# up to 14,000, and 20,000 people meeting monthly for two years up to 108,000.
+MAX_SET_MEETINGS = 120_000
