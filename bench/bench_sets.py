@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from progen.design.participants import Participant
-from progen.design.sets import form_sets, infeasible_tasks, total_score
+from progen.design.set_score import total_score
+from progen.design.sets import form_sets, infeasible_tasks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from test_set_formation import LEVELS, engine_and_optimum, random_instance
