@@ -26,6 +26,7 @@ from icalendar import Calendar
 import progen.publish.build as pipeline
 from progen.cli import main
 from progen.errors import UserError
+from progen.publish.ownership import MANIFEST
 from progen.serve import Preview
 
 BUNDLED = sorted((REPO / "programmes").glob("*.yaml"))
@@ -140,8 +141,8 @@ def test_every_programme_has_every_output(built):
     for pid in IDS:
         for name in pipeline.expected_files(pid):
             assert (built / pid / name).is_file(), f"{pid}/{name}"
-        assert (built / pid / pipeline.HASH_FILE).is_file()
-    assert not list(built.parent.glob(".progen-tmp-*")), "temporary folders left behind"
+        assert (built / pid / MANIFEST).is_file()
+    assert not list(built.glob(".progen-tmp-*")), "temporary folders left behind"
 
 
 def test_index_links_every_programme(built):
@@ -167,7 +168,7 @@ def test_index_links_every_programme(built):
 def test_json_is_what_plan_prints(built, spec):
     plan = run("plan", str(spec), "--json")
     assert plan.exit_code == 0
-    assert (built / spec.stem / "programme.json").read_text("utf-8") == plan.output
+    assert (built / spec.stem / "programme.json").read_text("utf-8") == plan.stdout
 
 
 @pytest.mark.parametrize("spec", BUNDLED, ids=IDS)

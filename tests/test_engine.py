@@ -366,16 +366,20 @@ def test_invalid_user_module_is_a_located_error(tmp_path):
 def test_set_meetings_step_over_a_bank_holiday_week_and_keep_the_cadence():
     def easter(data):
         # Easter 2027: Good Friday 26 March, Easter Monday 29 March.
-        data["programme"].update(start="2027-02-01", weeks=20, session_days=["mon", "fri"],
-                                 set_cadence_weeks=2)
+        data["programme"].update(
+            start="2027-02-01", weeks=20, session_days=["mon", "fri"], set_cadence_weeks=2
+        )
 
     p = assemble(spec_of(easter))
     closed = {dt.date(2027, 3, 26), dt.date(2027, 3, 29)}
     for s in p.sets:
         assert not closed & set(s.meetings)
         assert all((b - a).days >= 14 for a, b in zip(s.meetings, s.meetings[1:], strict=False))
-    assert any(a < dt.date(2027, 3, 26) < b for s in p.sets
-               for a, b in zip(s.meetings, s.meetings[1:], strict=False))
+    assert any(
+        a < dt.date(2027, 3, 26) < b
+        for s in p.sets
+        for a, b in zip(s.meetings, s.meetings[1:], strict=False)
+    )
 
 
 def test_region_scale_spec_plans_everyone_into_one_set():
@@ -413,20 +417,28 @@ def test_too_many_sessions_for_the_open_days_is_located_at_weeks():
     )
     with pytest.raises(UserError) as err:
         assemble(validate_document(parse("short.yaml", text.encode())))
-    assert err.value.problems[0].headline().startswith(
-        "short.yaml:6:10: programme.weeks: there are not enough open days for ")
+    assert (
+        err.value.problems[0]
+        .headline()
+        .startswith("short.yaml:6:10: programme.weeks: there are not enough open days for ")
+    )
 
 
-@pytest.mark.parametrize("programme", [
-    {"weeks": 8},
-    {"weeks": 5, "set_cadence_weeks": 2},
-    {"blackout": ["2027-07-01", "2027-07-06", "2027-07-07", "2027-07-08"]},
-], ids=["eight-weeks", "five-weeks", "blackout-at-the-end"])
+@pytest.mark.parametrize(
+    "programme",
+    [
+        {"weeks": 8},
+        {"weeks": 5, "set_cadence_weeks": 2},
+        {"blackout": ["2027-07-01", "2027-07-06", "2027-07-07", "2027-07-08"]},
+    ],
+    ids=["eight-weeks", "five-weeks", "blackout-at-the-end"],
+)
 def test_short_or_closed_programme_ends_still_plan(programme):
     def small(data):
         data["programme"].update(programme)
-        data["stakeholders"] = [{"id": "g1", "name": "Group 1", "organisation": "trust",
-                                 "level": "middle", "count": 5}]
+        data["stakeholders"] = [
+            {"id": "g1", "name": "Group 1", "organisation": "trust", "level": "middle", "count": 5}
+        ]
         data["tasks"][0]["stakeholders"] = ["g1"]
         data["organisations"] = data["organisations"][:1]
         del data["facilitators"]
@@ -438,11 +450,19 @@ def test_short_or_closed_programme_ends_still_plan(programme):
 
 def test_a_busy_adviser_never_leaves_a_set_without_meetings():
     def one_day(data):
-        data["programme"].update(weeks=20, session_days=["tue"], set_size=[5, 5],
-                                 set_cadence_weeks=2)
+        data["programme"].update(
+            weeks=20, session_days=["tue"], set_size=[5, 5], set_cadence_weeks=2
+        )
         data["organisations"] = data["organisations"][:1]
-        data["stakeholders"] = [{"id": "g1", "name": "Nurses", "organisation": "trust",
-                                 "level": "frontline", "count": 20}]
+        data["stakeholders"] = [
+            {
+                "id": "g1",
+                "name": "Nurses",
+                "organisation": "trust",
+                "level": "frontline",
+                "count": 20,
+            }
+        ]
         data["tasks"][0]["stakeholders"] = ["g1"]
         data["facilitators"] = [{"name": "Pat", "organisation": "trust"}]
 
@@ -451,7 +471,7 @@ def test_a_busy_adviser_never_leaves_a_set_without_meetings():
     for s in p.sets:
         assert len(s.meetings) >= 2
         assert (s.facilitator is None) == (s.adviser_meetings == 0)
-    booked = [d for s in p.sets if s.facilitator == "Pat" for d in s.meetings[:s.adviser_meetings]]
+    booked = [d for s in p.sets if s.facilitator == "Pat" for d in s.meetings[: s.adviser_meetings]]
     assert len(booked) == len(set(booked))  # never in two sets at once
 
 
@@ -461,6 +481,5 @@ def test_early_system_with_a_blame_culture_clarifies_first_then_appreciates_then
     assert order.index("clarifying-expectations") < order.index("appreciative-discovery")
     assert order.index("appreciative-design") < order.index("model-for-improvement-launch")
     assert order.index("appreciative-design") < order.index("action-learning-launch")
-    first_participative = min(i for i, s in enumerate(p.sessions)
-                              if s.emphasis == "participative")
+    first_participative = min(i for i, s in enumerate(p.sessions) if s.emphasis == "participative")
     assert order.index("clarifying-expectations") < first_participative

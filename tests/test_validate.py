@@ -15,8 +15,8 @@ ID_RULE = (
     "or digit, at most 63 characters"
 )
 PROGRAMME_KEYS = (
-    "blackout, contact_hours, holidays, id, session_days, set_cadence_weeks, set_size, "
-    "start, title, weeks"
+    "blackout, contact_hours, holidays, id, nation, session_days, session_start, "
+    "set_cadence_weeks, set_size, set_start, start, title, venue, weeks"
 )
 
 
@@ -64,7 +64,7 @@ def test_unknown_top_level_key(headlines):
     assert headlines(VALID + "stakeholder: []\n") == [
         f"{SHOWN}:33:1: stakeholder: unknown key 'stakeholder' (did you mean 'stakeholders'?); "
         "allowed here: context, evaluation, facilitators, organisations, programme, "
-        "stakeholders, tasks, version"
+        "stakeholders, tasks, venues, version"
     ]
 
 
@@ -72,9 +72,9 @@ def test_several_unknown_keys_in_one_mapping_each_at_its_own_line(headlines):
     text = swap(VALID, "    count: 7", "    cuont: 6\n    count: 6\n    levl: senior")
     assert headlines(text) == [
         f"{SHOWN}:27:5: stakeholders[0].cuont: unknown key 'cuont' (did you mean 'count'?); "
-        "allowed here: count, depends_on, id, level, location, name, organisation, people",
+        "allowed here: count, depends_on, id, level, location, name, organisation, people, person",
         f"{SHOWN}:29:5: stakeholders[0].levl: unknown key 'levl' (did you mean 'level'?); "
-        "allowed here: count, depends_on, id, level, location, name, organisation, people",
+        "allowed here: count, depends_on, id, level, location, name, organisation, people, person",
     ]
 
 
@@ -140,7 +140,8 @@ def test_missing_top_level_section(headlines):
         (
             "    people: [Alex Brown, Sam Green, Jo White]",
             "    people: Alex Brown",
-            "32:13: stakeholders[1].people: expected a list, got 'Alex Brown'",
+            "32:13: stakeholders[1].people: expected a list, got 'Alex Brown'; write a list, "
+            "even of one item: people: [Alex Brown]",
         ),
     ],
 )
@@ -151,7 +152,8 @@ def test_wrong_type(headlines, line, replacement, expected):
 def test_text_where_a_list_belongs_is_one_problem_not_one_per_character(headlines):
     text = swap(VALID, "[ward-managers, social-workers]", "ward-managers")
     assert headlines(text) == [
-        f"{SHOWN}:21:19: tasks[0].stakeholders: expected a list, got 'ward-managers'"
+        f"{SHOWN}:21:19: tasks[0].stakeholders: expected a list, got 'ward-managers'; "
+        "write a list, even of one item: stakeholders: [ward-managers]"
     ]
 
 
@@ -577,7 +579,7 @@ def test_explicit_values_override_defaults(spec):
     p = built.programme
     assert p.session_days == ("mon", "fri")
     assert p.holidays == "scotland"
-    assert p.blackout == (dt.date(2027, 4, 6), dt.date(2027, 5, 4))  # sorted
+    assert p.blackout == (dt.date(2027, 5, 4), dt.date(2027, 4, 6))  # as written
     assert (p.contact_hours, p.set_size, p.set_cadence_weeks) == (24.5, (4, 8), 5)
     assert built.follow_up_months == 12
     assert [(m.name, m.source, m.level) for m in built.local_measures] == [

@@ -7,14 +7,13 @@ place; the commands themselves only choose what to run and what to print.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
 from progen import __version__
-from progen.errors import UserError, render_json, render_text
+from progen.errors import Problem, UserError, render_json, render_text
 from progen.spec.find import programme_files
 from progen.wording import plural
 
@@ -40,8 +39,9 @@ def spec_paths(specs: tuple[str, ...]) -> list[Path]:
     return found
 
 
-def report(errors: list[UserError], fmt: str) -> None:
-    problems = tuple(p for e in errors for p in e.problems)
+def report(problems: Sequence[Problem], fmt: str) -> None:
+    """Print problems once, for people (standard error) or for tools (JSON on standard out)."""
+    problems = tuple(problems)
     if fmt == "json":
         click.echo(render_json(problems))
         return
@@ -50,26 +50,33 @@ def report(errors: list[UserError], fmt: str) -> None:
     click.echo(f"{plural(len(problems), 'problem')} in {plural(files, 'file')}", err=True)
 
 
-@contextmanager
-def collecting(errors: list[UserError]) -> Iterator[None]:
-    """Keep going past one bad spec so every file's problems are reported in one run."""
-    try:
-        yield
-    except UserError as err:
-        errors.append(err)
+def warn(warnings: Sequence[Problem], strict: bool, fmt: str) -> None:
+    """Warnings go to standard error and leave the exit status alone; under --strict they
+    are errors: reported as such, exit 1."""
+    if not warnings:
+        return
+    if strict:
+        report([w.as_error() for w in warnings], fmt)
+        click.echo("--strict: warnings are errors", err=True)
+        sys.exit(1)
+    if fmt == "text":
+        click.echo(render_text(tuple(warnings)), err=True)
 
 
-def validated(paths: list[Path], each: Callable | None = None) -> tuple[list, list[UserError]]:
-    from progen.spec.validate import read_spec
+def validated(paths: list[Path], each: Callable | None = None) -> list:
+    """Every spec validated (progen.validation), or every problem printed and exit 1."""
+    from progen.validation import check_files
 
-    specs, errors = [], []
-    for path in paths:
-        with collecting(errors):
-            spec = read_spec(path, shown(path))
-            specs.append(spec)
-            if each:
-                each(spec)
-    return specs, errors
+    return check_files(paths, shown, each)
+
+
+STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+
+
+def _remember_format(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Keep --format where the group's error handler finds it."""
+    ctx.meta["fmt"] = value
+    return value
 
 
 FORMAT = click.option(
@@ -78,11 +85,25 @@ FORMAT = click.option(
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
+    is_eager=True,
+    callback=_remember_format,
     help="How to print errors: for people or for tools.",
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command's user mistakes are printed here, once: a UserError raised anywhere
+    below becomes its located problems and exit status 1 (SPEC.md section 2)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as err:
+            report(err.problems, ctx.meta.get("fmt", "text"))
+            sys.exit(1)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="progen")
 def main() -> None:
     """Design bespoke leadership and team-development programmes for health and social care.
@@ -94,12 +115,14 @@ def main() -> None:
 
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
+@STRICT
 @FORMAT
-def validate(specs: tuple[str, ...], fmt: str) -> None:
+def validate(specs: tuple[str, ...], strict: bool, fmt: str) -> None:
     """Check specs (default: every programmes/*.yaml) and report every problem."""
     paths = spec_paths(specs)
 
-    def ok(spec) -> None:
+    def ok(found) -> None:
+        spec = found.spec
         if fmt == "text":
             people = sum(g.count for g in spec.stakeholders)
             click.echo(
@@ -108,12 +131,11 @@ def validate(specs: tuple[str, ...], fmt: str) -> None:
                 f"{plural(len(spec.stakeholders), 'group')}, {plural(people, 'person')})".replace(
                     " persons", " people"
                 )
+                + (f", {plural(len(found.warnings), 'warning')}" if found.warnings else "")
             )
 
-    _, errors = validated(paths, ok)
-    if errors:
-        report(errors, fmt)
-        sys.exit(1)
+    checked = validated(paths, ok)
+    warn([w for found in checked for w in found.warnings], strict, fmt)
     if fmt == "json":
         click.echo(render_json(()))
 
@@ -172,18 +194,15 @@ def modules_folder(given: Path | None) -> Path | None:
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print SPEC.md section 4 JSON.")
 @MODULES
+@STRICT
 @FORMAT
-def plan(spec: str, as_json: bool, modules_dir: Path | None, fmt: str) -> None:
+def plan(spec: str, as_json: bool, modules_dir: Path | None, strict: bool, fmt: str) -> None:
     """Print the programme progen designs from SPEC: a summary, or its JSON."""
     from progen.design.assemble import assemble
 
-    specs, errors = validated([Path(spec)])
-    if not errors:
-        with collecting(errors):
-            programme = assemble(specs[0], modules_folder(modules_dir))
-    if errors:
-        report(errors, fmt)
-        sys.exit(1)
+    (found,) = validated([Path(spec)])
+    programme = assemble(found.spec, modules_folder(modules_dir))
+    warn(programme.warnings, strict, fmt)
     if as_json:
         from progen.publish.programme_json import programme_json
 
@@ -208,23 +227,47 @@ OUT = click.option(
 @OUT
 @MODULES
 @click.option("--force", is_flag=True, help="Rebuild every programme, even when up to date.")
+@STRICT
 @FORMAT
 def build(
-    specs: tuple[str, ...], out: Path, modules_dir: Path | None, force: bool, fmt: str
+    specs: tuple[str, ...],
+    out: Path,
+    modules_dir: Path | None,
+    force: bool,
+    strict: bool,
+    fmt: str,
 ) -> None:
     """Validate, assemble and publish specs into site/ (default: all of programmes/)."""
     from progen.publish.build import build as run_build
+    from progen.publish.ownership import REMEDY, OutputInTheWay
+    from progen.publish.timestamps import BadEpoch, given_epoch
 
     paths = spec_paths(specs)
+    unchanged = f"nothing written; {shown(out)}/ is unchanged"
     try:
+        given_epoch()  # a malformed SOURCE_DATE_EPOCH is a usage error, before any spec is read
+        checked = validated(paths)
+        warn([w for found in checked for w in found.warnings], strict, fmt)
         run_build(paths, out, modules_folder(modules_dir), force=force, echo=click.echo)
+    except BadEpoch as err:
+        raise click.UsageError(str(err)) from err
     except UserError as err:
-        report([err], fmt)
-        click.echo(f"nothing written; {shown(out)}/ is unchanged", err=True)
+        report(err.problems, fmt)
+        click.echo(unchanged, err=True)
+        sys.exit(1)
+    except OutputInTheWay as err:
+        problems = tuple(Problem(shown(path), 0, 0, "", why) for path, why in err.problems)
+        if fmt == "json":
+            click.echo(render_json(problems))
+        else:
+            for p in problems:
+                click.echo(f"{p.file}: {p.message}", err=True)
+        click.echo(REMEDY, err=True)
+        click.echo(unchanged, err=True)
         sys.exit(1)
     except OSError as err:  # e.g. the output folder cannot be written, or the disk is full
         click.echo(f"progen build: {err}", err=True)
-        click.echo(f"nothing written; {shown(out)}/ is unchanged", err=True)
+        click.echo(unchanged, err=True)
         sys.exit(1)
 
 

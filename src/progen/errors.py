@@ -8,7 +8,7 @@ file, line and column so a message can point at the exact place to change.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 
@@ -19,10 +19,21 @@ class Problem:
     column: int  # 1-based
     path: str  # dotted path into the spec, e.g. "context.stage" or "tasks[0].title"
     message: str
+    # "error" stops the command; "warning" reports a spec fact that changes nothing or that
+    # had to be assumed, and stops it only under --strict (SPEC.md section 2).
+    severity: str = "error"
 
     def headline(self) -> str:
+        place = f"{self.file}:{self.line}:{self.column}"
+        if self.severity == "warning":
+            where = f"{self.path} " if self.path else ""
+            return _one_line(f"{place}: warning: {where}{self.message}")
         where = f"{self.path}: " if self.path else ""
-        return _one_line(f"{self.file}:{self.line}:{self.column}: {where}{self.message}")
+        return _one_line(f"{place}: {where}{self.message}")
+
+    def as_error(self) -> Problem:
+        """The same problem as an error: what --strict makes of a warning."""
+        return replace(self, severity="error")
 
 
 def _one_line(text: str) -> str:
@@ -77,5 +88,10 @@ def render_text(problems: tuple[Problem, ...], sources: dict[str, str] | None = 
     return "\n".join(blocks)
 
 
+def as_dict(problem: Problem) -> dict:
+    """The JSON shape of a problem (SPEC.md section 4 `warnings`, and `--format json`)."""
+    return {k: v for k, v in asdict(problem).items() if k != "severity"}
+
+
 def render_json(problems: tuple[Problem, ...]) -> str:
-    return json.dumps({"errors": [asdict(p) for p in problems]}, indent=2, ensure_ascii=False)
+    return json.dumps({"errors": [as_dict(p) for p in problems]}, indent=2, ensure_ascii=False)

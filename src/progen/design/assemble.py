@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from progen.design.assumptions import spec_warnings
 from progen.design.bibliography import cited
 from progen.design.calendar import programme_calendar
 from progen.design.catalogue import Module, load_catalogue
@@ -97,4 +98,5 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
         pdsa,
         evaluation,
         cited(keys),
+        spec_warnings(spec),
     )

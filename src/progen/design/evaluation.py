@@ -21,6 +21,7 @@ from progen.design.model import (
 )
 from progen.design.participants import participant_groups, participating_organisations
 from progen.spec.model import Spec
+from progen.spec.vocabulary import NATIONS
 from progen.wording import plural
 
 ALL = ("baseline", "midpoint", "end", "follow-up")
@@ -150,7 +151,8 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
     ] + [
         _m(
             "Staff motivation, morale and intention to stay",
-            "NHS Staff Survey themes for the participating organisations",
+            f"{NATIONS[spec.programme.nation].staff_survey} themes for the participating "
+            f"organisations",
             ENDS,
             "Workforce lead",
             note="Weak attribution: see below.",

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from progen.design.participants import Participant
+from progen.errors import Problem
 from progen.spec.model import Spec
 
 
@@ -118,7 +119,7 @@ class PdsaPlan:
     unit: str
     baseline: float | None
     target: float | None
-    direction: str  # "increase", "decrease" or "unknown"
+    direction: str  # "increase", "decrease" or "neutral"
     data_frequency: str
     questions: tuple[str, ...]
     run_chart: str
@@ -176,6 +177,9 @@ class Programme:
     pdsa: tuple[PdsaPlan, ...]
     evaluation: Evaluation
     references: dict[str, str]
+    # Spec facts that changed nothing or were assumed, and design choices the user should
+    # hear about (sessions the budget left out), as located warnings (SPEC.md section 2).
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def id(self) -> str:

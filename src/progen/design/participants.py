@@ -7,6 +7,7 @@ and calendars stay the same from build to build.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from progen.spec.model import Spec, Stakeholder
@@ -22,14 +23,46 @@ class Participant:
     tasks: tuple[str, ...]
 
 
+# Plural nouns that do not end in a plain s, and nouns with no singular of their own.
+IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman"}
+NO_SINGULAR = ("staff", "personnel", "workforce", "team", "public", "police", "leadership")
+# Where a group's name stops naming one kind of person: "Ward sisters and hospital manager",
+# "Carers of people with dementia", "GPs, practice nurses".
+_JOINS = re.compile(r",| and | & | / | of | with | who | from | in ")
+
+
+def singular(noun: str) -> str:
+    """One of a plural noun: 'carers' -> 'carer', 'secretaries' -> 'secretary'."""
+    lower = noun.lower()
+    if lower in IRREGULAR:
+        single = IRREGULAR[lower]
+        return single.capitalize() if noun[:1].isupper() else single
+    if lower.endswith("ies") and len(noun) > 4:
+        return noun[:-3] + "y"
+    if lower.endswith(("ches", "shes", "sses", "xes")):
+        return noun[:-2]
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
+        return noun[:-1]
+    return noun
+
+
+def placeholder(group: Stakeholder) -> str:
+    """How one unnamed member of a group is called: the spec's `person`, else the group's
+    name made singular at its first noun phrase ('Ward sisters and hospital manager' ->
+    'Ward sister'), or '<name> member' for a collective name ('Crisis team')."""
+    if group.person:
+        return group.person[:1].upper() + group.person[1:]
+    head = _JOINS.split(group.name, maxsplit=1)[0].strip() or group.name
+    words = head.split()
+    last = words[-1]
+    if last.lower() in NO_SINGULAR:
+        return f"{head} member"
+    return " ".join([*words[:-1], singular(last)])
+
+
 def numbered_name(group: Stakeholder, n: int) -> str:
-    """'Ward managers' place 3 becomes 'Ward manager 3' (a plural trailing s is dropped)."""
-    base = (
-        group.name[:-1]
-        if group.name.endswith("s") and not group.name.endswith("ss")
-        else group.name
-    )
-    return f"{base} {n}"
+    """'Ward managers' place 3 becomes 'Ward manager 3'."""
+    return f"{placeholder(group)} {n}"
 
 
 def participant_groups(spec: Spec) -> tuple[str, ...]:

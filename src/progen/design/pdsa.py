@@ -24,10 +24,9 @@ SCALES = (
 
 
 def direction(task: Task) -> str:
-    m = task.measure
-    if m is None or m.baseline is None or m.target is None or m.baseline == m.target:
-        return "unknown"
-    return "decrease" if m.target < m.baseline else "increase"
+    """Which way the task's measure is better: 'increase', 'decrease' or 'neutral' (neither
+    stated nor implied by baseline and target, or no measure yet)."""
+    return task.measure.improvement if task.measure else "neutral"
 
 
 def _measure_text(task: Task) -> tuple[str, str]:

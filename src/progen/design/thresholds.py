@@ -9,6 +9,8 @@ NATIONAL_IN_TEAMS = "about 9 in 10"  # West et al. 2011, used when a spec gives 
 NATIONAL_REAL_TEAMS = "about 4 in 10"
 SEVERAL_ORGANISATIONS = 2  # organisations at which work across boundaries is chosen
 APPRECIATIVE_CULTURE = ("blame", "fatigued", "siloed")
+# Culture tags some rule answers; any other tag is reported as changing nothing.
+CULTURE_WITH_RULES = APPRECIATIVE_CULTURE
 COLLABORATIVE_TASKS = 2  # tasks sharing a topic that make a collaborative
 
 SESSION_START = "09:30"

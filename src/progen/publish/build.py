@@ -2,29 +2,30 @@
 
 The pipeline, in the order it runs:
 
-1. validate ALL specs; any problem stops the build before anything is written;
-2. per programme, skip it when its content hash (spec bytes, templates, schemas,
+1. check SOURCE_DATE_EPOCH and validate ALL specs; any problem stops the build
+   before anything is written;
+2. take the output folder's lock and repair what a killed build left (`staging`);
+3. per programme, skip it when its content hash (spec bytes, templates, schemas,
    modules, progen's own code and version, the renderers' versions, Python's
-   version, SOURCE_DATE_EPOCH) matches `.progen-hash` in its last good output;
-3. otherwise assemble it and publish everything into a temporary folder beside
-   the output (site, handbook PDF, programme.json, calendar, rosters);
-4. only when every programme succeeded, swap each new folder into place (old
-   folder renamed aside, new one renamed in, old one deleted) and rewrite
-   site/index.html from what is now published.
+   version, SOURCE_DATE_EPOCH) matches the manifest of its last good output;
+4. check that progen wrote everything it is about to replace (`ownership`):
+   anything else in the way stops the build, naming it, before any work is done;
+5. assemble each remaining programme and publish everything into a staging folder
+   inside the output (site, handbook PDF, programme.json, calendar, rosters), with
+   a manifest of the files written;
+6. only when every programme succeeded, check again, swap each new folder into
+   place and rewrite site/index.html from what is now published.
 
-A failure at any step leaves the output folder exactly as it was. Timestamps
-come from SOURCE_DATE_EPOCH (set from the spec's start date when the caller has
-not set it) so the same inputs give the same bytes.
+A failure at any step leaves the output folder as it was. Timestamps come from
+SOURCE_DATE_EPOCH (or the spec's start date, see `timestamps`) so the same inputs
+give the same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import re
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,11 +34,17 @@ from importlib import metadata
 from pathlib import Path
 
 from progen import __version__
-from progen.errors import Problem, UserError
+from progen.publish.ownership import (
+    OutputInTheWay,
+    complete,
+    index_problems,
+    programme_problems,
+    write_manifest,
+)
+from progen.publish.staging import locked, recover, staging, swap_in
+from progen.publish.timestamps import given_epoch, source_date_epoch
 from progen.resources import schemas_dir, templates_dir
 
-HASH_FILE = ".progen-hash"
-TEMP_PREFIX = ".progen-tmp-"
 _PACKAGE = Path(__file__).resolve().parent.parent
 _RENDERER_DISTS = ("mkdocs", "mkdocs-material", "weasyprint", "pydyf", "icalendar", "jinja2")
 
@@ -120,39 +127,7 @@ def content_hash(spec_bytes: bytes, shared: bytes) -> str:
 
 
 def up_to_date(folder: Path, pid: str, wanted: str) -> bool:
-    try:
-        stored = (folder / HASH_FILE).read_text("ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return False
-    return stored == wanted and all((folder / name).is_file() for name in expected_files(pid))
-
-
-# ---------------------------------------------------------------- reproducibility
-
-
-def spec_epoch(spec) -> int:
-    """Midnight UTC on the programme's start date: a fixed timestamp derived from the spec."""
-    import datetime as dt
-
-    start = spec.programme.start
-    return int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC).timestamp())
-
-
-@contextmanager
-def source_date_epoch(spec) -> Iterator[None]:
-    """SOURCE_DATE_EPOCH for the renderers (MkDocs sitemap dates, PDF dates), never the clock."""
-    given = os.environ.get("SOURCE_DATE_EPOCH")
-    if given is not None and given.strip().isdigit() and len(given.strip()) <= 11:
-        yield
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = str(spec_epoch(spec))
-    try:
-        yield
-    finally:
-        if given is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = given
+    return complete(folder, pid, wanted, expected_files(pid))
 
 
 # ---------------------------------------------------------------- publishing
@@ -191,80 +166,33 @@ def publish(programme, folder: Path, timings: dict[str, float]) -> None:
 # ---------------------------------------------------------------- validation
 
 
-def _line_of_id(source_text: str, pid: str) -> tuple[int, int]:
-    pattern = re.compile(r"^(\s*)id:\s*['\"]?" + re.escape(pid) + r"['\"]?\s*(#.*)?$")
-    for n, line in enumerate(source_text.splitlines(), start=1):
-        match = pattern.match(line)
-        if match:
-            return n, len(match.group(1)) + 5
-    return 1, 1
-
-
 def validate_all(spec_paths: Sequence[Path]) -> tuple[list, dict[str, float]]:
     """Every spec validated, or one UserError carrying every problem in every file."""
-    from progen.spec.validate import read_spec
+    from progen.validation import check_files
 
-    specs, problems, seconds = [], [], {}
-    first_source: dict[str, str] = {}
-    for path in spec_paths:
+    seconds: dict[str, float] = {}
+    began = time.perf_counter()
+
+    def timed_each(found) -> None:
+        nonlocal began
+        seconds[found.spec.programme.id] = time.perf_counter() - began
         began = time.perf_counter()
-        try:
-            spec = read_spec(path, display(path))
-        except UserError as err:
-            problems.extend(err.problems)
-            continue
-        pid = spec.programme.id
-        seconds[pid] = time.perf_counter() - began
-        if pid in first_source:
-            try:
-                text = path.read_text("utf-8")
-            except (OSError, UnicodeDecodeError):
-                text = ""
-            line, column = _line_of_id(text, pid)
-            problems.append(
-                Problem(
-                    spec.source,
-                    line,
-                    column,
-                    "programme.id",
-                    f"'{pid}' is already the id of {first_source[pid]}; "
-                    "each programme needs its own id (it names the output folder)",
-                )
-            )
-            continue
-        first_source[pid] = spec.source
-        specs.append((path, spec))
-    if problems:
-        raise UserError(problems)
-    return specs, seconds
+
+    checked = check_files(spec_paths, display, timed_each)
+    return [(found.path, found.spec) for found in checked], seconds
 
 
 # ---------------------------------------------------------------- the build
 
 
-def swap_in(staged: list[tuple[Path, Path]], aside: Path) -> None:
-    """Move each (new folder, target) into place: the old target is renamed aside, the new
-    one renamed in. If any rename fails, the ones already done are undone, so the output
-    keeps either every new folder or none of them."""
-    done: list[tuple[Path, Path, bool]] = []
-    try:
-        for new, target in staged:
-            had_old = target.exists()
-            if had_old:
-                target.rename(aside / target.name)
-            try:
-                new.rename(target)
-            except BaseException:
-                if had_old:
-                    (aside / target.name).rename(target)
-                raise
-            done.append((new, target, had_old))
-    except BaseException:
-        for new, target, had_old in reversed(done):
-            target.rename(new)
-            if had_old:
-                (aside / target.name).rename(target)
-        raise
+def in_the_way(out: Path, pids: Sequence[str]) -> None:
+    """Raise OutputInTheWay naming everything a build replacing `pids` and the index would
+    lose that progen did not write; return when there is nothing."""
+    problems = index_problems(out / "index.html")
+    for pid in pids:
+        problems += programme_problems(out / pid, pid)
+    if problems:
+        raise OutputInTheWay(problems)
 
 
 def build(
@@ -277,12 +205,46 @@ def build(
 ) -> list[Outcome]:
     """Validate, assemble and publish the specs into `out`; see the module docstring.
 
-    Raises UserError (with every problem) when a spec or module is wrong; `out` is
-    then untouched. Returns one Outcome per spec, in the order given.
+    Raises BadEpoch when SOURCE_DATE_EPOCH is malformed, UserError (with every problem)
+    when a spec or module is wrong, OutputInTheWay when something progen did not write
+    is where it would write; `out` is then untouched.
+    Returns one Outcome per spec, in the order given.
     """
     began = time.perf_counter()
+    given_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build before any work
     specs, validate_seconds = validate_all(spec_paths)
     shared = shared_digest(modules_dir)
+    created = not os.path.lexists(out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        with locked(out):
+            for name in recover(out):
+                echo(f"{display(out / name)}: put back after an interrupted build")
+            outcomes = publish_all(specs, validate_seconds, shared, out, modules_dir, force, echo)
+    except BaseException:
+        if created and not any(out.iterdir()):
+            out.rmdir()
+        raise
+    built = sum(o.status == "built" for o in outcomes)
+    echo(
+        f"{display(out)}/index.html: {len(outcomes)} programme{'s' * (len(outcomes) != 1)} "
+        f"({built} built, {len(outcomes) - built} up to date) "
+        f"in {time.perf_counter() - began:.2f} s"
+    )
+    return outcomes
+
+
+def publish_all(
+    specs: list,
+    validate_seconds: dict[str, float],
+    shared: bytes,
+    out: Path,
+    modules_dir: Path | None,
+    force: bool,
+    echo: Callable[[str], None],
+) -> list[Outcome]:
+    """Steps 3 to 6 of the module docstring, for `build`, which holds the output's lock."""
+    from progen.publish.index import write_index
 
     outcomes: list[Outcome] = []
     stale = []
@@ -297,38 +259,27 @@ def build(
         else:
             stale.append((spec, outcome, wanted))
         outcomes.append(outcome)
+    pids = [outcome.id for _, outcome, _ in stale]
+    in_the_way(out, pids)
 
     if stale:
         from progen.design.assemble import assemble
 
-        out.parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=out.parent))
-        try:
+        with staging(out) as temp:
             staged = []
             for spec, outcome, wanted in stale:
-                with source_date_epoch(spec):
+                with source_date_epoch(spec.programme.start):
                     with timed(outcome.timings, "assemble"):
                         programme = assemble(spec, modules_dir)
                     folder = temp / "new" / spec.programme.id
                     publish(programme, folder, outcome.timings)
-                (folder / HASH_FILE).write_text(wanted + "\n", "ascii")
+                with timed(outcome.timings, "files"):
+                    write_manifest(folder, spec.programme.id, wanted)
                 echo(outcome.line())
-                staged.append((folder, outcome))
-            # Everything succeeded: move into place.
-            out.mkdir(parents=True, exist_ok=True)
-            (temp / "old").mkdir()
-            swap_in([(folder, out / outcome.id) for folder, outcome in staged], temp / "old")
-        finally:
-            shutil.rmtree(temp, ignore_errors=True)
-
-    from progen.publish.index import write_index
-
-    out.mkdir(parents=True, exist_ok=True)
-    write_index(out)
-    built = sum(o.status == "built" for o in outcomes)
-    echo(
-        f"{display(out)}/index.html: {len(outcomes)} programme{'s' * (len(outcomes) != 1)} "
-        f"({built} built, {len(outcomes) - built} up to date) "
-        f"in {time.perf_counter() - began:.2f} s"
-    )
+                staged.append((folder, out / spec.programme.id))
+            in_the_way(out, pids)  # again: the user may have put something there meanwhile
+            swap_in(staged, temp / "old")
+            write_index(out)  # before the old copies go, so a kill here is repaired
+    else:
+        write_index(out)
     return outcomes

@@ -15,25 +15,15 @@ Set meetings are placed where most of the set's members are based.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections import Counter
 from zoneinfo import ZoneInfo
 
 from progen.design.model import ActionLearningSet, Programme, Session
+from progen.publish.timestamps import build_epoch
 
 TZID = "Europe/London"
 PRODID = "-//progen//leadership programme//EN"
-
-
-def source_epoch(p: Programme) -> int:
-    """SOURCE_DATE_EPOCH when set, else midnight UTC on the programme's start date."""
-    start = p.spec.programme.start
-    fallback = int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC).timestamp())
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit() and len(value) <= 11:  # up to year 5138: anything later is a typo
-        return int(value)
-    return fallback
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -133,7 +123,7 @@ def calendar_ics(p: Programme) -> bytes:
     """The programme's sessions and set meetings as ICS bytes (CRLF lines, UTF-8)."""
     from icalendar import Calendar, vText
 
-    stamp = dt.datetime.fromtimestamp(source_epoch(p), tz=dt.UTC)
+    stamp = dt.datetime.fromtimestamp(build_epoch(p.spec.programme.start), tz=dt.UTC)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -1,9 +1,11 @@
 """site/index.html: every programme present in the output folder.
 
 The index is rebuilt from the `programme.json` files already published, so it
-lists programmes built by earlier runs too. Only folders whose names are valid
-programme ids are listed, links are built from those names (never from text in
-a spec), and Jinja autoescaping keeps every title and name as text.
+lists programmes built by earlier runs too. Only folders progen published (named
+as a programme id, holding progen's manifest) are listed, links are built from
+those names (never from text in a spec), and Jinja autoescaping keeps every title
+and name as text. The page is sealed (see `ownership`) so a later build knows it
+as progen's, and it is never written through a link.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from progen import __version__
+from progen.publish.ownership import OutputInTheWay, claimed, index_problems, seal
+from progen.publish.staging import replace_file
 from progen.publish.templating import environment
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -62,7 +66,7 @@ def programmes_in(out: Path) -> list[dict]:
         return []
     found = []
     for folder in sorted(out.iterdir()):
-        if folder.is_dir() and ID.match(folder.name):
+        if ID.match(folder.name) and claimed(folder, folder.name):
             entry = _entry(folder)
             if entry is not None:
                 found.append(entry)
@@ -75,18 +79,17 @@ def index_html(programmes: list[dict]) -> str:
 
 
 def write_index(out: Path) -> bool:
-    """Rewrite out/index.html from what is in `out` now, via a temporary file and a rename.
+    """Rewrite out/index.html from what is in `out` now (never through a link).
 
-    Returns whether it changed; an index that is already right is not touched.
+    Returns whether it changed; an index that is already right is not touched. Raises
+    OutputInTheWay when the index.html there is not one progen wrote.
     """
     target = out / "index.html"
-    text = index_html(programmes_in(out))
-    try:
-        if target.read_text("utf-8") == text:
-            return False
-    except (OSError, UnicodeDecodeError):
-        pass
-    temp = out / ".index.html.tmp"
-    temp.write_text(text, "utf-8")
-    temp.replace(target)
+    data = seal(index_html(programmes_in(out)))
+    problems = index_problems(target)
+    if problems:
+        raise OutputInTheWay(problems)
+    if target.is_file() and target.read_bytes() == data:
+        return False
+    replace_file(target, data)
     return True

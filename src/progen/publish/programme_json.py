@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from progen.design.model import Programme
+from progen.errors import as_dict
 
 
 def _member(m) -> dict:
@@ -145,6 +146,7 @@ def programme_dict(p: Programme) -> dict:
             "attribution": p.evaluation.attribution,
         },
         "references": dict(p.references),
+        "warnings": [as_dict(w) for w in p.warnings],
     }
 
 

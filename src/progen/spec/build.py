@@ -20,24 +20,52 @@ from progen.spec.model import (
     Stakeholder,
     Task,
     TeamWorking,
+    Venue,
 )
+from progen.spec.vocabulary import NATIONS
+from progen.spec.where import SourceMap
 
 DEFAULT_SESSION_DAYS = ("tue", "wed", "thu")
+DEFAULT_SESSION_START = "09:30"
+DEFAULT_SET_START = "13:30"
+
+
+def nation_of(p: dict) -> str:
+    """programme.nation, else the nation its holidays name (scotland, northern-ireland), else
+    england (SPEC.md section 1)."""
+    if "nation" in p:
+        return p["nation"]
+    return p.get("holidays") if p.get("holidays") in ("scotland", "northern-ireland") else "england"
+
+
+def improvement(m: dict) -> str:
+    """Which way a measure is better: as written, else from baseline and target."""
+    if "improvement" in m:
+        return m["improvement"]
+    baseline, target = m.get("baseline"), m.get("target")
+    if baseline is None or target is None or baseline == target:
+        return "neutral"
+    return "decrease" if target < baseline else "increase"
 
 
 def _programme(p: dict) -> Programme:
     low, high = (int(n) for n in p.get("set_size", [5, 7]))
+    nation = nation_of(p)
     return Programme(
         id=p["id"],
         title=p["title"],
         start=dt.date.fromisoformat(p["start"]),
         weeks=int(p["weeks"]),  # the schema lets 26.0 pass as an integer
         session_days=tuple(p.get("session_days", DEFAULT_SESSION_DAYS)),
-        holidays=p.get("holidays", "england-and-wales"),
-        blackout=tuple(sorted(dt.date.fromisoformat(d) for d in p.get("blackout", []))),
+        holidays=p.get("holidays", NATIONS[nation].holidays),
+        blackout=tuple(dt.date.fromisoformat(d) for d in p.get("blackout", [])),  # spec order
         contact_hours=float(p.get("contact_hours", 30)),
         set_size=(low, high),
         set_cadence_weeks=int(p.get("set_cadence_weeks", 4)),
+        nation=nation,
+        venue=p.get("venue"),
+        session_start=p.get("session_start", DEFAULT_SESSION_START),
+        set_start=p.get("set_start", DEFAULT_SET_START),
     )
 
 
@@ -55,27 +83,35 @@ def _context(c: dict) -> Context:
 def _task(t: dict) -> Task:
     m = t.get("measure")
     measure = (
-        Measure(m["name"], m.get("unit", ""), m.get("baseline"), m.get("target")) if m else None
+        Measure(m["name"], m.get("unit", ""), m.get("baseline"), m.get("target"), improvement(m))
+        if m
+        else None
     )
     return Task(t["id"], t["title"], t["aim"], t.get("topic"), measure, tuple(t["stakeholders"]))
 
 
-def build_spec(data: dict, source: str, weeks_at: tuple[int, int] = (1, 1)) -> Spec:
+def build_spec(
+    data: dict,
+    source: str,
+    weeks_at: tuple[int, int] = (1, 1),
+    where: SourceMap | None = None,
+) -> Spec:
     orgs = tuple(
-        Organisation(o["id"], o["name"], o["kind"], o.get("location", ""))
+        Organisation(o["id"], o["name"], o["kind"], o.get("location", ""), o.get("venue"))
         for o in data["organisations"]
     )
-    where = {o.id: o.location for o in orgs}
+    based = {o.id: o.location for o in orgs}
     groups = tuple(
         Stakeholder(
             id=s["id"],
             name=s["name"],
             organisation=s["organisation"],
             level=s["level"],
-            location=s.get("location") or where[s["organisation"]],
+            location=s.get("location") or based[s["organisation"]],
             count=int(group_size(s)),
             people=tuple(s.get("people", [])),
             depends_on=tuple(s.get("depends_on", [])),
+            person=s.get("person"),
         )
         for s in data["stakeholders"]
     )
@@ -83,6 +119,11 @@ def build_spec(data: dict, source: str, weeks_at: tuple[int, int] = (1, 1)) -> S
     return Spec(
         source=source,
         weeks_at=weeks_at,
+        where=where or SourceMap(source),
+        venues=tuple(
+            Venue(v["id"], v["name"], v.get("address", ""), bool(v.get("online", False)))
+            for v in data.get("venues", [])
+        ),
         programme=_programme(data["programme"]),
         context=_context(data["context"]),
         organisations=orgs,

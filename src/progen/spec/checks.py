@@ -33,7 +33,7 @@ def _whole(value: object) -> int:
 
 def _unique_ids(doc: Document, data: dict) -> list[Problem]:
     problems = []
-    for section in ("organisations", "tasks", "stakeholders"):
+    for section in ("organisations", "tasks", "stakeholders", "venues"):
         first: dict[str, int] = {}
         for i, item in enumerate(_list(data.get(section, []))):
             if item["id"] in first:
@@ -59,7 +59,11 @@ def _reference(
         doc.problem(
             path,
             f"'{value}' is not a known {kind} id{suggest(value, known)}; "
-            f"known: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''}",
+            + (
+                f"known: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''}"
+                if known
+                else f"the spec lists no {kind}s yet"
+            ),
         )
     ]
 
@@ -85,6 +89,16 @@ def _references(doc: Document, data: dict) -> list[Problem]:
         for j, group in enumerate(_list(task["stakeholders"])):
             problems += _reference(
                 doc, ("tasks", i, "stakeholders", j), group, groups, "stakeholder"
+            )
+    venues = list(dict.fromkeys(v["id"] for v in _list(data.get("venues", []))))
+    if "venue" in data["programme"]:
+        problems += _reference(
+            doc, ("programme", "venue"), data["programme"]["venue"], venues, "venue"
+        )
+    for i, org in enumerate(data["organisations"]):
+        if "venue" in org:
+            problems += _reference(
+                doc, ("organisations", i, "venue"), org["venue"], venues, "venue"
             )
     for i, facilitator in enumerate(_list(data.get("facilitators", []))):
         if "organisation" in facilitator:

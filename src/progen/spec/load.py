@@ -20,6 +20,7 @@ import yaml
 from progen.errors import Problem, UserError
 from progen.spec import limits
 from progen.spec.paths import Path, dotted
+from progen.spec.where import Mark, SourceMap
 
 try:  # the C loader is several times faster; fall back quietly where libyaml is absent
     from yaml import CSafeLoader as _Loader
@@ -44,12 +45,6 @@ _HINTS = {
 
 
 @dataclass(frozen=True)
-class Mark:
-    line: int  # 1-based
-    column: int  # 1-based
-
-
-@dataclass(frozen=True)
 class Document:
     """A loaded spec: its data, and the place in the file of every value and key."""
 
@@ -59,16 +54,16 @@ class Document:
     marks: dict[Path, Mark] = field(repr=False)
     key_marks: dict[Path, Mark] = field(repr=False)
 
+    @property
+    def where(self) -> SourceMap:
+        return SourceMap(self.file, self.marks, self.key_marks)
+
     def mark(self, path: Path) -> Mark:
         """The closest located node: the path itself or its nearest ancestor."""
-        while path not in self.marks and path:
-            path = path[:-1]
-        return self.marks.get(path, Mark(1, 1))
+        return self.where.mark(path)
 
     def problem(self, path: Path, message: str, *, at_key: bool = False) -> Problem:
-        mark = self.key_marks.get(path) if at_key else None
-        mark = mark or self.mark(path)
-        return Problem(self.file, mark.line, mark.column, dotted(path), message)
+        return self.where.problem(path, message, at_key=at_key)
 
 
 _LARGEST_INT = 10**18

@@ -7,8 +7,18 @@ stage cannot depend on how the user happened to spell or order their file.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+
+from progen.spec.where import SourceMap
+
+
+@dataclass(frozen=True)
+class Venue:
+    id: str
+    name: str
+    address: str = ""
+    online: bool = False
 
 
 @dataclass(frozen=True)
@@ -17,6 +27,7 @@ class Organisation:
     name: str
     kind: str
     location: str
+    venue: str | None = None  # a venues id: where this organisation's people are based
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,9 @@ class Measure:
     unit: str
     baseline: float | None
     target: float | None
+    # Which way is better: "increase", "decrease" or "neutral"; given, or from baseline vs
+    # target, neutral when either is missing (SPEC.md section 1).
+    improvement: str = "neutral"
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,7 @@ class Stakeholder:
     count: int
     people: tuple[str, ...]
     depends_on: tuple[str, ...]
+    person: str | None = None  # how to name one unnamed member ("ward manager")
 
 
 @dataclass(frozen=True)
@@ -89,6 +104,10 @@ class Programme:
     contact_hours: float
     set_size: tuple[int, int]
     set_cadence_weeks: int
+    nation: str = "england"
+    venue: str | None = None  # a venues id: where taught sessions are held by default
+    session_start: str = "09:30"
+    set_start: str = "13:30"
 
     @property
     def end(self) -> dt.date:
@@ -109,6 +128,9 @@ class Spec:
     local_measures: tuple[LocalMeasure, ...]
     # Where programme.weeks is written (line, column), for errors found after validation.
     weeks_at: tuple[int, int] = (1, 1)
+    # Where every value was written, for problems and warnings found after validation.
+    where: SourceMap = field(default_factory=lambda: SourceMap(""), repr=False, compare=False)
+    venues: tuple[Venue, ...] = ()
 
     @cached_property
     def _groups(self) -> dict[str, Stakeholder]:
@@ -119,3 +141,6 @@ class Spec:
 
     def stakeholder(self, group_id: str) -> Stakeholder:
         return self._groups[group_id]
+
+    def venue(self, venue_id: str | None) -> Venue | None:
+        return next((v for v in self.venues if v.id == venue_id), None)

@@ -57,6 +57,8 @@ def suggest(value: object, choices: list[str]) -> str:
     if not isinstance(value, str):
         return ""
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    if not close:  # a word of a longer choice: 'wales' for 'england-and-wales'
+        close = [c for c in choices if value.lower() in c.split("-") and value.lower() != c]
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -107,6 +109,9 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
     elif kind == "type":
         wanted = spec if isinstance(spec, str) else spec[0]
         message = f"expected {_TYPE_NAMES.get(wanted, wanted)}, got {_shown(value)}"
+        if wanted == "array" and isinstance(value, str | int | float) and path:
+            shown = value if isinstance(value, str) else _shown(value)
+            message += f"; write a list, even of one item: {path[-1]}: [{shown}]"
     elif kind == "pattern" and not spec.startswith("^[a-z0-9]"):
         bad = next((c for c in str(value) if not re.fullmatch(spec, c)), "?")
         message = f"the text holds the control character U+{ord(bad):04X}; delete it"

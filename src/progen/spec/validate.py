@@ -1,4 +1,8 @@
-"""load -> schema -> checks -> Spec: the first two stages of the pipeline."""
+"""load -> schema -> checks -> Spec: the spec's own checks.
+
+The design's feasibility checks and the warnings join them in progen.validation, the one
+validation stage the commands call.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +16,6 @@ from progen.spec.model import Spec
 from progen.spec.schema import schema_problems
 
 
-def _set_problems(doc: Document, spec: Spec) -> list[Problem]:
-    """Tasks whose people cannot be split into sets within programme.set_size, even after
-    people who serve several tasks are moved between them."""
-    from progen.design.participants import expand_participants
-    from progen.design.sets import infeasible_tasks
-
-    index = {task.id: i for i, task in enumerate(spec.tasks)}
-    found = infeasible_tasks(expand_participants(spec), list(index), spec.programme.set_size)
-    return [
-        doc.problem(("tasks", index[task], "stakeholders"), f"task '{task}': {reason}")
-        for task, reason in found
-    ]
-
-
 def validate_document(doc: Document, earlier: tuple[Problem, ...] = ()) -> Spec:
     """Every problem in the document at once, or the Spec it describes. Problems found
     while reading it (`earlier`) come first; later ones at the same places are dropped,
@@ -37,15 +27,23 @@ def validate_document(doc: Document, earlier: tuple[Problem, ...] = ()) -> Spec:
     if problems:
         raise UserError(problems)
     weeks = doc.mark(("programme", "weeks"))
-    spec = build_spec(doc.data, doc.file, (weeks.line, weeks.column))  # type: ignore[arg-type]
-    if problems := _set_problems(doc, spec):
-        raise UserError(problems)
+    spec = build_spec(
+        doc.data,  # type: ignore[arg-type]
+        doc.file,
+        (weeks.line, weeks.column),
+        doc.where,
+    )
     return spec
 
 
-def read_spec(path: Path, shown_as: str | None = None) -> Spec:
+def read_document(path: Path, shown_as: str | None = None) -> tuple[Document, tuple[Problem, ...]]:
+    """The loaded document and the problems found while reading it (a duplicate key, a
+    refused tag), which validation reports together with everything else."""
     try:
-        doc = load(path, shown_as)
+        return load(path, shown_as), ()
     except PartlyRead as err:
-        return validate_document(err.document, err.problems)
-    return validate_document(doc)
+        return err.document, err.problems
+
+
+def read_spec(path: Path, shown_as: str | None = None) -> Spec:
+    return validate_document(*read_document(path, shown_as))

@@ -1,0 +1,140 @@
+"""Spec facts that change nothing, or that the design had to assume: the warnings.
+
+A user who writes a fact expects it to matter. When it cannot (a group in no task, two
+groups said to depend on each other that never share a task) or when the design fills a
+gap with an assumption (no real-team figure, no word on the top team), the user is told
+at the line they wrote, so nothing is silently ignored (SPEC.md section 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from progen.design import thresholds as t
+from progen.design.participants import participating_organisations
+from progen.errors import Problem
+from progen.spec.model import Spec
+
+Rule = Callable[[Spec], Iterator[Problem]]
+
+
+def _groups_in_no_task(spec: Spec) -> Iterator[Problem]:
+    serving = {g for task in spec.tasks for g in task.stakeholders}
+    for i, group in enumerate(spec.stakeholders):
+        if group.id not in serving:
+            yield spec.where.warning(
+                ("stakeholders", i),
+                f"'{group.name}' is in no task: they join whole-programme sessions but no "
+                f"action-learning set; add them to a task's stakeholders if they share its work",
+            )
+
+
+def _dependencies_apart(spec: Spec) -> Iterator[Problem]:
+    """depends_on brings people together in sets, which serve one task: a pair that shares no
+    task can never meet in one."""
+    tasks_of: dict[str, set[str]] = {}
+    for task in spec.tasks:
+        for g in task.stakeholders:
+            tasks_of.setdefault(g, set()).add(task.id)
+    for i, group in enumerate(spec.stakeholders):
+        mine = tasks_of.get(group.id, set())
+        if not mine:
+            continue  # warned about as a group in no task
+        for j, other in enumerate(group.depends_on):
+            if tasks_of.get(other) and not mine & tasks_of[other]:
+                yield spec.where.warning(
+                    ("stakeholders", i, "depends_on", j),
+                    f"'{group.name}' depend on '{spec.stakeholder(other).name}', but the two "
+                    f"serve no task together, so they never share an action-learning set; "
+                    f"add one of them to a task of the other",
+                )
+
+
+def _unruled_culture(spec: Spec) -> Iterator[Problem]:
+    for i, tag in enumerate(spec.context.culture):
+        if tag not in t.CULTURE_WITH_RULES:
+            yield spec.where.warning(
+                ("context", "culture", i),
+                f"the culture tag '{tag}' does not change the design yet; it is kept in the "
+                f"spec but no session answers it",
+            )
+
+
+def _top_team_unknown(spec: Spec) -> Iterator[Problem]:
+    if spec.context.top_team_effective is not None:
+        return
+    orgs = len(participating_organisations(spec))
+    if orgs >= t.SEVERAL_ORGANISATIONS:
+        yield spec.where.warning(
+            ("context",),
+            f"top_team_effective is not given: with {orgs} organisations taking part the "
+            f"design assumes the top team already works as a team and adds no senior-team "
+            f"session; write 'top_team_effective: false' if it does not",
+            at_key=True,
+        )
+
+
+def _real_teams_unknown(spec: Spec) -> Iterator[Problem]:
+    if spec.context.team_working.real_teams is None:
+        yield spec.where.warning(
+            ("context",),
+            f"team_working.real_teams is not given, so the national picture is assumed "
+            f"({t.NATIONAL_REAL_TEAMS} staff in real teams) and team-charter and reflexivity "
+            f"work is included; give your staff-survey figure to decide it locally",
+            at_key=True,
+        )
+
+
+def _single_organisation_tasks(spec: Spec) -> Iterator[Problem]:
+    if len(participating_organisations(spec)) < t.SEVERAL_ORGANISATIONS:
+        return
+    for i, task in enumerate(spec.tasks):
+        orgs = {spec.stakeholder(g).organisation for g in task.stakeholders}
+        if len(orgs) == 1:
+            name = spec.organisation(next(iter(orgs))).name
+            yield spec.where.warning(
+                ("tasks", i, "stakeholders"),
+                f"every stakeholder of task '{task.id}' belongs to {name}, so its sets cannot "
+                f"cross organisational boundaries; add the partners who depend on this work",
+            )
+
+
+def _tasks_without_measure(spec: Spec) -> Iterator[Problem]:
+    for i, task in enumerate(spec.tasks):
+        if task.measure is None:
+            yield spec.where.warning(
+                ("tasks", i),
+                f"task '{task.id}' has no measure: its team agrees one at the Model for "
+                f"Improvement launch and its run chart starts empty; add "
+                f"'measure: {{name, unit, baseline, target}}' if you know it",
+                at_key=True,
+            )
+
+
+def _blackouts_outside(spec: Spec) -> Iterator[Problem]:
+    p = spec.programme
+    for i, day in enumerate(p.blackout):
+        if not p.start <= day <= p.end:
+            yield spec.where.warning(
+                ("programme", "blackout", i),
+                f"{day.isoformat()} is outside the programme ({p.start.isoformat()} to "
+                f"{p.end.isoformat()}), so it changes nothing",
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    _groups_in_no_task,
+    _dependencies_apart,
+    _unruled_culture,
+    _top_team_unknown,
+    _real_teams_unknown,
+    _single_organisation_tasks,
+    _tasks_without_measure,
+    _blackouts_outside,
+)
+
+
+def spec_warnings(spec: Spec) -> tuple[Problem, ...]:
+    """Every warning about the spec's facts, in file order."""
+    found = [w for rule in RULES for w in rule(spec)]
+    return tuple(sorted(found, key=lambda w: (w.line, w.column, w.message)))

@@ -1,0 +1,78 @@
+"""validate: the one stage that finds everything that could stop `plan` or `build`.
+
+It runs the spec's own checks (spec/: load, schema, references, duplicates), then the
+design's feasibility checks (design/feasible.py) and collects the warnings about facts
+that change nothing or had to be assumed (design/assumptions.py). Across several files it
+also makes sure no two specs claim one programme id, since the id names the output folder.
+Commands call this and nothing else to validate, so no later stage needs a check of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from progen.design.assumptions import spec_warnings
+from progen.design.feasible import feasibility_problems
+from progen.errors import Problem, UserError
+from progen.spec.load import Document
+from progen.spec.model import Spec
+from progen.spec.validate import read_document, validate_document
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A spec that can be assembled, with the warnings about it."""
+
+    path: Path
+    spec: Spec
+    warnings: tuple[Problem, ...]
+
+
+def check_document(doc: Document, earlier: tuple[Problem, ...] = ()) -> tuple[Spec, tuple]:
+    """The Spec and its warnings, or a UserError with every problem in the document."""
+    spec = validate_document(doc, earlier)
+    if problems := feasibility_problems(spec):
+        raise UserError(problems)
+    return spec, spec_warnings(spec)
+
+
+def check_file(path: Path, shown_as: str | None = None) -> Validated:
+    spec, warnings = check_document(*read_document(path, shown_as))
+    return Validated(path, spec, warnings)
+
+
+def check_files(
+    paths: Sequence[Path],
+    shown: Callable[[Path], str] = str,
+    each: Callable[[Validated], None] | None = None,
+) -> list[Validated]:
+    """Every spec checked; one UserError with every problem in every file, in the order
+    given, when any has one. A second spec with an id already taken is an error at its id."""
+    good: list[Validated] = []
+    problems: list[Problem] = []
+    owner: dict[str, str] = {}
+    for path in paths:
+        try:
+            found = check_file(path, shown(path))
+        except UserError as err:
+            problems.extend(err.problems)
+            continue
+        pid = found.spec.programme.id
+        if pid in owner:
+            problems.append(
+                found.spec.where.problem(
+                    ("programme", "id"),
+                    f"'{pid}' is already the id of {owner[pid]}; each programme needs its own "
+                    f"id (it names the output folder)",
+                )
+            )
+            continue
+        owner[pid] = found.spec.source
+        good.append(found)
+        if each is not None:
+            each(found)
+    if problems:
+        raise UserError(problems)
+    return good

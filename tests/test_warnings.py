@@ -1,0 +1,152 @@
+"""Warnings: spec facts that change nothing or were assumed are located, printed to standard
+error, listed in the programme JSON, and made errors by --strict; one programme id per spec."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import VALID, swap
+
+from progen.cli import main
+from progen.spec.load import parse
+from progen.validation import check_document
+
+# VALID with every fact the design would otherwise assume, so it warns about nothing.
+QUIET = swap(
+    swap(
+        VALID,
+        "  stage: early\n",
+        "  stage: early\n  top_team_effective: true\n  team_working: {real_teams: 40}\n",
+    ),
+    "    stakeholders: [ward-managers, social-workers]\n",
+    "    measure: {name: days delayed, unit: days, baseline: 6, target: 2}\n"
+    "    stakeholders: [ward-managers, social-workers]\n",
+)
+
+
+def warnings_of(text: str) -> list[str]:
+    _, found = check_document(parse("spec.yaml", text.encode()))
+    return [w.headline() for w in found]
+
+
+def test_a_spec_that_states_its_facts_has_no_warnings():
+    assert warnings_of(QUIET) == []
+
+
+def test_a_group_in_no_task_is_told_what_it_still_joins():
+    text = QUIET + (
+        "  - id: locality-leads\n    name: Integrated locality leaders\n"
+        "    organisation: council\n    level: senior\n    count: 3\n"
+    )
+    (line,) = warnings_of(text)
+    assert line.startswith("spec.yaml:36:5: warning: stakeholders[2] 'Integrated locality leaders'")
+    assert "join whole-programme sessions but no action-learning set" in line
+
+
+def test_a_dependency_between_groups_that_share_no_task_is_reported_at_the_dependency():
+    text = swap(
+        QUIET,
+        "    people: [Alex Brown, Sam Green, Jo White]\n",
+        "    people: [Alex Brown, Sam Green, Jo White]\n"
+        "  - id: porters\n    name: Porters\n    organisation: trust\n    level: frontline\n"
+        "    count: 6\n    depends_on: [ward-managers]\n",
+    )
+    text = swap(
+        text,
+        "tasks:\n",
+        "tasks:\n  - id: moves\n    title: Moving patients\n"
+        "    aim: Faster moves\n    measure: {name: minutes, baseline: 40, target: 20}\n"
+        "    stakeholders: [porters]\n",
+    )
+    found = warnings_of(text)
+    assert [w for w in found if "depends_on[0]" in w] == [
+        found[-1]
+    ] and "'Porters' depend on 'Ward managers', but the two serve no task together" in found[-1]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  top_team_effective: true\n", "", "context top_team_effective is not given"),
+        ("  team_working: {real_teams: 40}\n", "", "context team_working.real_teams is not given"),
+        (
+            "    measure: {name: days delayed, unit: days, baseline: 6, target: 2}\n",
+            "",
+            "tasks[0] task 'discharge' has no measure",
+        ),
+        ("  stage: early\n", "  stage: early\n  culture: [hierarchical-ish]\n", None),
+    ],
+)
+def test_each_assumption_is_one_located_warning(old, new, expected):
+    text = swap(QUIET, old, new)
+    if expected is None:  # a tag the schema refuses is an error, not a warning
+        with pytest.raises(Exception, match="culture"):
+            warnings_of(text)
+        return
+    (line,) = warnings_of(text)
+    assert expected in line and ": warning: " in line
+
+
+def test_a_task_within_one_organisation_of_several_is_warned_about():
+    text = swap(
+        QUIET,
+        "tasks:\n",
+        "tasks:\n  - id: beds\n    title: Bed flow\n    aim: Fewer moves\n"
+        "    measure: {name: moves, baseline: 4, target: 2}\n    stakeholders: [ward-managers]\n",
+    )
+    (line,) = warnings_of(text)
+    assert "tasks[0].stakeholders every stakeholder of task 'beds' belongs to" in line
+
+
+def test_a_blackout_outside_the_programme_changes_nothing_and_says_so():
+    text = swap(QUIET, "  weeks: 26\n", "  weeks: 26\n  blackout: [2027-02-02, 2030-01-01]\n")
+    (line,) = warnings_of(text)
+    assert line.startswith("spec.yaml:7:26: warning: programme.blackout[1] 2030-01-01 is outside")
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "programmes").mkdir()
+    return tmp_path
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_warnings_leave_exit_zero_and_strict_makes_them_errors(here):
+    (here / "programmes" / "p.yaml").write_text(VALID)
+    for command in (["validate"], ["plan", "programmes/p.yaml"]):
+        loose = run(*command)
+        assert loose.exit_code == 0, loose.output
+        assert loose.stderr.count(": warning: ") == 3
+        strict = run(*command, "--strict")
+        assert strict.exit_code == 1
+        assert ": warning: " not in strict.stderr
+        assert "programmes/p.yaml:18:5: tasks[0]: task 'discharge' has no measure" in strict.stderr
+
+
+def test_plan_json_lists_the_warnings(here):
+    (here / "programmes" / "p.yaml").write_text(VALID)
+    result = run("plan", "programmes/p.yaml", "--json")
+    warnings = json.loads(result.stdout)["warnings"]
+    assert [(w["line"], w["column"], w["path"]) for w in warnings] == [
+        (7, 1, "context"),
+        (7, 1, "context"),
+        (18, 5, "tasks[0]"),
+    ]
+    assert set(warnings[0]) == {"file", "line", "column", "path", "message"}
+
+
+def test_two_specs_with_one_id_is_an_error_at_the_second_id(here):
+    (here / "programmes" / "a.yaml").write_text(QUIET)
+    (here / "programmes" / "b.yaml").write_text(QUIET)
+    result = run("validate")
+    assert result.exit_code == 1
+    assert (
+        "programmes/b.yaml:3:7: programme.id: 'test-programme' is already the id of "
+        "programmes/a.yaml" in result.stderr
+    )
