@@ -374,7 +374,8 @@ def test_set_meetings_step_over_a_bank_holiday_week_and_keep_the_cadence():
     closed = {dt.date(2027, 3, 26), dt.date(2027, 3, 29)}
     for s in p.sets:
         assert not closed & set(s.meetings)
-        assert all((b - a).days >= 14 for a, b in zip(s.meetings, s.meetings[1:], strict=False))
+        # Every 2 weeks, moved by up to a week when the day is closed or a member is busy.
+        assert all(7 <= (b - a).days <= 21 for a, b in zip(s.meetings, s.meetings[1:], strict=False))
     assert any(
         a < dt.date(2027, 3, 26) < b
         for s in p.sets
