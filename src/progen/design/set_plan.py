@@ -149,9 +149,8 @@ def _preference(
     their own; else the least loaded first; each time preferring one from outside the
     set's largest organisation."""
     pool = [a for a in advisers if not dedicated or not load[a.name]]
-    return sorted(
-        pool, key=lambda a: (load[a.name], a.organisation == _majority(s), advisers.index(a))
-    )
+    majority = _majority(s)
+    return sorted(pool, key=lambda a: (load[a.name], a.organisation == majority, advisers.index(a)))
 
 
 def _schedule(
