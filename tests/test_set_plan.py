@@ -28,6 +28,7 @@ from progen.publish.programme_json import programme_dict
 from progen.publish.tables import sets_csv
 from progen.spec.load import parse
 from progen.spec.validate import validate_document
+from progen.validation import check_document
 
 LEVELS = ["top-team", "senior", "middle", "frontline", "community"]
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
@@ -98,7 +99,7 @@ def spec_data(draw) -> dict:
 
 def programme_of(data: dict):
     try:
-        spec = validate_document(parse("sets.yaml", yaml.safe_dump(data).encode()))
+        spec, _ = check_document(parse("sets.yaml", yaml.safe_dump(data).encode()))
         return assemble(spec)
     except UserError:
         assume(False)  # a spec the generator could not make valid: drawn again

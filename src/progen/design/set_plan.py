@@ -185,7 +185,7 @@ def _schedule(
             attends = len(plain) if dedicated else min(t.ADVISER_SUPPORTED_MEETINGS, len(plain))
             if busy.isdisjoint(plain[:attends]):
                 return plain, adviser.name, attends
-            moved = _dates(window, clash, first, busy, len(plain) if dedicated else attends)
+            moved = _dates(window, clash, first, busy, len(window.days) if dedicated else attends)
             if moved and len(moved) >= need:
                 return moved, adviser.name, len(moved) if dedicated else min(attends, len(moved))
     return earliest, None, 0
