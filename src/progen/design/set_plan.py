@@ -2,8 +2,8 @@
 
 Sets first meet within two weeks of the action-learning launch and then every
 `set_cadence_weeks`, a meeting moving by up to a week when its day is closed or a member
-has a taught session, and all before the closing event, where sets report and re-contract.
-When the cadence would give a set fewer than four meetings, it tightens by a week.
+has a taught session, all before the closing event. When the cadence would give a set
+fewer than four meetings, it tightens by a week.
 
 A set adviser helps a set start and then steps back (Revans 1982). The first sets each
 have an adviser at every meeting; with fewer advisers than sets, the later sets have one
@@ -307,7 +307,7 @@ def _mixing_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
     if any(tops):
         text += (
             f" Top-team members are spread out: no set holds more than its task's share of "
-            f"them, and none more than {max(tops)}."
+            f"them (at most {max(tops)} in any set)."
         )
     return text
 
