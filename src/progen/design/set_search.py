@@ -66,18 +66,21 @@ class Layout:
     task_sets: list[int]
     task_top: list[int]
     task_spread: list[dict[int, int]]
+    caps: list[int]  # per task: top_team_cap of its top-team members and sets
     score: int
-
-    def cap(self, task: int, change: int = 0) -> int:
-        """The task's top-team share per set, after `change` top-team members join it."""
-        return top_team_cap(self.task_top[task] + change, self.task_sets[task])
 
 
 def _set_gain(
-    layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | None, caps: tuple
+    layout: Layout,
+    nbr: Neighbours,
+    s: int,
+    out: int | None,
+    inn: int | None,
+    cap: int,
+    new_cap: int,
 ) -> int:
     """Change of set s's value when person `out` leaves it, person `inn` joins it and its
-    task's top-team share goes from caps[0] to caps[1]."""
+    task's top-team share goes from `cap` to `new_cap`."""
     keys, top = layout.keys, layout.top
     mixing, organisations = mixing_change(
         layout.counts[s],
@@ -87,21 +90,21 @@ def _set_gain(
     )
     tops = (inn is not None and top[inn]) - (out is not None and top[out])
     m = layout.mixing[s]
-    if not (organisations or tops) and caps[0] == caps[1]:  # only the fair mixing can change
+    if not (organisations or tops) and cap == new_cap:  # only the fair mixing can change
         return fair(m + mixing) - fair(m) if mixing else 0
     o, t = layout.organisations[s], layout.top_team[s]
-    return set_value(m + mixing, o + organisations, t + tops, caps[1]) - set_value(m, o, t, caps[0])
+    return set_value(m + mixing, o + organisations, t + tops, new_cap) - set_value(m, o, t, cap)
 
 
-def _share_gain(layout: Layout, task: int, s: int, caps: tuple[int, int]) -> int:
+def _share_gain(layout: Layout, task: int, s: int, cap: int, new_cap: int) -> int:
     """Change of the values of the task's sets other than s when its top-team share goes
-    from caps[0] to caps[1]: only their top-team excess can change."""
-    if caps[0] == caps[1]:
+    from `cap` to `new_cap`: only their top-team excess can change."""
+    if cap == new_cap:
         return 0
     excess = 0
     for top_team, sets in layout.task_spread[task].items():
         sets -= top_team == layout.top_team[s]
-        excess += sets * (top_team_excess(top_team, caps[1]) - top_team_excess(top_team, caps[0]))
+        excess += sets * (top_team_excess(top_team, new_cap) - top_team_excess(top_team, cap))
     return -RULE_PENALTY * excess
 
 
@@ -109,18 +112,19 @@ def move_gain(layout: Layout, nbr: Neighbours, p: int, there: int, q: int | None
     """Change of the score when p moves to set `there` and q (if any) takes p's place."""
     here = layout.where[p]
     task_here, task_there = layout.set_task[here], layout.set_task[there]
+    cap_here, cap_there = layout.caps[task_here], layout.caps[task_there]
     tops = layout.top[p] - (q is not None and layout.top[q])
     if task_here == task_there or not tops:
-        cap = layout.cap(task_here), layout.cap(task_here)
-        other = cap if task_here == task_there else (layout.cap(task_there),) * 2
-        return _set_gain(layout, nbr, here, p, q, cap) + _set_gain(layout, nbr, there, q, p, other)
-    cap = layout.cap(task_here), layout.cap(task_here, -tops)
-    other = layout.cap(task_there), layout.cap(task_there, tops)
+        return _set_gain(layout, nbr, here, p, q, cap_here, cap_here) + _set_gain(
+            layout, nbr, there, q, p, cap_there, cap_there
+        )
+    new_here = top_team_cap(layout.task_top[task_here] - tops, layout.task_sets[task_here])
+    new_there = top_team_cap(layout.task_top[task_there] + tops, layout.task_sets[task_there])
     return (
-        _set_gain(layout, nbr, here, p, q, cap)
-        + _set_gain(layout, nbr, there, q, p, other)
-        + _share_gain(layout, task_here, here, cap)
-        + _share_gain(layout, task_there, there, other)
+        _set_gain(layout, nbr, here, p, q, cap_here, new_here)
+        + _set_gain(layout, nbr, there, q, p, cap_there, new_there)
+        + _share_gain(layout, task_here, here, cap_here, new_here)
+        + _share_gain(layout, task_there, there, cap_there, new_there)
     )
 
 
@@ -154,6 +158,7 @@ def _enter(layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | 
         spread[before + tops] = spread.get(before + tops, 0) + 1
         layout.top_team[s] += tops
         layout.task_top[task] += tops
+        layout.caps[task] = top_team_cap(layout.task_top[task], layout.task_sets[task])
     layout.mixing[s] += mixing
     layout.organisations[s] += organisations
 
@@ -291,6 +296,7 @@ def layout_of(
         task_sets,
         [0] * tasks,
         [{0: k} if k else {} for k in task_sets],
+        [0] * tasks,
         0,
     )
     for s, (_, group) in enumerate(sets):
@@ -303,7 +309,7 @@ def layout_of(
             layout.mixing[s],
             layout.organisations[s],
             layout.top_team[s],
-            layout.cap(layout.set_task[s]),
+            layout.caps[layout.set_task[s]],
         )
         for s in range(n)
     )
