@@ -1,4 +1,7 @@
-"""Benchmark `progen plan --json` as a whole process (median wall time, peak memory).
+"""Benchmark `progen plan --json` as a whole process (median wall time, peak memory) for
+every bundled programme and the region-scale spec, then the session pipeline's own
+stages in-process: the budget (including importing and running the CP-SAT solver when
+the defaults do not fit) and the schedule.
 
 Not a test: timings depend on the machine. Run it and record what it prints in
 BENCHMARKS.md with the machine's description.
@@ -13,38 +16,106 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROGEN = ROOT / ".venv" / "bin" / "progen"
 sys.path.insert(0, str(ROOT / "bench"))
 
 from region_spec import write  # noqa: E402
 
 
-def measure(args: list[str], runs: int) -> tuple[float, float]:
-    """Median wall seconds and the largest peak RSS in MB over `runs` runs."""
-    walls, peaks = [], []
+def measure(args: list[str], runs: int) -> tuple[float, float, float]:
+    """Median wall seconds, median CPU seconds (user + system: steadier than wall time on
+    a shared machine) and the largest peak RSS in MB over `runs` runs."""
+    walls, cpus, peaks = [], [], []
     for _ in range(runs):
-        done = subprocess.run(["/usr/bin/time", "-v", str(PROGEN), *args], cwd=ROOT,
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            ["/usr/bin/time", "-v", sys.executable, "-m", "progen", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
         hours, minutes, seconds = wall.groups()
         walls.append(int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds))
-        peaks.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)",
-                                   done.stderr).group(1)) / 1024)
-    return statistics.median(walls), max(peaks)
+        cpus.append(
+            sum(
+                float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", done.stderr).group(1))
+                for kind in ("User", "System")
+            )
+        )
+        peaks.append(
+            int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
+            / 1024
+        )
+    return statistics.median(walls), statistics.median(cpus), max(peaks)
+
+
+def solver_import(runs: int) -> float:
+    """Median seconds to import OR-Tools' solver wrapper in a fresh interpreter: what a plan
+    pays once when the defaults do not fit the budget."""
+    code = (
+        "import time; t = time.perf_counter(); from ortools.linear_solver import pywraplp; "
+        "print(time.perf_counter() - t)"
+    )
+    return statistics.median(
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(runs)
+    )
+
+
+def stages(path: Path, runs: int) -> str:
+    """Median in-process seconds of the budget (the solver already imported) and the
+    schedule for one spec."""
+    from progen.design.budget import fit_budget
+    from progen.design.calendar import programme_calendar
+    from progen.design.catalogue import load_catalogue
+    from progen.design.diagnose import diagnose
+    from progen.design.schedule import in_sequence, schedule
+    from progen.design.sessions import draft_sessions
+    from progen.spec.validate import read_spec
+
+    spec = read_spec(path)
+    drafts, _ = draft_sessions(spec, diagnose(spec), load_catalogue())
+    calendar = programme_calendar(spec.programme)
+    budget, dating = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        kept, _ = fit_budget(spec, drafts, calendar)
+        budget.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        schedule(
+            tuple(d for d in kept if in_sequence(d)), calendar, spec.programme.set_cadence_weeks
+        )
+        dating.append(time.perf_counter() - start)
+    return (
+        f"{len(drafts)} drafts, {len(kept)} run: budget median "
+        f"{statistics.median(budget) * 1000:.0f} ms, schedule median "
+        f"{statistics.median(dating) * 1000:.0f} ms"
+    )
 
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     with tempfile.TemporaryDirectory() as tmp:
         region = write(Path(tmp) / "region.yaml")
-        cases = [("westmoor-discharge", "programmes/westmoor-discharge.yaml"),
-                 ("region 400 groups", str(region))]
+        cases = [(p.stem, p) for p in sorted((ROOT / "programmes").glob("*.yaml"))]
+        cases.append(("region 400 groups", region))
         for name, path in cases:
-            wall, peak = measure(["plan", path, "--json"], runs)
-            print(f"plan --json {name}: median {wall:.2f} s, peak {peak:.0f} MB ({runs} runs)")
+            wall, cpu, peak = measure(["plan", str(path), "--json"], runs)
+            print(
+                f"plan --json {name}: median {wall:.2f} s wall, {cpu:.2f} s CPU, "
+                f"peak {peak:.0f} MB ({runs} runs)"
+            )
+        print(f"solver import: median {solver_import(runs) * 1000:.0f} ms")
+        for name, path in cases:
+            print(f"stages {name}: {stages(path, runs)}")
 
 
 if __name__ == "__main__":

@@ -124,7 +124,7 @@ def region(seed: int = 2027) -> dict:
             "session_days": ["tue", "wed", "thu"],
             "holidays": "england-and-wales",
             "blackout": ["2027-04-06", "2027-12-28"],
-            "contact_hours": 30,
+            "contact_hours": 48,
             "set_size": [5, 7],
             "set_cadence_weeks": 4,
         },

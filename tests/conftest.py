@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from progen.errors import Problem, UserError
-from progen.spec.load import load
 from progen.spec.model import Spec
-from progen.spec.validate import validate_document
+from progen.spec.validate import read_document
+from progen.validation import check_document
 
 REPO = Path(__file__).resolve().parent.parent
 SHOWN = "spec.yaml"  # the name problems carry, so headlines are predictable
@@ -79,7 +79,7 @@ def swap(text: str, old: str, new: str) -> str:
 def run_spec(path: Path, source: str | bytes) -> tuple[Spec | None, list[Problem]]:
     path.write_bytes(source.encode("utf-8") if isinstance(source, str) else source)
     try:
-        return validate_document(load(path, SHOWN)), []
+        return check_document(*read_document(path, SHOWN))[0], []
     except UserError as err:
         return None, list(err.problems)
 

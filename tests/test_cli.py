@@ -291,6 +291,57 @@ def test_new_refuses_to_overwrite_without_force(here):
     assert progen("validate", "mine.yaml").exit_code == 0
 
 
+def test_new_makes_a_valid_ascii_id_from_any_file_name(here):
+    result = progen("new", "Ysbyty Gwynedd Llŵyd.yaml")
+    assert result.exit_code == 0, result.output
+    assert "  id: ysbyty-gwynedd-llwyd " in (here / "Ysbyty Gwynedd Llŵyd.yaml").read_text("utf-8")
+    assert progen("validate", "Ysbyty Gwynedd Llŵyd.yaml").exit_code == 0
+    assert progen("new", "日本.yaml").exit_code == 0
+    assert "  id: my-programme " in (here / "日本.yaml").read_text("utf-8")
+    long_name = "a" * 62 + " b.yaml"  # cut at 63 characters, after the hyphen
+    assert progen("new", long_name).exit_code == 0
+    assert progen("validate", long_name).exit_code == 0
+
+
+@pytest.mark.parametrize("given", ["dir/", "existing", "existing/"])
+def test_new_into_a_folder_writes_the_starter_inside_it(here, given):
+    (here / "existing").mkdir()
+    result = progen("new", given)
+    assert result.exit_code == 0, result.output
+    written = here / given.rstrip("/") / "my-programme.yaml"
+    assert result.stdout.startswith(f"wrote {written.relative_to(here)}: ")
+    assert progen("validate", str(written)).exit_code == 0
+    assert not (here / "dir").is_file()
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/proc/x.yaml", "No such file or directory"),
+        ("a-file/x.yaml", "a-file is a file, not a folder"),
+        ("a-file/deeper/x.yaml", "Not a directory"),
+    ],
+)
+def test_new_to_a_path_it_cannot_write_is_a_clear_error(here, path, reason):
+    write(here / "a-file", "my notes\n")
+    result = progen("new", path)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {path}: {reason}\n"
+    assert (here / "a-file").read_text() == "my notes\n"
+
+
+def test_new_replaces_a_link_instead_of_writing_through_it(here):
+    (here / "target.yaml").write_text("# someone else's file\n")
+    (here / "link.yaml").symlink_to(here / "target.yaml")
+    assert progen("new", "link.yaml").exit_code == 2  # exists: a link counts
+    assert progen("new", "--force", "link.yaml").exit_code == 0
+    assert not (here / "link.yaml").is_symlink()
+    assert (here / "target.yaml").read_text() == "# someone else's file\n"
+    (here / "dangling.yaml").symlink_to(here / "nowhere.yaml")
+    assert progen("new", "dangling.yaml").exit_code == 2
+    assert not (here / "nowhere.yaml").exists()
+
+
 def test_starter_is_commented_in_every_section(here):
     text = (REPO / "templates" / "starter.yaml").read_text("utf-8")
     for section in ("programme:", "context:", "organisations:", "tasks:", "stakeholders:"):

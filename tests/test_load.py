@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from conftest import SHOWN, VALID, swap
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from progen.errors import UserError
 from progen.spec import limits
 from progen.spec.load import Mark, load, parse
+from progen.spec.schema import programme_schema
 
 TAGS_ALLOWED = "a spec holds plain text, numbers, true/false, dates, lists and mappings"
 SYNTAX = "YAML syntax error: "
@@ -171,7 +175,8 @@ def test_file_over_the_size_limit_is_refused_before_parsing(headlines):
     text = VALID + "#" * limits.MAX_BYTES
     size = len(text.encode())
     assert only(headlines, text) == (
-        f"{SHOWN}:1:1: the file is {size:,} bytes; a spec may be at most {limits.MAX_BYTES:,} bytes"
+        f"{SHOWN}:1:1: the file is {size:,} bytes; "
+        f"a spec file may be at most {limits.MAX_BYTES:,} bytes"
     )
 
 
@@ -400,3 +405,107 @@ def test_missing_file_and_folder(tmp_path):
     with pytest.raises(UserError) as caught:
         load(tmp_path, "dir")
     assert caught.value.problems[0].headline() == "dir:1:1: this is a folder, not a spec file"
+
+
+# ── plain values read by YAML 1.2's rules, not 1.1's ───────────────────────────────────
+
+
+def test_no_yes_on_off_are_text_not_booleans(tmp_path):
+    text = swap(VALID, "    location: Main site", "    location: NO")
+    text = swap(text, "  title: Test programme", "  title: yes")
+    doc = parse(SHOWN, (text + "x-flags: [on, Off, y, N]\n").encode())
+    assert doc.data["organisations"][0]["location"] == "NO"
+    assert doc.data["programme"]["title"] == "yes"
+    assert doc.data["x-flags"] == ["on", "Off", "y", "N"]
+
+
+@pytest.mark.parametrize("written", ["true", "True", "TRUE", "false", "False", "FALSE"])
+def test_true_and_false_are_the_booleans(written):
+    assert parse(SHOWN, f"a: {written}\n".encode()).data == {"a": written.lower() == "true"}
+
+
+def test_a_boolean_field_given_yes_is_a_located_problem(headlines):
+    text = swap(VALID, "  stage: early", "  stage: early\n  top_team_effective: yes")
+    assert only(headlines, text) == (
+        f"{SHOWN}:9:23: context.top_team_effective: expected true or false, got 'yes'"
+    )
+
+
+def test_hours_and_minutes_are_not_base_60_numbers(headlines):
+    text = swap(VALID, "  weeks: 26", "  weeks: 26\n  contact_hours: 2:30")
+    assert only(headlines, text) == (
+        f"{SHOWN}:7:18: programme.contact_hours: expected a number, got '2:30'"
+    )
+
+
+def test_a_time_where_a_date_belongs_is_reported_as_written(headlines):
+    text = swap(VALID, "  start: 2027-01-12", "  start: 10:30")
+    assert only(headlines, text) == (
+        f"{SHOWN}:5:10: programme.start: '10:30' is not a real calendar date; "
+        "write YYYY-MM-DD, e.g. 2027-01-12"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("12", 12),
+        ("-3", -3),
+        ("0x1F", 31),
+        ("1.5", 1.5),
+        ("1.", 1.0),
+        (".5", 0.5),
+        ("1.0e+3", 1000.0),
+        ("~", None),
+        ("null", None),
+        ("2027-01-12", "2027-01-12"),  # dates stay dates, kept as ISO text
+        # what YAML 1.1 reads as something else, YAML 1.2 reads as the text written
+        ("010", "010"),
+        ("1_000", "1_000"),
+        ("0b101", "0b101"),
+        ("1:30:00", "1:30:00"),
+        ("=", "="),
+    ],
+)
+def test_numbers_nulls_and_dates(written, read):
+    assert parse(SHOWN, f"a: {written}\n".encode()).data == {"a": read}
+
+
+# text of any printable characters, and text made to look like numbers, times and booleans
+TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Zl", "Zp")))
+NUMBER_LIKE = st.from_regex(r"[-+.0-9eExXoObB:_ ]{1,10}", fullmatch=True)
+WORD_LIKE = st.sampled_from(["y", "Y", "n", "N", "yes", "No", "ON", "off", "~", "Null", "nan"])
+
+
+@given(TEXT | NUMBER_LIKE | WORD_LIKE)
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_text_written_by_a_yaml_writer_reads_back_as_the_same_text(value):
+    # progen's resolvers read as other than text only what YAML 1.1 does too, so a value
+    # yaml.safe_dump leaves unquoted can never come back as a number or a boolean
+    raw = yaml.safe_dump({"a": value}, allow_unicode=True).encode("utf-8")
+    assert parse(SHOWN, raw).data == {"a": value}
+
+
+@pytest.mark.parametrize("plain", ["no", "on", "2:30", "10:30", "1_000", "0b1", "010", "1e3"])
+def test_text_a_yaml_writer_leaves_plain_reads_back_as_text(plain):
+    raw = yaml.safe_dump({"a": plain}).encode()
+    assert parse(SHOWN, raw).data == {"a": plain}
+
+
+# ── sizes ────────────────────────────────────────────────────────────────────────────
+
+
+def test_a_huge_list_without_aliases_is_not_blamed_on_aliases(headlines):
+    items = "".join("  - x\n" for _ in range(limits.MAX_NODES))
+    (found,) = headlines("x-list:\n" + items)
+    assert found.startswith(f"{SHOWN}:")
+    assert f"holds more than {limits.MAX_NODES:,} values" in found
+    assert "alias" not in found
+
+
+def test_a_list_longer_than_its_maximum_is_one_problem_not_one_per_item(headlines):
+    maximum = programme_schema()["properties"]["facilitators"]["maxItems"]
+    items = "".join(f"  - {i}\n" for i in range(maximum + 500))
+    assert headlines(VALID + "facilitators:\n" + items) == [
+        f"{SHOWN}:34:3: facilitators: has {maximum + 500} items; at most {maximum} allowed"
+    ]

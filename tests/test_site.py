@@ -273,3 +273,39 @@ def test_every_local_link_and_asset_resolves(built):
                 if target.startswith(("mailto:", "data:")) or target in expected:
                     continue
                 assert (page.parent / target).exists(), (page, target)
+
+
+# A YAML path as a reader would see it: an index into a list, or a dotted spec key.
+SPEC_PATH = re.compile(r"\b\w+\[\d+\]|\b(?:context|programme|stakeholders|tasks)\.\w+")
+
+
+def body_text(page: Path) -> str:
+    """The text of a page's article (what the reader reads), without navigation or markup."""
+    found = re.search(r"<article\b.*?</article>", page.read_text(encoding="utf-8"), re.DOTALL)
+    assert found, page
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(0))).split())
+
+
+def test_site_body_names_no_yaml_path_and_not_the_tool_except_in_the_derivation(built):
+    for _, out in built.values():
+        for page in sorted(out.rglob("*.html")):
+            text = body_text(page)
+            assert "progen" not in text.lower(), page
+            if page.name != "derivation.html":
+                assert not SPEC_PATH.search(text), (page, SPEC_PATH.search(text))
+        assert not re.search(r"\b1 [a-zA-Z-]+s\b", body_text(out / "index.html"))
+
+
+def test_derivation_page_keeps_every_fact_path_and_the_sessions_each_finding_brought(built):
+    for p, out in built.values():
+        text = body_text(out / "derivation.html")
+        assert SPEC_PATH.search(text)  # the pattern the other pages are checked with finds paths
+        for finding in p.diagnosis.findings:
+            assert finding.title in text
+            for fact in finding.facts:
+                assert fact.path in text and fact.words in text
+        for s in p.sessions:
+            if any(f.text in s.rationale for f in p.diagnosis.findings):
+                assert f"{s.id} {' '.join(s.title.split())}" in text
+        index = (out / "index.html").read_text(encoding="utf-8")
+        assert 'href="derivation.html"' in index

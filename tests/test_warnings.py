@@ -150,3 +150,33 @@ def test_two_specs_with_one_id_is_an_error_at_the_second_id(here):
         "programmes/b.yaml:3:7: programme.id: 'test-programme' is already the id of "
         "programmes/a.yaml" in result.stderr
     )
+
+
+def test_a_budget_too_small_for_the_essential_sessions_is_an_error_naming_the_smallest(
+    problems,
+):
+    found = problems(swap(QUIET, "  weeks: 26\n", "  weeks: 26\n  contact_hours: 6\n"))
+    (problem,) = found
+    assert (problem.line, problem.column, problem.path) == (7, 18, "programme.contact_hours")
+    smallest = float(problem.message.rsplit("budget that fits is ", 1)[1].split()[0])
+    assert not problems(swap(QUIET, "  weeks: 26\n", f"  weeks: 26\n  contact_hours: {smallest}\n"))
+    assert problems(
+        swap(QUIET, "  weeks: 26\n", f"  weeks: 26\n  contact_hours: {smallest - 0.5}\n")
+    )
+
+
+def test_too_few_open_days_is_an_error_at_weeks(problems):
+    text = swap(
+        QUIET, "  weeks: 26\n", "  weeks: 4\n  session_days: [mon]\n  set_cadence_weeks: 2\n"
+    )
+    assert [p.path for p in problems(text)] == ["programme.weeks"]
+
+
+def test_sessions_left_out_by_the_budget_are_one_warning_at_contact_hours(here):
+    (here / "programmes" / "p.yaml").write_text(
+        swap(QUIET, "  weeks: 26\n", "  weeks: 26\n  contact_hours: 24\n")
+    )
+    result = run("plan", "programmes/p.yaml", "--json")
+    warnings = json.loads(result.stdout)["warnings"]
+    assert [(w["line"], w["path"]) for w in warnings] == [(7, "programme.contact_hours")]
+    assert warnings[0]["message"].startswith("at 24 contact hours, ")

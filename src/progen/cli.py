@@ -6,7 +6,9 @@ place; the commands themselves only choose what to run and what to print.
 
 from __future__ import annotations
 
+import os
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import click
 
 from progen import __version__
 from progen.errors import Problem, UserError, render_json, render_text
-from progen.spec.find import programme_files
+from progen.spec.find import modules_folder, programme_files
 from progen.wording import plural
 
 
@@ -63,11 +65,13 @@ def warn(warnings: Sequence[Problem], strict: bool, fmt: str) -> None:
         click.echo(render_text(tuple(warnings)), err=True)
 
 
-def validated(paths: list[Path], each: Callable | None = None) -> list:
-    """Every spec validated (progen.validation), or every problem printed and exit 1."""
+def validated(paths: list[Path], modules_dir: Path | None, each: Callable | None = None) -> list:
+    """Every spec validated (progen.validation) with the modules it will be planned with
+    (`modules_dir`, else the modules beside its own programmes/), or every problem printed
+    and exit 1."""
     from progen.validation import check_files
 
-    return check_files(paths, shown, each)
+    return check_files(paths, shown, each, lambda path: modules_folder(path, modules_dir))
 
 
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
@@ -88,6 +92,15 @@ FORMAT = click.option(
     is_eager=True,
     callback=_remember_format,
     help="How to print errors: for people or for tools.",
+)
+
+MODULES = click.option(
+    "--modules",
+    "modules_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of extra or replacement session modules "
+    "(default: modules/ beside each spec's programmes/ folder, if there is one).",
 )
 
 
@@ -115,10 +128,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
+@MODULES
 @STRICT
 @FORMAT
-def validate(specs: tuple[str, ...], strict: bool, fmt: str) -> None:
-    """Check specs (default: every programmes/*.yaml) and report every problem."""
+def validate(specs: tuple[str, ...], modules_dir: Path | None, strict: bool, fmt: str) -> None:
+    """Check specs (default: every programmes/*.yaml), and the modules each would use,
+    and report every problem."""
     paths = spec_paths(specs)
 
     def ok(found) -> None:
@@ -134,34 +149,61 @@ def validate(specs: tuple[str, ...], strict: bool, fmt: str) -> None:
                 + (f", {plural(len(found.warnings), 'warning')}" if found.warnings else "")
             )
 
-    checked = validated(paths, ok)
+    checked = validated(paths, modules_dir, ok)
     warn([w for found in checked for w in found.warnings], strict, fmt)
     if fmt == "json":
         click.echo(render_json(()))
 
 
+STARTER = "my-programme.yaml"
+
+
 @main.command()
-@click.argument(
-    "path", required=False, default="programmes/my-programme.yaml", type=click.Path(dir_okay=False)
-)
+@click.argument("path", required=False, default=f"programmes/{STARTER}")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 def new(path: str, force: bool) -> None:
-    """Write a commented starter spec to PATH (default programmes/my-programme.yaml)."""
+    """Write a commented starter spec to PATH (default programmes/my-programme.yaml).
+
+    A PATH that is a folder, or ends with '/', gets my-programme.yaml inside it.
+    """
     from progen.resources import templates_dir
 
     target = Path(path)
-    if target.exists() and not force:
-        raise click.UsageError(f"{path} already exists; choose another name or add --force")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if path.endswith(("/", os.sep)) or target.is_dir():
+        target /= STARTER
     starter = (templates_dir() / "starter.yaml").read_text("utf-8")
-    target.write_text(starter.replace("my-programme", _id_from(target)), "utf-8")
-    click.echo(f"wrote {path}: fill it in, then run 'progen validate {path}'")
+    text = starter.replace("my-programme", _id_from(target))
+    try:
+        _create(target, text, replace=force)
+    except FileExistsError:
+        if not target.parent.is_dir():
+            raise click.ClickException(
+                f"cannot write {target}: {target.parent} is a file, not a folder"
+            ) from None
+        raise click.UsageError(
+            f"{target} already exists; choose another name or add --force"
+        ) from None
+    except OSError as err:  # /proc/x.yaml, a path under a file, no permission, disk full...
+        raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from None
+    click.echo(f"wrote {target}: fill it in, then run 'progen validate {target}'")
+
+
+def _create(target: Path, text: str, *, replace: bool) -> None:
+    """Write a new file; FileExistsError when something is there and `replace` is not set.
+    A file or link being replaced is removed first, so a link is never written through."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if replace and (target.is_symlink() or target.is_file()):
+        target.unlink()
+    with target.open("x", encoding="utf-8") as file:
+        file.write(text)
 
 
 def _id_from(path: Path) -> str:
-    """A valid programme id from the file name, so the starter validates as written."""
-    words = "".join(c if c.isalnum() else " " for c in path.stem.lower()).split()
-    return ("-".join(words) or "my-programme")[:63]
+    """A valid programme id from the file name, so the starter validates as written: letters
+    lose their accents (Llŵyd -> llwyd) and whatever is not ASCII is dropped."""
+    ascii_stem = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode()
+    words = "".join(c if c.isalnum() else " " for c in ascii_stem.lower()).split()
+    return "-".join(words)[:63].rstrip("-") or "my-programme"
 
 
 @main.command()
@@ -170,24 +212,6 @@ def schema() -> None:
     from progen.resources import schemas_dir
 
     click.echo((schemas_dir() / "programme.schema.json").read_text("utf-8"), nl=False)
-
-
-MODULES = click.option(
-    "--modules",
-    "modules_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of extra or replacement session modules (default: ./modules if it exists).",
-)
-
-
-def modules_folder(given: Path | None) -> Path | None:
-    """--modules, else ./modules when an organisation keeps its own modules there."""
-    from progen.design.catalogue import DEFAULT_USER_MODULES
-
-    if given is not None:
-        return given
-    return DEFAULT_USER_MODULES if DEFAULT_USER_MODULES.is_dir() else None
 
 
 @main.command()
@@ -200,8 +224,8 @@ def plan(spec: str, as_json: bool, modules_dir: Path | None, strict: bool, fmt: 
     """Print the programme progen designs from SPEC: a summary, or its JSON."""
     from progen.design.assemble import assemble
 
-    (found,) = validated([Path(spec)])
-    programme = assemble(found.spec, modules_folder(modules_dir))
+    (found,) = validated([Path(spec)], modules_dir)
+    programme = assemble(found.spec, modules_folder(Path(spec), modules_dir))
     warn(programme.warnings, strict, fmt)
     if as_json:
         from progen.publish.programme_json import programme_json
@@ -246,9 +270,9 @@ def build(
     unchanged = f"nothing written; {shown(out)}/ is unchanged"
     try:
         given_epoch()  # a malformed SOURCE_DATE_EPOCH is a usage error, before any spec is read
-        checked = validated(paths)
+        checked = validated(paths, modules_dir)
         warn([w for found in checked for w in found.warnings], strict, fmt)
-        run_build(paths, out, modules_folder(modules_dir), force=force, echo=click.echo)
+        run_build(paths, out, modules_dir, force=force, echo=click.echo)
     except BadEpoch as err:
         raise click.UsageError(str(err)) from err
     except UserError as err:
@@ -295,7 +319,7 @@ def serve(
         run_serve(
             specs=[Path(s) for s in specs],
             out=out,
-            modules_dir=modules_folder(modules_dir),
+            modules_dir=modules_dir,
             port=port,
             interval=interval,
             echo=click.echo,

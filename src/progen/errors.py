@@ -8,8 +8,15 @@ file, line and column so a message can point at the exact place to change.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+
+from progen.spec.files import NotReadable, read_limited
+from progen.spec.limits import MAX_BYTES
+from progen.wording import plural
+
+SHOWN_PROBLEMS = 100  # a report lists this many problems and counts the rest
 
 
 @dataclass(frozen=True)
@@ -49,42 +56,64 @@ class UserError(Exception):
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
         self.problems = tuple(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
-        super().__init__("\n".join(p.headline() for p in self.problems))
+        super().__init__("\n".join(p.headline() for p in self.problems[:SHOWN_PROBLEMS]))
 
 
-def excerpt(source: str | None, problem: Problem) -> str:
-    """A compiler-style excerpt of the offending line with a caret under the column."""
-    if source is None:
+# What YAML counts as a line break, so an excerpt shows the line the loader counted;
+# str.splitlines() also breaks at \v, \f and \x1c-\x1e, which YAML does not.
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_WIDEST_EXCERPT = 160
+
+
+def excerpt(lines: list[str] | None, problem: Problem) -> str:
+    """A compiler-style excerpt of the offending line with a caret under the column.
+    Control characters in the line are shown escaped (a spec holding ESC ] 0 ; ... BEL
+    would otherwise retitle the user's terminal), with the caret kept under the same
+    character."""
+    if lines is None or not 1 <= problem.line <= len(lines):
         return ""
-    lines = source.removeprefix("\ufeff").splitlines()
-    if not 1 <= problem.line <= len(lines):
-        return ""
-    text = lines[problem.line - 1].replace("\t", " ")
-    if len(text) > 160:
-        text = text[:157] + "..."
+    raw = lines[problem.line - 1].replace("\t", " ")
+    column = min(problem.column - 1, len(raw))
+    before, text = len(_one_line(raw[:column])), _one_line(raw)
+    if len(text) > _WIDEST_EXCERPT:
+        text = text[: _WIDEST_EXCERPT - 3] + "..."
     gutter = f"{problem.line:>5} | "
-    caret = " " * (len(gutter) - 2) + "| " + " " * min(problem.column - 1, len(text)) + "^"
+    caret = " " * (len(gutter) - 2) + "| " + " " * min(before, len(text)) + "^"
     return f"{gutter}{text}\n{caret}"
 
 
-def _read_sources(problems: tuple[Problem, ...]) -> dict[str, str]:
+def source_lines(text: str) -> list[str]:
+    """A source text as the lines YAML counts."""
+    return LINE_BREAK.split(text.removeprefix("\ufeff"))
+
+
+def _read_sources(files: set[str]) -> dict[str, list[str]]:
     sources = {}
-    for file in {p.file for p in problems}:
+    for file in files:
         try:
-            sources[file] = Path(file).read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
+            raw = read_limited(Path(file), MAX_BYTES)
+        except NotReadable:
             continue
+        sources[file] = source_lines(raw.decode("utf-8", "replace"))
     return sources
 
 
 def render_text(problems: tuple[Problem, ...], sources: dict[str, str] | None = None) -> str:
-    """Every problem as a headline plus its source excerpt (read from the problem's file
-    unless `sources` gives the text)."""
-    sources = _read_sources(problems) if sources is None else sources
+    """The first SHOWN_PROBLEMS problems as headlines plus source excerpts (read from each
+    problem's file unless `sources` gives the text), and a count of the rest: a report of
+    thousands of lines helps no one, and printing them took longer than finding them."""
+    shown = problems[:SHOWN_PROBLEMS]
+    files = {p.file for p in shown}
+    if sources is None:
+        lines = _read_sources(files)
+    else:
+        lines = {file: source_lines(text) for file, text in sources.items() if file in files}
     blocks = []
-    for p in problems:
-        snippet = excerpt(sources.get(p.file), p)
+    for p in shown:
+        snippet = excerpt(lines.get(p.file), p)
         blocks.append(p.headline() + ("\n" + snippet if snippet else ""))
+    if len(problems) > len(shown):
+        blocks.append(f"... and {plural(len(problems) - len(shown), 'more problem')}")
     return "\n".join(blocks)
 
 
@@ -94,4 +123,8 @@ def as_dict(problem: Problem) -> dict:
 
 
 def render_json(problems: tuple[Problem, ...]) -> str:
-    return json.dumps({"errors": [as_dict(p) for p in problems]}, indent=2, ensure_ascii=False)
+    """The first SHOWN_PROBLEMS problems, and `more`: how many were left off (when any)."""
+    report: dict[str, object] = {"errors": [as_dict(p) for p in problems[:SHOWN_PROBLEMS]]}
+    if len(problems) > SHOWN_PROBLEMS:
+        report["more"] = len(problems) - SHOWN_PROBLEMS
+    return json.dumps(report, indent=2, ensure_ascii=False)

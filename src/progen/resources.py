@@ -27,3 +27,13 @@ def schemas_dir() -> Path:
 
 def templates_dir() -> Path:
     return data_root() / "templates"
+
+
+@cache
+def template_data(name: str) -> dict:
+    """One of progen's own YAML data files in templates/ (bibliography, context words, core
+    reasons): trusted, so read once with the fast safe loader and shared."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((templates_dir() / name).read_text("utf-8"), Loader=loader)

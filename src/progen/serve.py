@@ -9,17 +9,20 @@ last good output being served. `serve()` runs that step in a loop beside a plain
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from pathlib import Path
 
 from progen.errors import UserError, render_text
 from progen.resources import schemas_dir, templates_dir
-from progen.spec.find import programme_files
+from progen.spec.find import modules_folder, programme_files
 
 
 @dataclass
@@ -38,10 +41,12 @@ class Preview:
         return programme_files()
 
     def snapshot(self) -> dict[str, tuple[int, int]]:
-        """(mtime, size) of every spec, template, schema and module file."""
+        """(mtime, size) of every spec, template, schema and module file (each spec's own
+        modules folder)."""
         files = list(self.spec_paths())
-        for root in (templates_dir(), schemas_dir(), self.modules_dir):
-            if root is not None and root.is_dir():
+        modules = {modules_folder(spec, self.modules_dir) for spec in files}
+        for root in (templates_dir(), schemas_dir(), *sorted(m for m in modules if m)):
+            if root.is_dir():
                 files += sorted(p for p in root.rglob("*") if "__pycache__" not in p.parts)
         state: dict[str, tuple[int, int]] = {}
         for path in files:
@@ -80,6 +85,30 @@ class Preview:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serve the built site and nothing else, quietly: no folder listings (a 404, as a static
+    host gives), a 400 for a path no file can have (a NUL byte, bytes that are not UTF-8),
+    a 404 for anything that is not a regular file (a FIFO would block the answer forever),
+    and no traceback on the console when a request is bad or the browser hangs up."""
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        try:
+            path = self.translate_path(self.path)
+            if os.path.lexists(path) and not (os.path.isdir(path) or os.path.isfile(path)):
+                self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+                return None
+            return super().send_head()
+        except ValueError:  # a NUL in the path, or one that is not UTF-8
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad path")
+            return None
+
+    def list_directory(self, path):  # type: ignore[no-untyped-def]
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
+
+    def handle(self) -> None:
+        with contextlib.suppress(ConnectionError):  # the browser went away mid-answer
+            super().handle()
+
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
         super().end_headers()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from progen.design.assumptions import spec_warnings
+from progen.design.catalogue import load_catalogue
 from progen.design.feasible import feasibility_problems
 from progen.errors import Problem, UserError
 from progen.spec.load import Document
@@ -30,16 +31,32 @@ class Validated:
     warnings: tuple[Problem, ...]
 
 
-def check_document(doc: Document, earlier: tuple[Problem, ...] = ()) -> tuple[Spec, tuple]:
-    """The Spec and its warnings, or a UserError with every problem in the document."""
-    spec = validate_document(doc, earlier)
-    if problems := feasibility_problems(spec):
+def check_document(
+    doc: Document, earlier: tuple[Problem, ...] = (), modules_dir: Path | None = None
+) -> tuple[Spec, tuple[Problem, ...]]:
+    """The Spec and its warnings, or a UserError with every problem in the document and in
+    the module folder it will be planned with (both are reported in one run)."""
+    problems: list[Problem] = []
+    spec = catalogue = None
+    try:
+        spec = validate_document(doc, earlier)
+    except UserError as err:
+        problems += err.problems
+    try:
+        catalogue = load_catalogue(modules_dir)
+    except UserError as err:
+        problems += err.problems
+    if spec is not None and catalogue is not None:
+        problems += feasibility_problems(spec, catalogue)
+    if problems or spec is None:
         raise UserError(problems)
     return spec, spec_warnings(spec)
 
 
-def check_file(path: Path, shown_as: str | None = None) -> Validated:
-    spec, warnings = check_document(*read_document(path, shown_as))
+def check_file(
+    path: Path, shown_as: str | None = None, modules_dir: Path | None = None
+) -> Validated:
+    spec, warnings = check_document(*read_document(path, shown_as), modules_dir)
     return Validated(path, spec, warnings)
 
 
@@ -47,6 +64,7 @@ def check_files(
     paths: Sequence[Path],
     shown: Callable[[Path], str] = str,
     each: Callable[[Validated], None] | None = None,
+    modules_for: Callable[[Path], Path | None] = lambda _: None,
 ) -> list[Validated]:
     """Every spec checked; one UserError with every problem in every file, in the order
     given, when any has one. A second spec with an id already taken is an error at its id."""
@@ -55,7 +73,7 @@ def check_files(
     owner: dict[str, str] = {}
     for path in paths:
         try:
-            found = check_file(path, shown(path))
+            found = check_file(path, shown(path), modules_for(path))
         except UserError as err:
             problems.extend(err.problems)
             continue
@@ -74,5 +92,6 @@ def check_files(
         if each is not None:
             each(found)
     if problems:
-        raise UserError(problems)
+        # a broken module in a folder several specs share is reported once
+        raise UserError(list(dict.fromkeys(problems)))
     return good

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
-from progen.design.assumptions import spec_warnings
+from progen.design.assumptions import omission_warnings, spec_warnings
 from progen.design.bibliography import cited
+from progen.design.budget import fit_budget
 from progen.design.calendar import programme_calendar
 from progen.design.catalogue import Module, load_catalogue
 from progen.design.diagnose import diagnose
-from progen.design.model import AgendaItem, Programme, Session, clock
-from progen.design.rationale import rationale, selecting_findings
-from progen.design.schedule import schedule
-from progen.design.sessions import Draft, draft_sessions, fit_budget, session_title
+from progen.design.model import AgendaItem, Diagnosis, Programme, Session, clock
+from progen.design.order import follows
+from progen.design.plan_text import with_plans
+from progen.design.rationale import rationale, reason_evidence
+from progen.design.schedule import Dated, after_set_meetings, in_sequence, schedule
+from progen.design.sessions import draft_sessions, session_title
 from progen.spec.model import Spec
 
 
@@ -29,13 +34,11 @@ def scaled_agenda(module: Module, minutes: int, start: str) -> tuple[AgendaItem,
     return tuple(out)
 
 
-def _session(n: int, draft: Draft, date, start: str, programme_ctx) -> Session:
-    spec, diagnosis, titles = programme_ctx
+def _session(n: int, dated: Dated, follows: tuple[str, ...], context) -> Session:
+    spec, diagnosis, titles = context
+    draft, date, start = dated
     module = draft.module
-    prereqs = tuple(titles[p] for p in module.prerequisites if p in titles)
-    evidence = set(module.evidence)
-    for finding in selecting_findings(draft, diagnosis):
-        evidence |= set(finding.evidence)
+    evidence = set(module.evidence) | set(reason_evidence(draft, diagnosis))
     return Session(
         id=f"s{n:02d}",
         module=module.id,
@@ -47,13 +50,29 @@ def _session(n: int, draft: Draft, date, start: str, programme_ctx) -> Session:
         start=start,
         minutes=draft.minutes,
         audience=draft.audience,
+        audience_rule=draft.rule,
         task=draft.task.id if draft.task else None,
         occurrence=draft.occurrence,
         occurrences=module.repeat,
-        rationale=rationale(draft, diagnosis, spec, prereqs),
+        rationale=rationale(
+            draft, diagnosis, spec, tuple(dict.fromkeys(titles[f] for f in follows))
+        ),
         evidence=tuple(sorted(evidence)),
         agenda=scaled_agenda(module, draft.minutes, start),
         plan=module.body,
+        follows=follows,
+    )
+
+
+def _sessions(dated: tuple[Dated, ...], spec: Spec, diagnosis: Diagnosis) -> tuple[Session, ...]:
+    """Sessions numbered in date order, each knowing the sessions it follows."""
+    dated = tuple(sorted(dated, key=lambda x: (x[1], x[2], x[0].rank)))
+    ids = [f"s{n:02d}" for n in range(1, len(dated) + 1)]
+    titles = {ids[i]: d.module.title for i, (d, _, _) in enumerate(dated)}
+    after = follows(tuple(d for d, _, _ in dated))
+    return tuple(
+        _session(n, x, tuple(ids[j] for j in sorted(after[n - 1])), (spec, diagnosis, titles))
+        for n, x in enumerate(dated, 1)
     )
 
 
@@ -64,16 +83,20 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
 
     catalogue = load_catalogue(modules_dir)
     diagnosis = diagnose(spec)
-    drafts, not_chosen = draft_sessions(spec, diagnosis, catalogue)
-    drafts, over_budget = fit_budget(spec, drafts)
     calendar = programme_calendar(spec.programme)
-    dated = schedule(drafts, calendar, (spec.source, *spec.weeks_at))
-    titles = {d.module.id: d.module.title for d, _, _ in dated}
-    sessions = tuple(
-        _session(n, d, day, start, (spec, diagnosis, titles))
-        for n, (d, day, start) in enumerate(dated, 1)
+    drafts, not_chosen = draft_sessions(spec, diagnosis, catalogue)
+    fitted, over_budget = fit_budget(spec, drafts, calendar)
+    dated = schedule(
+        tuple(d for d in fitted if in_sequence(d)), calendar, spec.programme.set_cadence_weeks
     )
-    sets, set_notes, ground_rules = plan_sets(spec, sessions, calendar)
+    # Sets meet between the session that opens them and the closing event.
+    closing = next((day for d, day, _ in dated if d.module.last), None)
+    sets_window = replace(calendar, end=closing - dt.timedelta(1)) if closing else calendar
+    sets, set_notes, ground_rules = plan_sets(spec, _sessions(dated, spec, diagnosis), sets_window)
+    waiting, unplaced = after_set_meetings(
+        tuple(d for d in fitted if not in_sequence(d)), dated, sets, calendar
+    )
+    sessions = _sessions((*dated, *waiting), spec, diagnosis)
     pdsa = pdsa_plans(spec.tasks, sessions, sets, calendar)
     evaluation = evaluation_plan(spec, sessions, sets, pdsa)
     keys = {k for s in sessions for k in s.evidence} | {
@@ -86,17 +109,22 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
         "kirkpatrick-2016",
         "kellogg-2004",
         "nhsla-2013",
+        "anderson-1998",  # the evaluation's instruments and the handbook's forms cite these
+        "gittell-2009",
+        "west-2013",
     }
-    return Programme(
+    omitted = not_chosen + over_budget + unplaced
+    programme = Programme(
         spec,
         diagnosis,
         sessions,
-        not_chosen + over_budget,
+        omitted,
         sets,
         set_notes,
         ground_rules,
         pdsa,
         evaluation,
         cited(keys),
-        spec_warnings(spec),
+        spec_warnings(spec) + omission_warnings(spec, omitted),
     )
+    return with_plans(programme, catalogue)

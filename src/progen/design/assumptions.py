@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from progen.design import thresholds as t
+from progen.design.model import Omission
 from progen.design.participants import participating_organisations
 from progen.errors import Problem
 from progen.spec.model import Spec
+from progen.wording import plural
 
 Rule = Callable[[Spec], Iterator[Problem]]
 
@@ -132,6 +134,39 @@ RULES: tuple[Rule, ...] = (
     _tasks_without_measure,
     _blackouts_outside,
 )
+
+
+# Which spec value to point at when a session is left out, by the cause of its omission.
+_OMISSION_AT = {
+    "budget": ("programme", "contact_hours"),
+    "calendar": ("programme", "weeks"),
+    "sets": ("programme", "set_cadence_weeks"),
+}
+
+
+def omission_warnings(spec: Spec, omitted: tuple[Omission, ...]) -> tuple[Problem, ...]:
+    """Sessions the findings called for that the budget, the calendar or the sets' rhythm
+    left out: one warning per cause, at the value that would bring them back."""
+    out = []
+    for cause, path in _OMISSION_AT.items():
+        titles = [o.title for o in omitted if o.cause == cause]
+        if not titles:
+            continue
+        essential = [o.title for o in omitted if o.cause == cause and o.essential]
+        why = {
+            "budget": f"at {spec.programme.contact_hours:g} contact hours",
+            "calendar": "with the open session days available",
+            "sets": "with the sets' meeting rhythm",
+        }[cause]
+        listed = "; ".join(titles[:5]) + (
+            f"; and {len(titles) - 5} more" if len(titles) > 5 else ""
+        )
+        message = f"{why}, {plural(len(titles), 'session')} the design calls for "
+        message += f"{'is' if len(titles) == 1 else 'are'} left out: {listed}"
+        if essential:
+            message += f" ({plural(len(essential), 'essential one')})"
+        out.append(spec.where.warning(path, message + "; see 'Left out, and why'"))
+    return tuple(out)
 
 
 def spec_warnings(spec: Spec) -> tuple[Problem, ...]:

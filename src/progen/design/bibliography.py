@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 
-import yaml
-
-from progen.resources import templates_dir
+from progen.resources import template_data
 
 
 @cache
 def bibliography() -> dict[str, dict[str, str]]:
-    text = (templates_dir() / "bibliography.yaml").read_text("utf-8")
-    return yaml.load(text, Loader=yaml.SafeLoader)
+    return template_data("bibliography.yaml")
 
 
 def formatted(key: str) -> str:

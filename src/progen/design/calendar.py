@@ -14,6 +14,10 @@ from progen.spec.model import Programme
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 REGIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
+# More bank holidays than any UK nation has had in a year (ten in England in 2022), so
+# that counting this many per year gives a floor on the open days without loading the
+# holiday tables: validation stays quick for the usual spec with room to spare.
+MOST_BANK_HOLIDAYS_A_YEAR = 12
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,20 @@ def bank_holidays(region: str, years: range) -> dict[dt.date, str]:
 
     found = holidays.country_holidays("GB", subdiv=REGIONS[region], years=list(years))
     return {day: str(name) for day, name in sorted(found.items())}
+
+
+def fewest_open_days(programme: Programme) -> int:
+    """A floor on the open session days, without the holiday tables: session days minus
+    blackouts minus the most bank holidays any year could hold."""
+    calendar = Calendar(
+        programme.start,
+        programme.end,
+        tuple(WEEKDAYS.index(d) for d in programme.session_days),
+        {d: "blackout" for d in programme.blackout},
+    )
+    years = programme.end.year - programme.start.year + 1
+    holidays = MOST_BANK_HOLIDAYS_A_YEAR * years if programme.holidays in REGIONS else 0
+    return len(calendar.open_days) - holidays
 
 
 def programme_calendar(programme: Programme) -> Calendar:

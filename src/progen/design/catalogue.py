@@ -10,17 +10,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from progen.design import thresholds as t
+from progen.design.model import LEVELS, AudienceRule
 from progen.errors import Problem, UserError
 from progen.resources import schemas_dir, templates_dir
-from progen.spec.load import parse
-from progen.spec.schema import describe_errors
+from progen.spec.files import NotReadable, read_limited
+from progen.spec.limits import MAX_BYTES
+from progen.spec.load import decode, parse
+from progen.spec.schema import checker, describe_errors
 
 PHASES = ("launch", "foundations", "improvement", "development", "close")
-DEFAULT_USER_MODULES = Path("modules")
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,9 @@ class Agenda:
 
 @dataclass(frozen=True)
 class Module:
+    """One catalogue module. Who it is for, what it needs and where it goes are data, so an
+    organisation can change them in a module file without touching Python."""
+
     id: str
     title: str
     summary: str
@@ -38,22 +45,34 @@ class Module:
     emphasis: str
     order: int
     priority: int
+    essential_when: tuple[str, ...]  # findings under which an optional module is essential
     min_minutes: int
     default_minutes: int
     max_minutes: int
     repeat: int
+    audience: AudienceRule  # task is None here; per_task says it is filled in per task
     per_task: bool
-    levels: tuple[str, ...]
     roles: tuple[str, ...]
     audience_note: str
     all_of: tuple[str, ...]
     any_of: tuple[str, ...]
     none_of: tuple[str, ...]
-    prerequisites: tuple[str, ...]
+    kind: str | None  # e.g. problem-solving, accountability: what before_kinds refers to
+    requires: tuple[str, ...]  # runs only when these run, and after them
+    after: tuple[str, ...]  # after these whenever both run
+    before_kinds: tuple[str, ...]  # before every running module of these kinds
+    after_set_meetings: int  # after every set's n-th meeting (0: no such rule)
+    last: bool  # after every other session and every set meeting
+    opens_sets: bool  # the sets start meeting after it, so it must leave them time
     evidence: tuple[str, ...]
     agenda: tuple[Agenda, ...]
     body: str
     source: str
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The levels the module's audience rule can reach."""
+        return self.audience.levels if self.audience.who == "levels" else LEVELS
 
     def selected_by(self, findings: frozenset[str]) -> bool:
         """All of all_of, one of any_of when given, and none of none_of."""
@@ -63,11 +82,17 @@ class Module:
             and not findings & set(self.none_of)
         )
 
+    def essential(self, findings: frozenset[str]) -> bool:
+        """Priority-1 modules are essential; others when a finding promises them (an early
+        system's diagnosis promises clarity first, an 'improving' one the participative
+        shift)."""
+        return self.priority <= t.ESSENTIAL_PRIORITY or bool(findings & set(self.essential_when))
+
 
 @cache
 def _validator() -> Draft202012Validator:
     schema = json.loads((schemas_dir() / "module.schema.json").read_text("utf-8"))
-    return Draft202012Validator(schema)
+    return checker(schema)
 
 
 def _split(path: Path, text: str) -> tuple[str, str]:
@@ -120,9 +145,12 @@ def _consistency(doc, data: dict) -> list[Problem]:
 
 
 def _module(path: Path) -> Module:
-    text = path.read_text("utf-8")
-    front, body = _split(path, text)
-    doc = parse(str(path), front.encode("utf-8"))
+    try:
+        raw = read_limited(path, MAX_BYTES, "module file")
+    except NotReadable as err:
+        raise UserError([Problem(str(path), 1, 1, "", err.reason)]) from None
+    front, body = _split(path, decode(str(path), raw))
+    doc = parse(str(path), front.encode("utf-8"), what="front matter")
     problems = describe_errors(doc, _validator())
     data = doc.data
     if not problems and data["id"] != path.stem:  # type: ignore[index]
@@ -147,23 +175,85 @@ def _module(path: Path) -> Module:
         emphasis=d.get("emphasis", "neutral"),
         order=d.get("order", 50),
         priority=d.get("priority", 3),
+        essential_when=tuple(d.get("essential_when", [])),
         min_minutes=d["minutes"]["min"],
         default_minutes=d["minutes"]["default"],
         max_minutes=d["minutes"]["max"],
         repeat=d.get("repeat", 1),
-        per_task=d.get("per_task", False),
-        levels=tuple(audience["levels"]),
+        audience=AudienceRule(audience["who"], tuple(audience.get("levels", []))),
+        per_task=audience["who"] == "task" or audience.get("per_task", False),
         roles=tuple(audience.get("roles", [])),
         audience_note=audience.get("note", ""),
         all_of=tuple(when.get("all_of", [])),
         any_of=tuple(when.get("any_of", [])),
         none_of=tuple(when.get("none_of", [])),
-        prerequisites=tuple(d.get("prerequisites", [])),
+        kind=d.get("kind"),
+        requires=tuple(d.get("requires", [])),
+        after=tuple(d.get("after", [])),
+        before_kinds=tuple(d.get("before_kinds", [])),
+        after_set_meetings=d.get("after_set_meetings", 0),
+        last=d.get("last", False),
+        opens_sets=d.get("opens_sets", False),
         evidence=tuple(d.get("evidence", [])),
         agenda=tuple(Agenda(a["minutes"], a["item"]) for a in d["agenda"]),
         body=body,
         source=str(path),
     )
+
+
+def _must_follow(modules: list[Module]) -> dict[str, set[str]]:
+    """Module id -> the ids it comes after, from every order rule in the catalogue."""
+    kinds: dict[str, set[str]] = {}
+    for m in modules:
+        if m.kind:
+            kinds.setdefault(m.kind, set()).add(m.id)
+    follows = {m.id: set(m.requires) | set(m.after) for m in modules}
+    for m in modules:
+        for kind in m.before_kinds:
+            for later in kinds.get(kind, ()):
+                follows[later].add(m.id)
+        if m.last:
+            follows[m.id] |= {o.id for o in modules if o.id != m.id}
+    return follows
+
+
+def _order_problems(modules: list[Module]) -> list[Problem]:
+    """Unknown module ids in requires/after, and order rules that go round in a circle
+    (which no schedule could honour)."""
+    known = {m.id for m in modules}
+    problems = [
+        Problem(m.source, 1, 1, key, f"'{ref}' is not a module id")
+        for m in modules
+        for key in ("requires", "after")
+        for ref in getattr(m, key)
+        if ref not in known
+    ]
+    follows = _must_follow(modules)
+    if cycle := _circle(follows):
+        source = next(m.source for m in modules if m.id == cycle[0])
+        steps = ", ".join(f"{a} after {b}" for a, b in pairwise(cycle))
+        problems.append(
+            Problem(source, 1, 1, "after", f"the order rules go round in a circle: {steps}")
+        )
+    return problems
+
+
+def _circle(follows: dict[str, set[str]]) -> list[str] | None:
+    """Module ids a, b, ..., a where each comes after the next, if the rules hold a circle."""
+    done: set[str] = set()
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        if node in path:
+            return [*path[path.index(node) :], node]
+        if node in done:
+            return None
+        for prior in sorted(follows.get(node, ())):
+            if cycle := visit(prior, [*path, node]):
+                return cycle
+        done.add(node)
+        return None
+
+    return next((c for node in sorted(follows) if (c := visit(node, []))), None)
 
 
 def load_catalogue(extra: Path | None = None) -> tuple[Module, ...]:
@@ -179,13 +269,7 @@ def load_catalogue(extra: Path | None = None) -> tuple[Module, ...]:
             modules.append(_module(path))
         except UserError as err:
             problems += err.problems
-    known = {m.id for m in modules}
-    for m in modules:
-        problems += [
-            Problem(m.source, 1, 1, "prerequisites", f"'{p}' is not a module id")
-            for p in m.prerequisites
-            if p not in known
-        ]
+    problems += _order_problems(modules)
     if problems:
         raise UserError(problems)
     return tuple(sorted(modules, key=lambda m: (PHASES.index(m.phase), m.order, m.id)))

@@ -1,7 +1,9 @@
 """Turn the spec's context into findings, each holding the facts behind it.
 
 A finding is the unit of explanation: sessions cite the findings that selected
-them, so a reader can trace every choice back to a line of their own spec.
+them. Its text is written for a board, naming the spec's facts in words; each
+fact also keeps the dotted path and, when known, the line and column the user
+wrote it at, for the appendix that traces every decision back to the spec.
 """
 
 from __future__ import annotations
@@ -12,23 +14,9 @@ from progen.design import thresholds as t
 from progen.design.model import Diagnosis, Fact, Finding
 from progen.design.participants import participant_groups, participating_organisations
 from progen.spec.model import Spec
+from progen.spec.paths import Path, dotted
+from progen.wording import context_words, counted, joined, number_word
 
-STYLES = {
-    "early": (
-        "directive",
-        "a clarifying, directive emphasis: shared expectations, lines of "
-        "accountability and measures come first",
-    ),
-    "improving": (
-        "directive-then-participative",
-        "a clarifying emphasis at the start that "
-        "shifts to participative, engaging leadership during the programme",
-    ),
-    "performing": (
-        "participative",
-        "a participative, engaging emphasis: distributed ownership and coaching",
-    ),
-}
 STAGE_CAVEAT = (
     "Mannion et al. (2005) found that higher and lower performing trusts differ in leadership "
     "orientation and accountability; reading this as a sequence of stages (clarify first, then "
@@ -36,20 +24,27 @@ STAGE_CAVEAT = (
 )
 
 
+def _fact(spec: Spec, path: Path, value: str, words: str) -> Fact:
+    """A fact at `path`, located at the line the user wrote its key on when the spec was
+    read from a file (a spec built in memory has no lines to give)."""
+    if not spec.where.marks:
+        return Fact(dotted(path), value, words)
+    mark = spec.where.mark(path, at_key=True)
+    return Fact(dotted(path), value, words, mark.line, mark.column)
+
+
 def _names(spec: Spec, ids: list[str]) -> str:
-    names = [spec.stakeholder(i).name for i in ids]
-    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    return joined([spec.stakeholder(i).name for i in ids])
 
 
 def _stage(spec: Spec) -> Finding:
     stage = spec.context.stage
-    text = STYLES[stage][1]
     return Finding(
         id=f"stage-{stage}",
         title=f"Stage of development: {stage}",
-        text=f"The system is at the '{stage}' stage (context.stage), so the programme takes "
-        f"{text}. {STAGE_CAVEAT}",
-        facts=(Fact("context.stage", stage),),
+        text=f"The spec places the system at the {stage} stage of development, so the "
+        f"programme takes {context_words()['stages'][stage]['emphasis']}. {STAGE_CAVEAT}",
+        facts=(_fact(spec, ("context", "stage"), stage, f"The stage of development is {stage}"),),
         evidence=("mannion-2005",),
     )
 
@@ -60,26 +55,48 @@ def _real_teams(spec: Spec) -> Finding | None:
         return None
     why = (
         "only teams with clear shared objectives, close interdependent working and regular "
-        "reviews of their effectiveness count as real, and staff in pseudo teams see more "
+        "reviews of their effectiveness count as real, and staff in pseudo teams report more "
         "errors, injuries and poorer morale (West et al. 2011; West and Lyubovnikova 2013)"
     )
     if real is None:
         text = (
-            f"No real-team figure is given (context.team_working.real_teams), so progen "
-            f"assumes the national picture: {t.NATIONAL_IN_TEAMS} NHS staff say they work in "
-            f"teams but only {t.NATIONAL_REAL_TEAMS} are in real teams. Team-charter and "
+            f"The spec gives no figure for the share of staff in real teams, so the national "
+            f"picture is assumed: {t.NATIONAL_IN_TEAMS} NHS staff say they work in teams but "
+            f"only {t.NATIONAL_REAL_TEAMS} are in real teams. Team-charter and "
             f"team-reflexivity work is included because {why}."
         )
-        facts = (Fact("context.team_working.real_teams", "not given"),)
+        fact = _fact(
+            spec,
+            ("context", "team_working", "real_teams"),
+            "not given",
+            "No figure is given for the share of staff in real teams",
+        )
     else:
         text = (
-            f"{real:g}% of staff work in real teams (context.team_working.real_teams), "
-            f"below the {t.REAL_TEAMS_THRESHOLD}% threshold. Team-charter and "
-            f"team-reflexivity work is included because {why}."
+            f"{real:g}% of staff work in real teams. That is below {t.REAL_TEAMS_THRESHOLD}%, "
+            f"the share under which this programme's design brings in team-charter and "
+            f"team-reflexivity work by default: a design default, not a threshold from the "
+            f"research. The work matters because {why}."
         )
-        facts = (Fact("context.team_working.real_teams", f"{real:g}%"),)
+        fact = _fact(
+            spec,
+            ("context", "team_working", "real_teams"),
+            f"{real:g}%",
+            f"{real:g}% of staff are in real teams",
+        )
     return Finding(
-        "low-real-teams", "Few staff are in real teams", text, facts, ("west-2011", "west-2013")
+        "low-real-teams", "Few staff are in real teams", text, (fact,), ("west-2011", "west-2013")
+    )
+
+
+def _organisations_fact(spec: Spec) -> Fact:
+    orgs = participating_organisations(spec)
+    return _fact(
+        spec,
+        ("organisations",),
+        f"{len(orgs)}",
+        f"{number_word(len(orgs)).capitalize()} organisations take part: "
+        + joined([spec.organisation(o).name for o in orgs]),
     )
 
 
@@ -90,11 +107,24 @@ def _top_team(spec: Spec) -> Finding | None:
     return Finding(
         "top-team-ineffective",
         "The top team does not yet work as a team",
-        f"The top team is not yet effective as a team (context.top_team_effective: false) and "
-        f"{orgs} organisations take part. A common reason large systems fail to change is that "
-        f"senior leaders do not work as an effective team (Reinertsen et al. 2008), so the "
-        f"senior team gets its own session as a team (West et al. 2011).",
-        (Fact("context.top_team_effective", "false"), Fact("organisations", f"{orgs}")),
+        f"The spec records that the top team does not yet work as a team, and "
+        f"{counted(orgs, 'organisation')} take part. The Institute for Healthcare "
+        f"Improvement's seven leadership leverage points (Reinertsen et al. 2008) give senior "
+        f"leaders system-level aims to set and oversee at the highest level of governance, and "
+        f"ask them to channel their own attention to improvement; the authors offer the "
+        f"leverage points as a theory, not a tested method. So the senior leaders get a session "
+        f"of their own to agree shared aims and how they will oversee the work together. "
+        f"Asking them the real-team questions that the staff-survey research uses (West et al. "
+        f"2011) is this programme's own interpretation, not a tested intervention.",
+        (
+            _fact(
+                spec,
+                ("context", "top_team_effective"),
+                "false",
+                "The top team does not yet work as a team",
+            ),
+            _organisations_fact(spec),
+        ),
         ("reinertsen-2008", "west-2011"),
     )
 
@@ -106,29 +136,27 @@ def _middle(spec: Spec) -> Finding | None:
     return Finding(
         "middle-managers",
         "Line managers take part",
-        f"{_names(spec, ids)} take part at middle level (stakeholders[].level: middle). "
-        f"Engaging leadership by line managers (genuine concern for staff, engaging others) "
-        f"predicted performance where competency ratings did not (Alimo-Metcalfe et al. 2008), "
-        f"so they get a module of their own.",
+        f"{_names(spec, ids)} take part as middle managers. Engaging leadership by line "
+        f"managers (genuine concern for staff, engaging others) predicted performance where "
+        f"competency ratings did not (Alimo-Metcalfe et al. 2008), so they get a session of "
+        f"their own.",
         _level_facts(spec, ids),
         ("alimo-metcalfe-2008",),
     )
 
 
 def _organisations(spec: Spec) -> Finding | None:
-    taking_part = participating_organisations(spec)
-    orgs = len(taking_part)
-    if orgs < t.SEVERAL_ORGANISATIONS:
+    if len(participating_organisations(spec)) < t.SEVERAL_ORGANISATIONS:
         return None
-    kinds = Counter(spec.organisation(o).kind for o in taking_part)
-    mix = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    fact = _organisations_fact(spec)
     return Finding(
         "multi-organisation",
         "The work crosses organisational boundaries",
-        f"{orgs} organisations take part ({mix}; organisations). Relational coordination "
-        f"(shared goals, shared knowledge and mutual respect, with timely, accurate, "
-        f"problem-solving communication) is built across their boundaries (Gittell 2009).",
-        (Fact("organisations", f"{orgs}"),),
+        f"{fact.words}. Relational coordination has seven dimensions: frequent, timely, "
+        f"accurate and problem-solving communication, and relationships of shared goals, "
+        f"shared knowledge and mutual respect (Gittell 2009). The programme builds it across "
+        f"the organisations' boundaries.",
+        (fact,),
         ("gittell-2009",),
     )
 
@@ -140,26 +168,78 @@ def _community(spec: Spec) -> Finding | None:
     return Finding(
         "community-stakeholders",
         "Patients, carers or communities take part",
-        f"{_names(spec, ids)} take part at community level (stakeholders[].level: community), "
-        f"so the programme includes co-production with patients, carers and communities.",
+        f"{_names(spec, ids)} take part as community members. Putting patients and families "
+        f"on the improvement team is one of the leadership leverage points the Institute for "
+        f"Healthcare Improvement proposes (Reinertsen et al. 2008), so the programme includes "
+        f"co-production with patients, carers and communities.",
         _level_facts(spec, ids),
-        (),
+        ("reinertsen-2008",),
     )
 
 
+def _culture_fact(spec: Spec, tags: list[str]) -> Fact:
+    words = context_words()["culture"]
+    described = joined([words[tag] for tag in tags])
+    return _fact(
+        spec,
+        ("context", "culture"),
+        ", ".join(tags),
+        f"The spec describes the culture as {described}",
+    )
+
+
+def _culture(spec: Spec, wanted: tuple[str, ...]) -> list[str]:
+    return [c for c in spec.context.culture if c in wanted]
+
+
 def _appreciative(spec: Spec) -> Finding | None:
-    tags = [c for c in spec.context.culture if c in t.APPRECIATIVE_CULTURE]
+    tags = _culture(spec, t.APPRECIATIVE_CULTURE)
     if not tags:
         return None
+    fact = _culture_fact(spec, tags)
     return Finding(
         "appreciative",
         "Start from what already works",
-        f"The culture is described as {' and '.join(tags)} (context.culture). Appreciative "
-        f"inquiry (Discover, Dream, Design, Deliver) comes before problem-solving work, "
-        f"building on what already works rather than on deficits (Cooperrider and Whitney "
-        f"2005).",
-        (Fact("context.culture", ", ".join(tags)),),
+        f"{fact.words}. So the programme starts from what already works rather than from "
+        f"deficits: appreciative inquiry, whose 4-D cycle runs Discovery, Dream, Design and "
+        f"Destiny (Cooperrider and Whitney 2005; some later writers call the fourth stage "
+        f"Deliver), comes before any problem-solving or accountability work.",
+        (fact,),
         ("cooperrider-2005",),
+    )
+
+
+def _hierarchical(spec: Spec) -> Finding | None:
+    tags = _culture(spec, t.HIERARCHICAL_CULTURE)
+    if not tags:
+        return None
+    fact = _culture_fact(spec, tags)
+    return Finding(
+        "hierarchical",
+        "Make it safe to speak up",
+        f"{fact.words}. Edmondson (1999) found that people in work teams learn (ask for help, "
+        f"raise concerns, talk about mistakes) when they believe the team is safe for "
+        f"interpersonal risk-taking, and that how team leaders behave shapes that belief. So "
+        f"the programme includes a session on psychological safety, in which leaders practise "
+        f"inviting input and responding well when people speak up.",
+        (fact,),
+        ("edmondson-1999",),
+    )
+
+
+def _strengths(spec: Spec) -> Finding | None:
+    tags = _culture(spec, t.STRENGTH_CULTURE)
+    if not tags:
+        return None
+    fact = _culture_fact(spec, tags)
+    return Finding(
+        "strengths",
+        "Strengths to build on",
+        f"{fact.words}: strengths to build on. Team climates that support innovation and in "
+        f"which people feel safe to take part go with innovation in work teams (Anderson and "
+        f"West 1998), so the participative work in the programme starts from these strengths.",
+        (fact,),
+        ("anderson-1998",),
     )
 
 
@@ -168,25 +248,30 @@ def _collaborative(spec: Spec) -> Finding | None:
     shared = sorted(topic for topic, n in topics.items() if n >= t.COLLABORATIVE_TASKS)
     if not shared:
         return None
-    tasks = [task.id for task in spec.tasks if task.topic in shared]
+    tasks = [(i, task) for i, task in enumerate(spec.tasks) if task.topic in shared]
     return Finding(
         "collaborative",
         "Several tasks share a topic",
-        f"{len(tasks)} tasks share the topic {', '.join(repr(s) for s in shared)} "
-        f"(tasks[].topic), so they run as a collaborative: learning sessions with action "
-        f"periods between them, ending in a sharing event (IHI 2003).",
+        f"{joined([task.title for _, task in tasks])} share the topic "
+        f"{joined([repr(s) for s in shared])}, so they run as a collaborative: learning "
+        f"sessions with action periods between them, ending in a sharing event (IHI 2003).",
         tuple(
-            Fact(f"tasks[{i}].topic", task.topic or "")
-            for i, task in enumerate(spec.tasks)
-            if task.id in tasks
+            _fact(
+                spec,
+                ("tasks", i, "topic"),
+                task.topic or "",
+                f"{task.title} has the topic {task.topic}",
+            )
+            for i, task in tasks
         ),
         ("ihi-2003",),
     )
 
 
 def _level_facts(spec: Spec, ids: list[str]) -> tuple[Fact, ...]:
+    levels = context_words()["levels"]
     return tuple(
-        Fact(f"stakeholders[{i}].level", g.level)
+        _fact(spec, ("stakeholders", i, "level"), g.level, f"{g.name} are {levels[g.level]}")
         for i, g in enumerate(spec.stakeholders)
         if g.id in ids
     )
@@ -205,6 +290,8 @@ RULES = (
     _organisations,
     _community,
     _appreciative,
+    _hierarchical,
+    _strengths,
     _collaborative,
 )
 
@@ -212,5 +299,5 @@ RULES = (
 def diagnose(spec: Spec) -> Diagnosis:
     """Findings in a fixed order, so the same spec always reads the same way."""
     findings = tuple(f for rule in RULES if (f := rule(spec)) is not None)
-    style, text = STYLES[spec.context.stage]
-    return Diagnosis(spec.context.stage, style, text, findings)
+    stage = context_words()["stages"][spec.context.stage]
+    return Diagnosis(spec.context.stage, stage["style"], stage["emphasis"], findings)

@@ -21,8 +21,7 @@ from progen.design.model import (
 )
 from progen.design.participants import participant_groups, participating_organisations
 from progen.spec.model import Spec
-from progen.spec.vocabulary import NATIONS
-from progen.wording import plural
+from progen.wording import context_words, plural
 
 ALL = ("baseline", "midpoint", "end", "follow-up")
 ENDS = ("baseline", "end", "follow-up")
@@ -32,6 +31,25 @@ ATTRIBUTION = (
     "programme move them, so a change cannot be attributed to it with confidence; read them "
     "beside each task's own run chart and the behaviour measures, which sit closer to the work."
 )
+# The forms printed in the handbook, by the titles the handbook gives them, and the licensed
+# instruments it names with where to obtain them: one spelling for the plan and the pages.
+FORMS = {
+    "feedback": "Session feedback form",
+    "questionnaire": "Baseline and end-of-programme questionnaire",
+    "real-team": "Real-team questions",
+    "action-log": "Action log",
+    "pdsa": "PDSA cycle form",
+    "data-plan": "Measure definition and data plan",
+    "set-contract": "Action-learning set contract",
+    "team-charter": "Team charter",
+    "rc-grid": "Relational coordination rating grid",
+}
+LICENSED_PAGE = "Licensed instruments"
+LICENSED = {
+    "rc": "Relational Coordination Survey",
+    "tci": "Team Climate Inventory",
+    "hlm-360": "Healthcare Leadership Model 360° feedback tool",
+}
 QUESTIONS = {
     "reaction": "Did participants find each session useful and relevant to their shared task?",
     "learning": "Did participants' leadership knowledge, confidence and commitment grow?",
@@ -65,12 +83,17 @@ def _m(name: str, instrument: str, when: tuple[str, ...], owner: str, note: str 
     return EvaluationMeasure(name, instrument, when, owner, note)
 
 
+def staff_survey(spec: Spec) -> str:
+    """The nation's staff survey: organisation-level, so attribution to the programme is weak."""
+    return context_words()["nations"][spec.programme.nation]["staff_survey"]
+
+
 def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
     reaction = [
         _m(
             "Session feedback",
-            "Session feedback form (in the handbook): usefulness, "
-            "relevance to the shared task, one thing I will do differently",
+            f"{FORMS['feedback']} (in the handbook): usefulness, relevance to the shared "
+            f"task, confidence to act, one thing I will do differently",
             ("end of each session",),
             "Session facilitator",
         )
@@ -78,15 +101,17 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
     learning = [
         _m(
             "Leadership self-assessment",
-            "Self-assessment against the nine dimensions of the "
-            "Healthcare Leadership Model (NHS Leadership Academy 2013)",
+            f"{FORMS['questionnaire']}, part A (in the handbook): a self-rating on each of the "
+            f"nine dimensions of the Healthcare Leadership Model (NHS Leadership Academy "
+            f"2013). The Academy's own self-assessment tool is the official instrument and "
+            f"may be used instead",
             ("baseline", "end"),
             "Programme lead",
         ),
         _m(
             "Confidence and commitment",
-            "Two 0–10 ratings: confidence to lead improvement on "
-            "the shared task, and commitment to it",
+            f"{FORMS['questionnaire']}, part B (in the handbook): two 0–10 ratings, "
+            f"confidence to lead improvement on the shared task and commitment to it",
             ("baseline", "end"),
             "Programme lead",
         ),
@@ -94,41 +119,42 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
     behaviour = [
         _m(
             "360° feedback",
-            "360° feedback on the Healthcare Leadership Model dimensions, from "
-            "colleagues across the task's groups",
+            f"The NHS Leadership Academy's {LICENSED['hlm-360']}, with raters from across the "
+            f"task's groups (see {LICENSED_PAGE} in the handbook)",
             ENDS,
             "Programme lead",
         ),
         _m(
             "Real-team questions",
-            "The three real-team questions (in the handbook): clear shared "
-            "objectives, close interdependent working, regular review of effectiveness",
+            f"{FORMS['real-team']} (in the handbook): clear shared objectives, close "
+            f"interdependent working, regular review of effectiveness",
             ALL,
             "Team leads",
         ),
         _m(
             "Team climate",
-            "A short team climate questionnaire, repeated with the same teams",
+            f"The {LICENSED['tci']} (Anderson and West 1998), repeated with the same teams; "
+            f"licensed, not reproduced (see {LICENSED_PAGE} in the handbook)",
             ENDS,
             "Programme lead",
         ),
         _m(
             "Relational coordination",
-            "Relational coordination survey across the groups of "
-            "each task (Gittell 2009): shared goals, shared knowledge, mutual respect and the "
-            "quality of communication",
+            f"The {LICENSED['rc']} across the groups of each task, on the seven dimensions "
+            f"of relational coordination (Gittell 2009); licensed, not reproduced (see "
+            f"{LICENSED_PAGE} in the handbook)",
             ALL,
             "Programme lead",
         ),
         _m(
             "Action logs",
-            "Each set's log of actions promised and reported back",
+            f"{FORMS['action-log']} (in the handbook): actions promised and reported back",
             ("each set meeting",),
             "Set members",
         ),
         _m(
             "PDSA records",
-            "A PDSA worksheet per cycle (in the handbook)",
+            f"{FORMS['pdsa']} (in the handbook), one per cycle",
             ("each PDSA cycle",),
             "Task teams",
         ),
@@ -138,7 +164,8 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
         _m(
             f"{titles[plan.task]}: {plan.measure}",
             f"Run chart of {plan.measure}" + (f" ({plan.unit})" if plan.unit else "") + " for task "
-            f"'{titles[plan.task]}', read with the run-chart rules (Perla et al. 2011)",
+            f"'{titles[plan.task]}', read with the run-chart rules (Perla et al. 2011); defined "
+            f"on the form '{FORMS['data-plan']}' (in the handbook)",
             ("monthly", *ALL),
             f"Task lead ({plan.task})",
             note=(
@@ -151,8 +178,7 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
     ] + [
         _m(
             "Staff motivation, morale and intention to stay",
-            f"{NATIONS[spec.programme.nation].staff_survey} themes for the participating "
-            f"organisations",
+            f"{staff_survey(spec)} themes for the participating organisations",
             ENDS,
             "Workforce lead",
             note="Weak attribution: see below.",

@@ -1,14 +1,18 @@
 """The design's own feasibility checks, run as part of validation.
 
 A spec can be well-formed and still describe a programme that cannot be built: a task
-whose people cannot be split into sets of the allowed size. Each check here answers
-"would assembling this spec fail?" before anything is assembled, and says so at the line
-of the spec to change, so `validate` finds everything that `plan` or `build` would.
+whose people cannot be split into sets of the allowed size, a budget too small for the
+essential sessions, a calendar with fewer open days than they need. Each check here
+answers "would assembling this spec fail?" before anything is assembled, and says so at
+the line of the spec to change, so `validate` finds everything that `plan` or `build` would.
 """
 
 from __future__ import annotations
 
+from progen.design.budget import minimum_contact_hours
+from progen.design.catalogue import Module
 from progen.design.participants import expand_participants
+from progen.design.schedule import calendar_problems
 from progen.design.sets import infeasible_tasks
 from progen.errors import Problem
 from progen.spec.model import Spec
@@ -25,6 +29,29 @@ def set_problems(spec: Spec) -> list[Problem]:
     ]
 
 
-def feasibility_problems(spec: Spec) -> list[Problem]:
+def budget_problems(spec: Spec, catalogue: tuple[Module, ...]) -> list[Problem]:
+    """The essential sessions must fit every group's contact hours at their shortest."""
+    needed = minimum_contact_hours(spec, catalogue)
+    given = spec.programme.contact_hours
+    if needed <= given:
+        return []
+    return [
+        spec.where.problem(
+            ("programme", "contact_hours"),
+            f"{given:g} contact hours cannot hold the essential sessions for every group, even "
+            f"at their shortest; the smallest budget that fits is {needed:g} hours",
+        )
+    ]
+
+
+def day_problems(spec: Spec, catalogue: tuple[Module, ...]) -> list[Problem]:
+    """The open session days must hold the essential sessions, one a day."""
+    return [
+        spec.where.problem(tuple(path.split(".")), message)
+        for path, message in calendar_problems(spec, catalogue)
+    ]
+
+
+def feasibility_problems(spec: Spec, catalogue: tuple[Module, ...]) -> list[Problem]:
     """Every reason this spec could not be assembled, located in the spec."""
-    return set_problems(spec)
+    return set_problems(spec) + budget_problems(spec, catalogue) + day_problems(spec, catalogue)

@@ -23,10 +23,15 @@ def clock(start: str, minutes: int) -> str:
 
 @dataclass(frozen=True)
 class Fact:
-    """A spec value a finding rests on, with the dotted path the user wrote it at."""
+    """A spec value a finding rests on: in words for the reader ("Ward managers are middle
+    managers"), and where the user wrote it (dotted path, and line and column when known)
+    for the appendix that traces each decision back to the spec."""
 
     path: str
     value: str
+    words: str
+    line: int | None = None
+    column: int | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,29 @@ class AgendaItem:
     item: str
 
 
+LEVELS = ("top-team", "senior", "middle", "frontline", "community")
+
+
+@dataclass(frozen=True)
+class AudienceRule:
+    """Who a session is for (SPEC.md section 4). `everyone`: every stakeholder group in the
+    spec, including groups in no task. `task`: that task's stakeholders. `levels`: the groups
+    at those levels that serve a task (within `task` when given). A session runs for the whole
+    audience its rule selects or not at all, so the rule, not a budget, decides who comes."""
+
+    who: str  # everyone | task | levels
+    levels: tuple[str, ...] = ()
+    task: str | None = None
+
+    def as_json(self) -> dict:
+        out: dict = {"who": self.who}
+        if self.who == "levels":
+            out["levels"] = list(self.levels)
+        if self.task is not None:
+            out["task"] = self.task
+        return out
+
+
 @dataclass(frozen=True)
 class Session:
     id: str
@@ -68,6 +96,7 @@ class Session:
     start: str  # HH:MM, Europe/London
     minutes: int
     audience: tuple[str, ...]
+    audience_rule: AudienceRule
     task: str | None
     occurrence: int
     occurrences: int
@@ -75,6 +104,10 @@ class Session:
     evidence: tuple[str, ...]
     agenda: tuple[AgendaItem, ...]
     plan: str  # the facilitator's plan, Markdown, from the module body
+    # Ids of the sessions this one must come after because its module says so (after,
+    # requires, an earlier occurrence, appreciative work first), only those that run. The
+    # closing event's "after everything" is not listed.
+    follows: tuple[str, ...] = ()
 
     @property
     def end(self) -> str:
@@ -83,9 +116,17 @@ class Session:
 
 @dataclass(frozen=True)
 class Omission:
+    """A session the findings called for that does not run, and why. `cause` is one of
+    audience (its rule selects nobody), requires (what it builds on does not run), budget
+    (programme.contact_hours), calendar (too few open days) or sets (the sets do not meet
+    often enough before the closing event); `essential` marks a module the programme
+    relies on, whose omission deserves a warning."""
+
     module: str
     title: str
     reason: str
+    cause: str = "budget"
+    essential: bool = False
 
 
 @dataclass(frozen=True)

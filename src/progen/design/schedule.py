@@ -1,43 +1,131 @@
-"""Give every session a date and a start time.
+"""Give every session a date and a start time, honouring every order rule.
 
-Each phase has a window in the programme (thresholds.PHASE_WINDOWS), repeated
-sessions such as PDSA clinics spread out towards the end, and a session moves to
-the next open day when its target falls on a closed one or when one of its groups
-is already in another session that day. Sessions never run before their
-prerequisites.
+Each phase has a window in the programme (thresholds.PHASE_WINDOWS); repeated sessions
+such as PDSA clinics spread out towards the end; the session that opens the action-learning
+sets comes early enough for them to meet at least four times before the closing event;
+the closing event comes last. A session never runs before a session it must follow (its
+module's requires, after and before_kinds rules, or an earlier occurrence), and moves to
+the next open day when one of its groups is already in a session that day.
+
+The budget (budget.py) keeps at most one taught session per open day in the sequence, so
+a schedule always exists: if the windows cannot be kept, the sessions are laid out in
+order across the open days instead. A spec whose essential sessions need more days than
+it has is found by `calendar_problems`, which validation reports.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 
 from progen.design import thresholds as t
-from progen.design.calendar import Calendar
-from progen.design.sessions import Draft, after_prerequisites
-from progen.errors import Problem, UserError
+from progen.design.calendar import Calendar, fewest_open_days, programme_calendar
+from progen.design.catalogue import Module
+from progen.design.diagnose import diagnose
+from progen.design.model import ActionLearningSet, Omission
+from progen.design.order import essential_closure, predecessors
+from progen.design.sessions import Draft, draft_sessions, session_title
+from progen.spec.model import Spec
 
-Located = tuple[str, int, int]  # file, line, column
+Dated = tuple[Draft, dt.date, str]
 
 
-def target_fractions(drafts: tuple[Draft, ...]) -> dict[int, float]:
-    """Where in the programme each draft (by index) should fall, from 0 to 1."""
-    by_phase: dict[str, list[int]] = defaultdict(list)
-    for i, d in enumerate(drafts):
-        if d.occurrence == 1:
-            by_phase[d.module.phase].append(i)
-    fractions: dict[int, float] = {}
-    for phase, members in by_phase.items():
+def in_sequence(d: Draft) -> bool:
+    """Sessions dated before the sets are planned; the others wait for the sets' meetings."""
+    return not d.module.after_set_meetings
+
+
+def calendar_problems(spec: Spec, catalogue: tuple[Module, ...]) -> list[tuple[str, str]]:
+    """(path, message) when the open days cannot hold the essential sessions, one a day:
+    at programme.blackout when the blackout dates alone make it so, else at
+    programme.weeks. Validation reports these; the scheduler may then assume room."""
+    drafts, _ = draft_sessions(spec, diagnose(spec), catalogue)
+    needed = sum(1 for i in essential_closure(drafts) if in_sequence(drafts[i]))
+    if needed <= fewest_open_days(spec.programme):
+        return []  # room to spare whatever the bank holidays
+    calendar = programme_calendar(spec.programme)
+    days = len(calendar.open_days)
+    if needed <= days:
+        return []
+    prog = spec.programme
+    message = (
+        f"the programme has {days} open session days from {prog.start} to {prog.end}, but "
+        f"its {needed} essential sessions need one day each; "
+    )
+    unblocked = programme_calendar(replace(prog, blackout=()))
+    if prog.blackout and needed <= len(unblocked.open_days):
+        return [("programme.blackout", message + "remove some blackout dates")]
+    more = "add weeks or session_days" + (", or remove blackout dates" if prog.blackout else "")
+    return [("programme.weeks", message + more)]
+
+
+def _fractions(drafts: tuple[Draft, ...], order: list[int]) -> list[float]:
+    """Where in the programme each draft should fall, from 0 to 1: a phase's modules spread
+    across its window in `order` (one module's per-task sessions together), and a module's
+    later occurrences spread from its first towards LATEST_REPEAT."""
+    modules: dict[str, list[str]] = defaultdict(list)
+    for i in order:
+        d = drafts[i]
+        if d.module.id not in modules[d.module.phase]:
+            modules[d.module.phase].append(d.module.id)
+    at: dict[str, float] = {}
+    for phase, ids in modules.items():
         low, high = t.PHASE_WINDOWS[phase]
-        for k, i in enumerate(members):
-            fractions[i] = low + (high - low) * k / max(len(members) - 1, 1)
+        for k, module_id in enumerate(ids):
+            at[module_id] = low + (high - low) * k / max(len(ids) - 1, 1)
+    return [
+        at[d.module.id] + (t.LATEST_REPEAT - at[d.module.id]) * (d.occurrence - 1) / d.module.repeat
+        for d in drafts
+    ]
+
+
+def _topological(
+    drafts: tuple[Draft, ...], before: tuple[frozenset[int], ...], key: list
+) -> list[int]:
+    """Indices with every draft after its predecessors, otherwise in `key` order."""
+    after: dict[int, list[int]] = defaultdict(list)
+    waiting = [len(b) for b in before]
+    for i, b in enumerate(before):
+        for p in b:
+            after[p].append(i)
+    ready = [(key[i], i) for i, n in enumerate(waiting) if n == 0]
+    heapq.heapify(ready)
+    out = []
+    while ready:
+        _, i = heapq.heappop(ready)
+        out.append(i)
+        for j in after[i]:
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, (key[j], j))
+    assert len(out) == len(drafts), "the catalogue's order rules hold a circle"
+    return out
+
+
+def _targets(
+    drafts: tuple[Draft, ...], calendar: Calendar, room: dt.timedelta, before, order: list[int]
+) -> list[int]:
+    """Target open days (indices into calendar.open_days): the phase windows, each session
+    a day after what it follows, and the sets' opening at least `room` before the closing
+    event (what it follows is brought forward to make room)."""
+    days = calendar.open_days
+    at = [calendar.at_fraction(f) for f in _fractions(drafts, order)]
+    targets = [min(bisect.bisect_left(days, day), len(days) - 1) for day in at]
+    for i in order:
+        targets[i] = max([targets[i]] + [targets[p] + 1 for p in before[i]])
+    closing = min((targets[i] for i, d in enumerate(drafts) if d.module.last), default=None)
+    latest = bisect.bisect_right(days, (calendar.end if closing is None else days[closing]) - room)
     for i, d in enumerate(drafts):
-        if d.occurrence > 1:
-            low = t.PHASE_WINDOWS[d.module.phase][0]
-            first = fractions.get(i - d.occurrence + 1, low)
-            fractions[i] = first + (t.LATEST_REPEAT - first) * (d.occurrence - 1) / d.module.repeat
-    return fractions
+        if d.module.opens_sets:
+            targets[i] = max(0, min(targets[i], latest - 1))
+    for i in reversed(order):
+        for p in before[i]:
+            targets[p] = min(targets[p], targets[i] - 1)
+    return targets
 
 
 def _slot(busy, day: dt.date, draft: Draft, afternoon: bool) -> str | None:
@@ -59,69 +147,165 @@ def _slot(busy, day: dt.date, draft: Draft, afternoon: bool) -> str | None:
     return None
 
 
-def _candidates(
-    calendar: Calendar, previous: dt.date, target: dt.date, short: bool
-) -> Iterator[tuple[dt.date, bool]]:
-    """(day, afternoon?) in the order to try them. Normally mornings from the target day,
-    then mornings before it (nearest first: the target may fall after the last open day),
-    then afternoons. When there are fewer open days than sessions, day by day from the last
-    session, filling afternoons so the programme still fits."""
-    days = [o for o in calendar.open_days if o >= previous]
-    earlier = [(day, False) for day in reversed(days) if day < target]
-    if short:
-        for day in days:
-            if day >= target:
-                yield day, False
-            yield day, True
-        yield from earlier
-        return
-    yield from ((day, False) for day in days if day >= target)
-    yield from earlier
-    yield from ((day, True) for day in days)
+def _book(busy, d: Draft, day: dt.date, start: str) -> None:
+    slot = "am" if start == t.SESSION_START else "pm"
+    busy[day, slot] |= set(d.audience)
+    if slot == "am" and d.minutes > t.AFTERNOON_MAX_MINUTES:
+        busy[day, "long"] |= set(d.audience)
 
 
-def schedule(
-    drafts: tuple[Draft, ...], calendar: Calendar, weeks_at: Located
-) -> tuple[tuple[Draft, dt.date, str], ...]:
-    """Drafts in date order with their dates and start times; a programme too short for
-    them, even with two sessions a day, is an error."""
-    fractions = target_fractions(drafts)
-    at = {id(d): fractions[i] for i, d in enumerate(drafts)}
-    order = after_prerequisites(sorted(drafts, key=lambda d: at[id(d)]))
+def _candidates(low: int, target: int, high: int) -> Iterator[tuple[int, bool]]:
+    """(open-day index, afternoon?) in the order to try them: mornings from the target on,
+    then mornings before it (nearest first), then afternoons."""
+    yield from ((k, False) for k in range(max(low, target), high + 1))
+    yield from ((k, False) for k in range(min(target, high + 1) - 1, low - 1, -1))
+    yield from ((k, True) for k in range(low, high + 1))
+
+
+def _in_windows(
+    drafts: tuple[Draft, ...], calendar: Calendar, room: dt.timedelta
+) -> list[tuple[dt.date, str]] | None:
+    """Each draft's (day, start) near its target, after everything it follows and early
+    enough for everything that follows it; None when the windows cannot be kept."""
+    days = calendar.open_days
+    before = predecessors(drafts)
+    order = _topological(drafts, before, [d.rank for d in drafts])
+    targets = _targets(drafts, calendar, room, before, order)
+    order = _topological(drafts, before, [(targets[i], d.rank) for i, d in enumerate(drafts)])
+    latest = [len(days) - 1] * len(drafts)
+    for i in reversed(order):
+        for p in before[i]:
+            latest[p] = min(latest[p], latest[i] - 1)
     busy: dict[tuple[dt.date, str], set[str]] = defaultdict(set)
-    previous = calendar.start
-    placed = []
-    short = len(calendar.open_days) < len(order)
-    for d in order:
-        target = max(calendar.at_fraction(at[id(d)]), previous)
+    placed: dict[int, tuple[int, str]] = {}
+    for i in order:
+        low = max((placed[p][0] + 1 for p in before[i]), default=0)
+        found = next(
+            (
+                (k, start)
+                for k, afternoon in _candidates(low, targets[i], latest[i])
+                if (start := _slot(busy, days[k], drafts[i], afternoon))
+            ),
+            None,
+        )
+        if found is None:
+            return None
+        placed[i] = found
+        _book(busy, drafts[i], days[found[0]], found[1])
+    return [(days[placed[i][0]], placed[i][1]) for i in range(len(drafts))]
+
+
+def _one_a_day(drafts: tuple[Draft, ...], calendar: Calendar) -> list[tuple[dt.date, str]]:
+    """One session a day in an order that honours every rule, spread evenly over the
+    open days: the layout that always exists when the budget has kept the sessions to at
+    most one per open day."""
+    days = calendar.open_days
+    order = _topological(drafts, predecessors(drafts), [d.rank for d in drafts])
+    assert len(order) <= len(days), "the budget keeps one session a day at most"
+    out: list[tuple[dt.date, str]] = [(calendar.start, "")] * len(drafts)
+    for n, i in enumerate(order):
+        out[i] = (days[n * len(days) // len(order)], t.SESSION_START)
+    return out
+
+
+def _sets_room(
+    drafts: tuple[Draft, ...], calendar: Calendar, cadence: int
+) -> list[tuple[dt.date, str]] | None:
+    """The windowed schedule in which the session that opens the sets comes at least
+    (SET_MEETINGS_BEFORE_CLOSE - 1) cadences and SET_LAUNCH_SLACK_WEEKS before the closing
+    event: aimed that far ahead, then a week earlier each time busy days pushed it too
+    late (up to SET_LAUNCH_SLACK_WEEKS times); the last schedule that could be made."""
+    room = dt.timedelta(
+        weeks=cadence * (t.SET_MEETINGS_BEFORE_CLOSE - 1) + t.SET_LAUNCH_SLACK_WEEKS
+    )
+    best = None
+    for extra in range(t.SET_LAUNCH_SLACK_WEEKS + 1):
+        when = _in_windows(drafts, calendar, room + dt.timedelta(weeks=extra))
+        if when is None:
+            break
+        best = when
+        launch = [when[i][0] for i, d in enumerate(drafts) if d.module.opens_sets]
+        closing = [when[i][0] for i, d in enumerate(drafts) if d.module.last]
+        if not launch or not closing or closing[0] - max(launch) >= room:
+            break
+    return best
+
+
+def schedule(drafts: tuple[Draft, ...], calendar: Calendar, cadence: int) -> tuple[Dated, ...]:
+    """The drafts with their dates and start times, in date order."""
+    when = _sets_room(drafts, calendar, cadence) or _one_a_day(drafts, calendar)
+    return tuple(
+        sorted(
+            ((d, day, start) for d, (day, start) in zip(drafts, when, strict=True)),
+            key=lambda x: (x[1], x[2], x[0].rank),
+        )
+    )
+
+
+def after_set_meetings(
+    drafts: tuple[Draft, ...],
+    dated: tuple[Dated, ...],
+    sets: tuple[ActionLearningSet, ...],
+    calendar: Calendar,
+) -> tuple[tuple[Dated, ...], tuple[Omission, ...]]:
+    """Date the sessions that wait for the sets (after_set_meetings: n): on the first open
+    day after every set's n-th meeting, and before the closing event, on which none of the
+    session's audience has a set meeting. One that cannot be placed does not run."""
+    busy: dict[tuple[dt.date, str], set[str]] = defaultdict(set)
+    for d, day, start in dated:
+        _book(busy, d, day, start)
+    closing = next((day for d, day, _ in dated if d.module.last), calendar.end + dt.timedelta(1))
+    meets: dict[str, set[dt.date]] = defaultdict(set)
+    for s in sets:
+        for m in s.members:
+            meets[m.stakeholder] |= set(s.meetings)
+    placed: list[Dated] = []
+    omitted: list[Omission] = []
+    for d in drafts:
+        n = d.module.after_set_meetings
+        times = {1: "once", 2: "twice"}.get(n, f"{n} times")
+        short = sum(1 for s in sets if len(s.meetings) < n)
+        if not sets or short:
+            omitted.append(
+                Omission(
+                    d.module.id,
+                    session_title(d),
+                    f"it comes after every action-learning set has met {times}, and "
+                    f"{short or 'no'} set{'s' * (short != 1)} "
+                    f"{'meet' if short != 1 else 'meets'} {times} before the closing event",
+                    "sets",
+                    d.essential,
+                )
+            )
+            continue
+        done = (*dated, *placed)
+        prior = predecessors((*(e for e, _, _ in done), d))[-1]
+        earliest = max([s.meetings[n - 1] for s in sets] + [done[p][1] for p in prior])
+        earliest += dt.timedelta(1)
+        groups = set(d.audience)
         found = next(
             (
                 (day, start)
-                for day, afternoon in _candidates(calendar, previous, target, short)
+                for afternoon in (False, True)
+                for day in calendar.open_days
+                if earliest <= day < closing and not any(day in meets[g] for g in groups)
                 if (start := _slot(busy, day, d, afternoon))
             ),
             None,
         )
         if found is None:
-            file, line, column = weeks_at
-            raise UserError(
-                [
-                    Problem(
-                        file,
-                        line,
-                        column,
-                        "programme.weeks",
-                        f"there are not enough open days for {len(drafts)} sessions between "
-                        f"{calendar.start} and {calendar.end}; add weeks or session_days, "
-                        f"or remove blackout dates",
-                    )
-                ]
+            omitted.append(
+                Omission(
+                    d.module.id,
+                    session_title(d),
+                    f"it comes after every action-learning set has met {times}, and no open "
+                    f"day between then and the closing event is free of its groups' set "
+                    f"meetings and sessions",
+                    "sets",
+                    d.essential,
+                )
             )
-        day, start = found
-        slot = "am" if start == t.SESSION_START else "pm"
-        busy[day, slot] |= set(d.audience)
-        if slot == "am" and d.minutes > t.AFTERNOON_MAX_MINUTES:
-            busy[day, "long"] |= set(d.audience)
-        previous = day
-        placed.append((d, day, start))
-    return tuple(placed)
+            continue
+        _book(busy, d, *found)
+        placed.append((d, *found))
+    return tuple(placed), tuple(omitted)

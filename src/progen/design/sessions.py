@@ -1,37 +1,46 @@
-"""Choose, size and order the taught sessions.
+"""Choose the taught sessions the findings call for, each for the whole audience its rule
+selects.
 
-Modules are chosen by the findings they answer, offered to the stakeholder groups
-at their audience levels, ordered by phase and prerequisites, and then fitted to
-the contact-hours budget of every group: sessions shrink towards their shortest
-useful length first, and only then are the least essential ones withdrawn from the
-groups that are over budget. Every withdrawal is reported with its reason.
+A module declares who it is for as an audience rule (SPEC.md section 4); a session is
+drafted for exactly the groups that rule selects, and later runs for all of them or not
+at all (budget.py decides which run and for how long; schedule.py decides when).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
+from progen.design import thresholds as t
 from progen.design.catalogue import PHASES, Module
-from progen.design.model import Diagnosis, Omission
+from progen.design.model import AudienceRule, Diagnosis, Omission
 from progen.design.participants import participant_groups
 from progen.spec.model import Spec, Task
 
 
 @dataclass(frozen=True)
 class Draft:
-    """A session before it has a date: which module, for whom, how long."""
+    """A session before it has a date: which module, for whom, how long, and how much the
+    programme needs it."""
 
     module: Module
     task: Task | None
     occurrence: int
     audience: tuple[str, ...]
+    rule: AudienceRule
     minutes: int
+    essential: bool = False
+    value: int = 0  # optional sessions' worth when the budget is tight (thresholds)
     notes: tuple[str, ...] = ()
 
     @property
-    def rank(self) -> tuple[int, int, str]:
-        return (PHASES.index(self.module.phase), self.module.order, self.module.id)
+    def rank(self) -> tuple[int, int, str, int, str]:
+        return (
+            PHASES.index(self.module.phase),
+            self.module.order,
+            self.module.id,
+            self.occurrence,
+            self.task.id if self.task else "",
+        )
 
 
 def effective_phase(module: Module, stage: str) -> str:
@@ -39,161 +48,65 @@ def effective_phase(module: Module, stage: str) -> str:
     if (
         stage == "performing"
         and module.emphasis == "participative"
-        and module.phase
-        in (
-            "improvement",
-            "development",
-        )
+        and module.phase in ("improvement", "development")
     ):
         return "foundations"
     return module.phase
 
 
-def _audience(
-    spec: Spec, module: Module, groups: tuple[str, ...], task: Task | None
-) -> tuple[str, ...]:
-    pool = task.stakeholders if task else groups
-    return tuple(g for g in groups if g in pool and spec.stakeholder(g).level in module.levels)
+def audience_of(spec: Spec, rule: AudienceRule) -> tuple[str, ...]:
+    """Exactly the groups a rule selects, in spec order (SPEC.md section 4)."""
+    task = next((x for x in spec.tasks if x.id == rule.task), None) if rule.task else None
+    if rule.who == "everyone":
+        pool = {g.id for g in spec.stakeholders}
+    elif rule.who == "task":
+        pool = set(task.stakeholders) if task else set()
+    else:
+        pool = set(task.stakeholders) if task else set(participant_groups(spec))
+    return tuple(
+        g.id
+        for g in spec.stakeholders
+        if g.id in pool and (rule.who != "levels" or g.level in rule.levels)
+    )
+
+
+def _nobody(module: Module, task: Task | None) -> str:
+    """Why a levels rule selected nobody (everyone and task rules always find a group: a
+    spec has stakeholders and every task names some)."""
+    where = f" among the stakeholders of '{task.title}'" if task else " that serves a task"
+    levels = [level.replace("-", " ") for level in module.audience.levels]
+    named = levels[0] if len(levels) == 1 else ", ".join(levels[:-1]) + " or " + levels[-1]
+    return f"it is for {named} level groups, and there is no such group{where}"
 
 
 def draft_sessions(
     spec: Spec, diagnosis: Diagnosis, catalogue: tuple[Module, ...]
 ) -> tuple[tuple[Draft, ...], tuple[Omission, ...]]:
-    """Every session the findings call for, before the budget is applied."""
+    """Every session the findings call for, before the budget is applied, in catalogue
+    order; a module whose rule selects nobody is reported instead."""
     findings = frozenset(f.id for f in diagnosis.findings)
-    groups = participant_groups(spec)
     drafts: list[Draft] = []
     omitted: list[Omission] = []
     for module in catalogue:
         if not module.selected_by(findings):
             continue
         module = replace(module, phase=effective_phase(module, diagnosis.stage))
+        essential = module.essential(findings)
+        chosen_by = len((set(module.all_of) | set(module.any_of)) & findings)
+        value = 0 if essential else t.OPTIONAL_VALUE[module.priority] + chosen_by
         for task in spec.tasks if module.per_task else (None,):
-            audience = _audience(spec, module, groups, task)
+            rule = replace(module.audience, task=task.id if task else None)
+            audience = audience_of(spec, rule)
             if not audience:
-                where = f" among the stakeholders of task '{task.id}'" if task else ""
                 omitted.append(
-                    Omission(
-                        module.id,
-                        module.title,
-                        f"no participating group at level {', '.join(module.levels)}{where}",
-                    )
+                    Omission(module.id, module.title, _nobody(module, task), "audience", essential)
                 )
                 continue
             drafts.extend(
-                Draft(module, task, n, audience, module.default_minutes)
+                Draft(module, task, n, audience, rule, module.default_minutes, essential, value)
                 for n in range(1, module.repeat + 1)
             )
-    return tuple(_ordered(drafts)), tuple(omitted)
-
-
-def _ordered(drafts: list[Draft]) -> list[Draft]:
-    """Phase order, with each module after its prerequisites."""
-    return after_prerequisites(
-        sorted(drafts, key=lambda d: (d.rank, d.occurrence, d.task.id if d.task else ""))
-    )
-
-
-def after_prerequisites(pending: list[Draft]) -> list[Draft]:
-    """A stable topological sort: keep the given order except to put prerequisites first
-    (a cycle in a user's catalogue is broken at its last member rather than looping)."""
-    pending = list(pending)
-    done: list[Draft] = []
-    while pending:
-        placed = {d.module.id for d in done}
-        waiting = {d.module.id for d in pending}
-        ready = next(
-            d
-            for d in pending
-            if all(p in placed or p not in waiting for p in d.module.prerequisites)
-            or d is pending[-1]
-        )
-        done.append(ready)
-        pending.remove(ready)
-    return done
-
-
-# The order in which sessions give way for a group over budget: optional work (priority
-# 3-5) is shortened and then withdrawn, least essential first; essential work (1-2) is
-# only shortened after that, and withdrawn last of all.
-GIVE_WAY = (
-    ("shorten", 5),
-    ("withdraw", 5),
-    ("shorten", 4),
-    ("withdraw", 4),
-    ("shorten", 3),
-    ("withdraw", 3),
-    ("shorten", 2),
-    ("shorten", 1),
-    ("withdraw", 2),
-    ("withdraw", 1),
-)
-
-
-def _shortened(d: Draft, hours: float) -> Draft:
-    low = d.module.min_minutes
-    note = (
-        f"shortened from {d.minutes} to {low} minutes to keep within the {hours:g}-hour "
-        f"budget (programme.contact_hours)"
-    )
-    return replace(d, minutes=low, notes=(*d.notes, note))
-
-
-def fit_budget(
-    spec: Spec, drafts: tuple[Draft, ...]
-) -> tuple[tuple[Draft, ...], tuple[Omission, ...]]:
-    """Keep every group within programme.contact_hours; never exceed it."""
-    hours = spec.programme.contact_hours
-    budget = round(hours * 60)
-    work = list(drafts)
-    load: Counter[str] = Counter()
-    attends: dict[str, list[int]] = defaultdict(list)
-    for i, d in enumerate(work):
-        for g in d.audience:
-            load[g] += d.minutes
-            attends[g].append(i)
-    withdrawn: dict[int, list[str]] = {}
-    for group in participant_groups(spec):
-        for action, priority in GIVE_WAY:
-            # Among equals, the later session gives way first.
-            for i in reversed(attends[group]):
-                d = work[i]
-                if load[group] <= budget:
-                    break
-                if group not in d.audience or d.module.priority != priority:
-                    continue
-                if action == "shorten" and d.minutes > d.module.min_minutes:
-                    work[i] = _shortened(d, hours)
-                    for g in d.audience:
-                        load[g] -= d.minutes - work[i].minutes
-                elif action == "withdraw":
-                    work[i] = replace(d, audience=tuple(g for g in d.audience if g != group))
-                    load[group] -= d.minutes
-                    withdrawn.setdefault(i, []).append(group)
-    # Shortening for one group can free time for groups fitted before it: offer withdrawn
-    # sessions back, most essential first, wherever they now fit.
-    for i, group in sorted(
-        ((i, g) for i, groups in withdrawn.items() for g in groups),
-        key=lambda pair: (work[pair[0]].module.priority, pair[0]),
-    ):
-        if load[group] + work[i].minutes <= budget:
-            back = set(work[i].audience) | {group}
-            work[i] = replace(work[i], audience=tuple(g for g in drafts[i].audience if g in back))
-            load[group] += work[i].minutes
-            withdrawn[i].remove(group)
-    omitted = [
-        Omission(
-            work[i].module.id,
-            session_title(work[i]),
-            f"not offered to {', '.join(spec.stakeholder(g).name for g in groups)}: "
-            f"their sessions would pass "
-            f"programme.contact_hours ({hours:g} hours)"
-            + ("" if work[i].audience else "; no group was left, so it does not run"),
-        )
-        for i, groups in sorted(withdrawn.items())
-        if groups
-    ]
-    return tuple(d for d in work if d.audience), tuple(omitted)
+    return tuple(sorted(drafts, key=lambda d: d.rank)), tuple(omitted)
 
 
 def session_title(d: Draft) -> str:

@@ -4,13 +4,17 @@ They are defaults drawn from DESIGN.md; changing one changes the engine's
 behaviour everywhere it matters and nowhere else.
 """
 
-REAL_TEAMS_THRESHOLD = 50  # % of staff in real teams below which team-charter work is chosen
-NATIONAL_IN_TEAMS = "about 9 in 10"  # West et al. 2011, used when a spec gives no figure
+# % of staff in real teams below which team-charter work is chosen: a design default,
+# not a figure from the research, and said to be one wherever it is used.
+REAL_TEAMS_THRESHOLD = 50
+NATIONAL_IN_TEAMS = "about 9 in 10"  # NHS staff survey figures used when a spec gives none
 NATIONAL_REAL_TEAMS = "about 4 in 10"
 SEVERAL_ORGANISATIONS = 2  # organisations at which work across boundaries is chosen
 APPRECIATIVE_CULTURE = ("blame", "fatigued", "siloed")
+HIERARCHICAL_CULTURE = ("hierarchical",)  # brings psychological-safety work
+STRENGTH_CULTURE = ("innovative", "supportive")  # strengths participative work builds on
 # Culture tags some rule answers; any other tag is reported as changing nothing.
-CULTURE_WITH_RULES = APPRECIATIVE_CULTURE
+CULTURE_WITH_RULES = APPRECIATIVE_CULTURE + HIERARCHICAL_CULTURE + STRENGTH_CULTURE
 COLLABORATIVE_TASKS = 2  # tasks sharing a topic that make a collaborative
 
 SESSION_START = "09:30"
@@ -32,6 +36,22 @@ PHASE_WINDOWS = {
     "close": (0.94, 1.0),
 }
 LATEST_REPEAT = 0.88  # repeated sessions spread from their phase's start to here
+
+# Sets should meet at least this often before the closing event, so the session that opens
+# them comes at least (meetings - 1) cadences plus this many weeks before it, where it can.
+SET_MEETINGS_BEFORE_CLOSE = 4
+SET_LAUNCH_SLACK_WEEKS = 2
+
+# Modules of priority 1..this must run: the programme's spine (its launch, the Model for
+# Improvement and action-learning launches, the closing event), plus any module a finding
+# promises (essential_when). Everything else is fitted by value, so a modest budget still
+# plans and says what it left out, rather than being refused.
+ESSENTIAL_PRIORITY = 1
+# What an optional session (priority 2-5) is worth when the budget cannot hold them all,
+# before adding one for each finding that selected it: a priority-2 session outranks any
+# priority-3 one, whatever findings chose it. Essential sessions come before all.
+OPTIONAL_VALUE = {2: 80, 3: 40, 4: 20, 5: 10}
+LENGTH_STEP = 15  # sessions are shortened in steps of this many minutes
 
 FIRST_TEST_DAYS = 7  # first PDSA test within a week of the launch
 FOLLOW_UP_DEFAULT_MONTHS = 6

@@ -23,6 +23,7 @@ give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
@@ -44,6 +45,7 @@ from progen.publish.ownership import (
 from progen.publish.staging import locked, recover, staging, swap_in
 from progen.publish.timestamps import given_epoch, source_date_epoch
 from progen.resources import schemas_dir, templates_dir
+from progen.spec.find import modules_folder
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 _RENDERER_DISTS = ("mkdocs", "mkdocs-material", "weasyprint", "pydyf", "icalendar", "jinja2")
@@ -166,8 +168,11 @@ def publish(programme, folder: Path, timings: dict[str, float]) -> None:
 # ---------------------------------------------------------------- validation
 
 
-def validate_all(spec_paths: Sequence[Path]) -> tuple[list, dict[str, float]]:
-    """Every spec validated, or one UserError carrying every problem in every file."""
+def validate_all(
+    spec_paths: Sequence[Path], modules_dir: Path | None = None
+) -> tuple[list, dict[str, float]]:
+    """Every spec validated with the modules it will use, or one UserError carrying every
+    problem in every file."""
     from progen.validation import check_files
 
     seconds: dict[str, float] = {}
@@ -178,7 +183,9 @@ def validate_all(spec_paths: Sequence[Path]) -> tuple[list, dict[str, float]]:
         seconds[found.spec.programme.id] = time.perf_counter() - began
         began = time.perf_counter()
 
-    checked = check_files(spec_paths, display, timed_each)
+    checked = check_files(
+        spec_paths, display, timed_each, lambda path: modules_folder(path, modules_dir)
+    )
     return [(found.path, found.spec) for found in checked], seconds
 
 
@@ -204,6 +211,7 @@ def build(
     echo: Callable[[str], None] = print,
 ) -> list[Outcome]:
     """Validate, assemble and publish the specs into `out`; see the module docstring.
+    Each spec uses `modules_dir` when given, else the modules beside its own programmes/.
 
     Raises BadEpoch when SOURCE_DATE_EPOCH is malformed, UserError (with every problem)
     when a spec or module is wrong, OutputInTheWay when something progen did not write
@@ -212,8 +220,8 @@ def build(
     """
     began = time.perf_counter()
     given_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build before any work
-    specs, validate_seconds = validate_all(spec_paths)
-    shared = shared_digest(modules_dir)
+    specs, validate_seconds = validate_all(spec_paths, modules_dir)
+    shared = functools.cache(shared_digest)
     created = not os.path.lexists(out)
     out.mkdir(parents=True, exist_ok=True)
     try:
@@ -237,7 +245,7 @@ def build(
 def publish_all(
     specs: list,
     validate_seconds: dict[str, float],
-    shared: bytes,
+    shared: Callable[[Path | None], bytes],
     out: Path,
     modules_dir: Path | None,
     force: bool,
@@ -252,14 +260,15 @@ def publish_all(
         pid = spec.programme.id
         outcome = Outcome(pid, spec.source)
         outcome.timings["validate"] = validate_seconds[pid]
-        wanted = content_hash(path.read_bytes(), shared)
+        modules = modules_folder(path, modules_dir)
+        wanted = content_hash(path.read_bytes(), shared(modules))
         if not force and up_to_date(out / pid, pid, wanted):
             outcome.status = "up to date"
             echo(outcome.line())
         else:
-            stale.append((spec, outcome, wanted))
+            stale.append((spec, modules, outcome, wanted))
         outcomes.append(outcome)
-    pids = [outcome.id for _, outcome, _ in stale]
+    pids = [outcome.id for _, _, outcome, _ in stale]
     in_the_way(out, pids)
 
     if stale:
@@ -267,10 +276,10 @@ def publish_all(
 
         with staging(out) as temp:
             staged = []
-            for spec, outcome, wanted in stale:
+            for spec, modules, outcome, wanted in stale:
                 with source_date_epoch(spec.programme.start):
                     with timed(outcome.timings, "assemble"):
-                        programme = assemble(spec, modules_dir)
+                        programme = assemble(spec, modules)
                     folder = temp / "new" / spec.programme.id
                     publish(programme, folder, outcome.timings)
                 with timed(outcome.timings, "files"):

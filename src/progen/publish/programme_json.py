@@ -48,7 +48,16 @@ def programme_dict(p: Programme) -> dict:
                     "id": f.id,
                     "title": f.title,
                     "text": f.text,
-                    "facts": [{"path": x.path, "value": x.value} for x in f.facts],
+                    "facts": [
+                        {
+                            "path": x.path,
+                            "value": x.value,
+                            "words": x.words,
+                            "line": x.line,
+                            "column": x.column,
+                        }
+                        for x in f.facts
+                    ],
                     "evidence": list(f.evidence),
                 }
                 for f in p.diagnosis.findings
@@ -66,6 +75,8 @@ def programme_dict(p: Programme) -> dict:
                 "end": s.end,
                 "minutes": s.minutes,
                 "audience": list(s.audience),
+                "audience_rule": s.audience_rule.as_json(),
+                "follows": list(s.follows),
                 "task": s.task,
                 "rationale": list(s.rationale),
                 "evidence": list(s.evidence),
@@ -75,7 +86,16 @@ def programme_dict(p: Programme) -> dict:
             }
             for s in p.sessions
         ],
-        "omitted": [{"module": o.module, "title": o.title, "reason": o.reason} for o in p.omitted],
+        "omitted": [
+            {
+                "module": o.module,
+                "title": o.title,
+                "reason": o.reason,
+                "cause": o.cause,
+                "essential": o.essential,
+            }
+            for o in p.omitted
+        ],
         "action_learning_sets": [
             {
                 "id": s.id,

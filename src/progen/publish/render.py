@@ -20,8 +20,10 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from progen.design.evaluation import FORMS, LICENSED, LICENSED_PAGE
 from progen.design.model import Programme
 from progen.publish.templating import environment, longdate, shortdate
+from progen.wording import plural
 
 # Characters Python-Markdown (with the tables extension) treats as syntax.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -117,6 +119,7 @@ def _filters() -> dict:
         "level_name": lambda s: s.replace("-", " "),
         "md_escape": md_escape,
         "markdown": markdown_html,
+        "plural": plural,
     }
 
 
@@ -126,6 +129,7 @@ def html_env() -> jinja2.Environment:
     env = environment(autoescape=True)
     env.filters.update(_filters())
     env.globals["LEVELS"] = LEVELS
+    env.globals.update(FORMS=FORMS, LICENSED=LICENSED, LICENSED_PAGE=LICENSED_PAGE)
     return env
 
 

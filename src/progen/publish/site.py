@@ -94,6 +94,7 @@ def write_pages(p: Programme, docs: Path) -> list:
     page("map.md", "map.md.j2", map=svg.map_svg(p), tasks=svg.task_numbers(p))
     page("omitted.md", "omitted.md.j2")
     page("references.md", "references.md.j2")
+    page("derivation.md", "derivation.md.j2")
 
     nav: list = [
         {"Overview": "index.md"},
@@ -114,6 +115,7 @@ def write_pages(p: Programme, docs: Path) -> list:
         {"Stakeholder map": "map.md"},
         {"Left out, and why": "omitted.md"},
         {"References": "references.md"},
+        {"How this programme was derived": "derivation.md"},
     ]
     return nav
 

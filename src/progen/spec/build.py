@@ -22,8 +22,8 @@ from progen.spec.model import (
     TeamWorking,
     Venue,
 )
-from progen.spec.vocabulary import NATIONS
 from progen.spec.where import SourceMap
+from progen.wording import context_words
 
 DEFAULT_SESSION_DAYS = ("tue", "wed", "thu")
 DEFAULT_SESSION_START = "09:30"
@@ -57,7 +57,7 @@ def _programme(p: dict) -> Programme:
         start=dt.date.fromisoformat(p["start"]),
         weeks=int(p["weeks"]),  # the schema lets 26.0 pass as an integer
         session_days=tuple(p.get("session_days", DEFAULT_SESSION_DAYS)),
-        holidays=p.get("holidays", NATIONS[nation].holidays),
+        holidays=p.get("holidays", context_words()["nations"][nation]["holidays"]),
         blackout=tuple(dt.date.fromisoformat(d) for d in p.get("blackout", [])),  # spec order
         contact_hours=float(p.get("contact_hours", 30)),
         set_size=(low, high),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from progen.errors import Problem
+from progen.errors import SHOWN_PROBLEMS, Problem
 from progen.spec import limits
 from progen.spec.load import Document
 from progen.spec.schema import suggest
@@ -50,32 +50,16 @@ def _unique_ids(doc: Document, data: dict) -> list[Problem]:
     return problems
 
 
-def _reference(
-    doc: Document, path: tuple, value: str, known: list[str], kind: str
-) -> list[Problem]:
-    if not isinstance(value, str) or value in known:
-        return []  # a value of the wrong type has its schema problem already
-    return [
-        doc.problem(
-            path,
-            f"'{value}' is not a known {kind} id{suggest(value, known)}; "
-            + (
-                f"known: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''}"
-                if known
-                else f"the spec lists no {kind}s yet"
-            ),
-        )
-    ]
-
-
 def _references(doc: Document, data: dict) -> list[Problem]:
-    orgs = list(dict.fromkeys(o["id"] for o in _list(data["organisations"])))
-    groups = list(dict.fromkeys(s["id"] for s in _list(data["stakeholders"])))
+    known = {
+        "organisation": list(dict.fromkeys(o["id"] for o in _list(data["organisations"]))),
+        "stakeholder": list(dict.fromkeys(s["id"] for s in _list(data["stakeholders"]))),
+        "venue": list(dict.fromkeys(v["id"] for v in _list(data.get("venues", [])))),
+    }
     problems = []
+    places: list[tuple[tuple, object, str]] = []  # (path, value, kind of id it names)
     for i, group in enumerate(data["stakeholders"]):
-        problems += _reference(
-            doc, ("stakeholders", i, "organisation"), group["organisation"], orgs, "organisation"
-        )
+        places.append((("stakeholders", i, "organisation"), group["organisation"], "organisation"))
         for j, other in enumerate(_list(group.get("depends_on", []))):
             path = ("stakeholders", i, "depends_on", j)
             if other == group["id"]:
@@ -84,31 +68,39 @@ def _references(doc: Document, data: dict) -> list[Problem]:
                         path, f"'{other}' depends on itself; list the other groups it relies on"
                     )
                 )
-            problems += _reference(doc, path, other, groups, "stakeholder")
+            places.append((path, other, "stakeholder"))
     for i, task in enumerate(_list(data["tasks"])):
         for j, group in enumerate(_list(task["stakeholders"])):
-            problems += _reference(
-                doc, ("tasks", i, "stakeholders", j), group, groups, "stakeholder"
-            )
-    venues = list(dict.fromkeys(v["id"] for v in _list(data.get("venues", []))))
+            places.append((("tasks", i, "stakeholders", j), group, "stakeholder"))
     if "venue" in data["programme"]:
-        problems += _reference(
-            doc, ("programme", "venue"), data["programme"]["venue"], venues, "venue"
-        )
+        places.append((("programme", "venue"), data["programme"]["venue"], "venue"))
     for i, org in enumerate(data["organisations"]):
         if "venue" in org:
-            problems += _reference(
-                doc, ("organisations", i, "venue"), org["venue"], venues, "venue"
-            )
+            places.append((("organisations", i, "venue"), org["venue"], "venue"))
     for i, facilitator in enumerate(_list(data.get("facilitators", []))):
         if "organisation" in facilitator:
-            problems += _reference(
-                doc,
-                ("facilitators", i, "organisation"),
-                facilitator["organisation"],
-                orgs,
-                "organisation",
+            places.append(
+                (("facilitators", i, "organisation"), facilitator["organisation"], "organisation")
             )
+    ids = {kind: set(names) for kind, names in known.items()}
+    # a value of the wrong type has its schema problem already
+    unknown = [(p, v, kind) for p, v, kind in places if isinstance(v, str) and v not in ids[kind]]
+    # "did you mean" is for a few typos: thousands of unknown ids are not typos, and
+    # comparing each with hundreds of known ids would take minutes
+    hints = len(unknown) <= SHOWN_PROBLEMS
+    for path, value, kind in unknown:
+        names = known[kind]
+        problems.append(
+            doc.problem(
+                path,
+                f"'{value}' is not a known {kind} id{suggest(value, names) if hints else ''}; "
+                + (
+                    f"known: {', '.join(names[:12])}{', ...' if len(names) > 12 else ''}"
+                    if names
+                    else f"the spec lists no {kind}s yet"
+                ),
+            )
+        )
     return problems
 
 

@@ -1,10 +1,12 @@
 """Read a spec file into plain data, remembering where every node came from.
 
-The parse is done in three bounded passes so that a hostile file fails fast with
-a located error instead of exhausting memory: the raw text is size-checked and
-screened for tabs, the YAML event stream is checked for depth and length, and
-only then is the node graph converted to data, counting every node an alias
-expands into. Only plain YAML types are built; any other tag is refused.
+The parse is done in bounded passes so that a hostile file fails fast with a
+located error instead of hanging or exhausting memory: only a regular file of
+bounded size is read (see files.py), the text is screened for tabs, the YAML
+event stream is checked for depth and length, and only then is the node graph
+converted to data, counting every node an alias expands into. Only plain YAML
+types are built; any other tag is refused; plain values are read by YAML 1.2's
+rules, not 1.1's (see _Loader).
 """
 
 from __future__ import annotations
@@ -14,20 +16,57 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
+from typing import ClassVar
 
 import yaml
 
-from progen.errors import Problem, UserError
+from progen.errors import LINE_BREAK, Problem, UserError
 from progen.spec import limits
+from progen.spec.files import NotReadable, read_limited
 from progen.spec.paths import Path, dotted
 from progen.spec.where import Mark, SourceMap
 
 try:  # the C loader is several times faster; fall back quietly where libyaml is absent
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 _T = "tag:yaml.org,2002:"
+
+
+class _Loader(_BaseLoader):
+    """PyYAML reads plain values by YAML 1.1, which turns what people write into what they
+    did not: `location: NO` is false, `contact_hours: 2:30` is 150 (base 60), `start: 10:30`
+    is 630. These resolvers follow the YAML 1.2 core schema instead: only true/false (and
+    True, TRUE...) are booleans, numbers are plain decimals (or 0x hex) without base 60 or
+    underscores, and ISO dates stay dates (the schema checks `format: date`). Every value
+    they read as other than text is also read so by YAML 1.1, so text that a YAML 1.1
+    writer (yaml.safe_dump) leaves unquoted reads back as the same text."""
+
+    yaml_implicit_resolvers: ClassVar[dict] = {}
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("int", r"[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+", "-+0123456789"),
+    (
+        "float",
+        r"[-+]?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?|\.[0-9]+(?:[eE][-+][0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        "-+0123456789.",
+    ),
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    ("merge", r"<<", "<"),  # resolved only to be refused with a plain message
+    (
+        "timestamp",
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+        r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?",
+        "0123456789",
+    ),
+):
+    _Loader.add_implicit_resolver(_T + _tag, re.compile(f"^(?:{_pattern})$"), list(_first))
+
 _SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _COLLECTION_TAGS = {yaml.MappingNode: _T + "map", yaml.SequenceNode: _T + "seq"}
 _TAG_MESSAGE = (
@@ -81,14 +120,10 @@ def _fail(file: str, mark: Mark, message: str, path: Path = ()) -> UserError:
     return UserError([Problem(file, mark.line, mark.column, dotted(path), message)])
 
 
-def _decode(file: str, raw: bytes) -> str:
-    if len(raw) > limits.MAX_BYTES:
-        raise _fail(
-            file,
-            Mark(1, 1),
-            f"the file is {len(raw):,} bytes; a spec may be at most {limits.MAX_BYTES:,} bytes",
-        )
-    body = raw.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark is not part of the text
+def decode(file: str, raw: bytes) -> str:
+    """The text of a file that must be UTF-8, or a UserError located at the first bad byte
+    (or NUL, which no text file holds). A byte-order mark is not part of the text."""
+    body = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -105,14 +140,12 @@ def _decode(file: str, raw: bytes) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise _fail(file, Mark(line, 1), "the file holds a NUL character; is it a binary file?")
-    if not any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise _fail(file, Mark(1, 1), "the file is empty; run 'progen new' for a starter spec")
     return text
 
 
 def _tab_problems(file: str, text: str) -> list[Problem]:
     problems = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(LINE_BREAK.split(text), 1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
             problems.append(
@@ -127,17 +160,14 @@ def _tab_problems(file: str, text: str) -> list[Problem]:
     return problems
 
 
-_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a new line
-
-
 def _reader_error(file: str, text: str, err: yaml.reader.ReaderError) -> UserError:
     """A character YAML refuses (a control character, U+FFFE...), located in the text.
     libyaml counts the position in bytes of UTF-8, PyYAML's own reader in characters."""
-    if _Loader is yaml.SafeLoader:
+    if _BaseLoader is yaml.SafeLoader:
         before = text[: err.position]
     else:
         before = text.encode("utf-8")[: err.position].decode("utf-8", "ignore")
-    lines = _BREAK.split(before)
+    lines = LINE_BREAK.split(before)
     return _fail(
         file,
         Mark(len(lines), len(lines[-1]) + 1),
@@ -153,7 +183,7 @@ def _syntax_error(file: str, text: str, err: yaml.YAMLError) -> UserError:
     if problem.startswith("found unexpected end of stream") and opened is not None:
         mark = opened  # the file ended inside a quote: point at the quote that was never closed
     where = _mark(mark) if mark is not None else Mark(1, 1)
-    lines = _BREAK.split(text)
+    lines = LINE_BREAK.split(text)
     if where.line > len(lines):  # libyaml places the end of the file on a line after it
         where = Mark(len(lines), len(lines[-1]) + 1)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
@@ -212,6 +242,7 @@ class _Converter:
         self.constructor = yaml.constructor.SafeConstructor()
         self.seen: set[int] = set()
         self.alias_at: Mark | None = None  # set while converting what an alias repeats
+        self.aliased = False  # whether any alias has been expanded
 
     def _place(self, node: yaml.Node, path: Path) -> Mark:
         """Where the user wrote this value: an alias repeats a node defined elsewhere, so
@@ -219,6 +250,7 @@ class _Converter:
         (its key, or its enclosing list), not the anchor's definition."""
         if self.alias_at is None and id(node) in self.seen and path:
             self.alias_at = self.key_marks.get(path) or self.marks[path[:-1]]
+            self.aliased = True
         self.seen.add(id(node))
         return self.alias_at or _mark(node.start_mark)
 
@@ -236,8 +268,13 @@ class _Converter:
             raise _fail(
                 self.file,
                 mark,
-                f"the spec expands to more than {limits.MAX_NODES:,} "
-                "values; are aliases (*name) repeating each other?",
+                (
+                    f"the spec expands to more than {limits.MAX_NODES:,} values; "
+                    "are aliases (*name) repeating each other?"
+                    if self.aliased
+                    else f"the spec holds more than {limits.MAX_NODES:,} values; "
+                    "even the largest programme needs far fewer"
+                ),
                 path[:3],
             )
         if len(path) > limits.MAX_DEPTH:
@@ -309,9 +346,17 @@ class _Converter:
         self.problems.append(Problem(self.file, mark.line, mark.column, dotted(path), message))
 
 
-def parse(file: str, raw: bytes) -> Document:
-    """Bytes of a spec file to a located Document, or a UserError saying where it went wrong."""
-    text = _decode(file, raw)
+def parse(file: str, raw: bytes, what: str = "spec") -> Document:
+    """Bytes of a spec file to a located Document, or a UserError saying where it went wrong.
+    `what` names the text in messages: a spec, or a module's front matter."""
+    text = decode(file, raw)
+    if what == "spec":
+        empty = "the file is empty; run 'progen new' for a starter spec"
+        mapping = "a mapping starting with 'version: 1'"
+    else:
+        empty, mapping = f"the {what} is empty", "a mapping of keys and values"
+    if not any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise _fail(file, Mark(1, 1), empty)
     if tabs := _tab_problems(file, text):
         raise UserError(tabs)
     try:
@@ -324,14 +369,10 @@ def parse(file: str, raw: bytes) -> Document:
     if root is None or (root.tag == _T + "null" and root.value == ""):
         # no document, or only '---' and comments: an empty spec (its empty value would
         # be located after the end of the text)
-        raise _fail(file, Mark(1, 1), "the file is empty; run 'progen new' for a starter spec")
+        raise _fail(file, Mark(1, 1), empty)
     if not isinstance(root, yaml.MappingNode):
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-        raise _fail(
-            file,
-            _mark(root.start_mark),
-            f"the spec is {kind}; it must be a mapping starting with 'version: 1'",
-        )
+        raise _fail(file, _mark(root.start_mark), f"the {what} is {kind}; it must be {mapping}")
     converter = _Converter(file)
     data = converter.convert(root, ())
     doc = Document(file, text, data, converter.marks, converter.key_marks)
@@ -341,14 +382,10 @@ def parse(file: str, raw: bytes) -> Document:
 
 
 def load(path: FsPath, shown_as: str | None = None) -> Document:
-    """Read and parse one spec file; unreadable files are user errors too."""
+    """Read and parse one spec file; a file that cannot be read is a user error too."""
     file = shown_as or str(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise _fail(file, Mark(1, 1), "no such file") from None
-    except IsADirectoryError:
-        raise _fail(file, Mark(1, 1), "this is a folder, not a spec file") from None
-    except OSError as err:
-        raise _fail(file, Mark(1, 1), f"cannot read the file: {err.strerror}") from None
+        raw = read_limited(path, limits.MAX_BYTES, "spec file")
+    except NotReadable as err:
+        raise _fail(file, Mark(1, 1), err.reason) from None
     return parse(file, raw)

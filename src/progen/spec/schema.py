@@ -16,7 +16,7 @@ from functools import cache
 import jsonschema
 from jsonschema import Draft202012Validator
 
-from progen.errors import Problem
+from progen.errors import SHOWN_PROBLEMS, Problem
 from progen.resources import schemas_dir
 from progen.spec.load import Document
 
@@ -44,12 +44,59 @@ def _pattern(validator, pattern: str, instance: object, schema: dict) -> Iterato
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _pattern})
+def _canonical(value: object) -> object:
+    """A hashable stand-in for a JSON value with JSON Schema's idea of equality: 1 equals
+    1.0, true does not equal 1, mappings ignore key order."""
+    if isinstance(value, bool):
+        return (bool, value)
+    if isinstance(value, list):
+        return (list, tuple(_canonical(v) for v in value))
+    if isinstance(value, dict):
+        return (dict, frozenset((k, _canonical(v)) for k, v in value.items()))
+    return value
+
+
+def first_repeat(items: list) -> int | None:
+    """Where an item first repeats an earlier one, or None; linear, where jsonschema's own
+    check compares every pair of mappings (hours for a hostile list of 30,000)."""
+    seen: set = set()
+    for i, item in enumerate(items):
+        key = _canonical(item)
+        if key in seen:
+            return i
+        seen.add(key)
+    return None
+
+
+def _unique_items(validator, unique: bool, instance: object, schema: dict) -> Iterator:
+    if unique and validator.is_type(instance, "array") and first_repeat(instance) is not None:
+        yield jsonschema.ValidationError("has repeated items")
+
+
+def _items(validator, items: dict, instance: object, schema: dict) -> Iterator:
+    """A list longer than its maxItems is one problem, its length, not one per item: a
+    hostile list of 99,000 bad items would otherwise cost seconds and bury the report."""
+    if validator.is_type(instance, "array") and len(instance) > schema.get(
+        "maxItems", len(instance)
+    ):
+        return
+    yield from Draft202012Validator.VALIDATORS["items"](validator, items, instance, schema)
+
+
+_Validator = jsonschema.validators.extend(
+    Draft202012Validator,
+    {"pattern": _pattern, "uniqueItems": _unique_items, "items": _items},
+)
+
+
+def checker(schema: dict) -> Draft202012Validator:
+    """A validator for `schema` with the fixes above (specs and module front matter alike)."""
+    return _Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 @cache
 def _validator() -> Draft202012Validator:
-    return _Validator(programme_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return checker(programme_schema())
 
 
 def suggest(value: object, choices: list[str]) -> str:
@@ -76,8 +123,9 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Problem]:
-    """One validation error as problems; unknown keys give one each, at the key itself."""
+def _problems(doc: Document, error: jsonschema.ValidationError, hints: bool) -> Iterator[Problem]:
+    """One validation error as problems; unknown keys give one each, at the key itself.
+    `hints`: whether to look for what was meant ("did you mean ...?")."""
     path = tuple(error.absolute_path)
     kind, value, spec = error.validator, error.instance, error.validator_value
     if kind == "additionalProperties":
@@ -85,7 +133,8 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
         for key in sorted(set(value) - set(allowed), key=lambda k: doc.mark((*path, k)).line):
             yield doc.problem(
                 (*path, key),
-                f"unknown key '{key}'{suggest(key, allowed)}; allowed here: {', '.join(allowed)}",
+                f"unknown key '{key}'{suggest(key, allowed) if hints else ''}; "
+                f"allowed here: {', '.join(allowed)}",
                 at_key=True,
             )
         return
@@ -103,7 +152,8 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
         return
     if kind == "enum":
         choices = [str(c) for c in spec]
-        message = f"{_shown(value)} is not one of {', '.join(choices)}{suggest(value, choices)}"
+        hint = suggest(value, choices) if hints else ""
+        message = f"{_shown(value)} is not one of {', '.join(choices)}{hint}"
     elif kind == "const":
         message = f"{_shown(value)} is not supported; write {json.dumps(spec)}"
     elif kind == "type":
@@ -140,9 +190,7 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> Iterator[Prob
     elif kind == "maxLength":
         message = f"is {len(value)} characters long; at most {spec} allowed"
     elif kind == "uniqueItems":
-        seen: set = set()
-        dupes = [v for v in value if repr(v) in seen or seen.add(repr(v))]
-        message = f"lists {_shown(dupes[0]) if dupes else 'an item'} more than once"
+        message = f"lists {_shown(value[first_repeat(value) or 0])} more than once"
     else:  # pragma: no cover - every validator the schema uses is worded above
         message = error.message
     yield doc.problem(path, message)
@@ -152,7 +200,8 @@ def describe_errors(doc: Document, validator: Draft202012Validator) -> list[Prob
     """Every violation of `validator`'s schema in the document, worded and located."""
     problems: list[Problem] = []
     for error in validator.iter_errors(doc.data):
-        problems.extend(_problems(doc, error))
+        # "did you mean" is for a few slips; across thousands of errors it only costs time
+        problems.extend(_problems(doc, error, hints=len(problems) < SHOWN_PROBLEMS))
     return problems
 
 

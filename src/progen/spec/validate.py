@@ -21,8 +21,12 @@ def validate_document(doc: Document, earlier: tuple[Problem, ...] = ()) -> Spec:
     while reading it (`earlier`) come first; later ones at the same places are dropped,
     since a refused value would only be reported again as missing."""
     seen = {(p.line, p.column) for p in earlier}
+    refused = {p.path for p in earlier}  # a refused key is otherwise reported as missing
     problems = list(earlier) + [
-        p for p in schema_problems(doc) + check_problems(doc) if (p.line, p.column) not in seen
+        p
+        for p in schema_problems(doc) + check_problems(doc)
+        if (p.line, p.column) not in seen
+        and not (p.path in refused and p.message.startswith("missing required key"))
     ]
     if problems:
         raise UserError(problems)
