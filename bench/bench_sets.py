@@ -1,4 +1,5 @@
-"""Benchmark set formation: time and memory at region scale, quality against the optimum.
+"""Benchmark set formation: time, memory and mixing at region scale, quality against the
+optimum.
 
 Run with `.venv/bin/python bench/bench_sets.py [instances]`. Not a test: timings depend on
 the machine, so they are printed for BENCHMARKS.md, never asserted.
@@ -14,10 +15,11 @@ import time
 from pathlib import Path
 
 from progen.design.participants import Participant
-from progen.design.sets import form_sets, infeasible_tasks, total_score
+from progen.design.set_score import mixing_score, total_score
+from progen.design.sets import form_sets, infeasible_tasks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from test_set_formation import LEVELS, engine_and_optimum, random_instance
+from test_set_formation import LEVELS, broken_and_fair, engine_and_optimum, random_instance
 
 
 def region(seed: int = 1):
@@ -46,22 +48,30 @@ def main(instances: int = 200) -> None:
         sets = form_sets(people, tasks, size, depends, seed=0)
         times.append(time.process_time() - start)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    broken, fair = broken_and_fair(total_score(sets, depends))
+    mixing = [mixing_score(s.members, depends) for s in sets]
     print(
         f"sets {len(people)} people in {len({p.stakeholder for p in people})} groups: "
         f"median {statistics.median(times):.2f} s CPU, {len(sets)} sets, "
-        f"score {total_score(sets, depends):.0f}, peak memory {peak:.0f} MB"
+        f"rules broken {broken}, fair score {fair}, mixing total {sum(mixing)}, "
+        f"least-mixed set {min(mixing)}, mean {statistics.mean(mixing):.1f}, "
+        f"peak memory {peak:.0f} MB"
     )
 
-    ratios = []
+    ratios, same_rules = [], 0
     start = time.process_time()
     for seed in range(instances):
         rng = random.Random(10_000 + seed)
-        case = random_instance(rng, rng.randint(8, 20))
-        engine, best = engine_and_optimum(*case, seed=seed)
+        case = random_instance(rng, rng.randint(8, 16))
+        (engine_broken, engine), (best_broken, best) = map(
+            broken_and_fair, engine_and_optimum(*case, seed=seed)
+        )
+        same_rules += engine_broken == best_broken
         ratios.append(engine / best if best else 1.0)
     print(
-        f"quality: mean {statistics.mean(ratios):.4f} worst {min(ratios):.4f} "
-        f"over {instances} instances of 8-20 people "
+        f"quality: rules broken as few as the optimum in {same_rules} of {instances}; "
+        f"fair score mean {statistics.mean(ratios):.4f} worst {min(ratios):.4f} of the optimum "
+        f"over {instances} instances of 8-16 people "
         f"({sum(r == 1.0 for r in ratios)} optimal, {time.process_time() - start:.1f} s)"
     )
 

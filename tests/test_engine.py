@@ -323,7 +323,7 @@ def test_set_meetings_follow_the_launch_at_the_cadence():
     for s in p.sets:
         assert s.meetings[0] > launch
         gaps = [(b - a).days for a, b in zip(s.meetings, s.meetings[1:], strict=False)]
-        assert all(gap >= 7 * 4 for gap in gaps)
+        assert all(7 * 3 <= gap <= 7 * 5 for gap in gaps)  # 4 weeks, within a week
 
 
 def test_pdsa_first_test_within_a_week_of_launch_and_cycles_follow_on():
@@ -383,7 +383,9 @@ def test_set_meetings_step_over_a_bank_holiday_week_and_keep_the_cadence():
     closed = {dt.date(2027, 3, 26), dt.date(2027, 3, 29)}
     for s in p.sets:
         assert not closed & set(s.meetings)
-        assert all((b - a).days >= 14 for a, b in zip(s.meetings, s.meetings[1:], strict=False))
+        # Every 2 weeks, moved by up to a week when the day is closed or a member is busy.
+        gaps = [(b - a).days for a, b in zip(s.meetings, s.meetings[1:], strict=False)]
+        assert all(7 <= gap <= 21 for gap in gaps)
     assert any(
         a < dt.date(2027, 3, 26) < b
         for s in p.sets

@@ -130,16 +130,36 @@ class Omission:
 
 
 @dataclass(frozen=True)
+class SetMeeting:
+    date: dt.date
+    start: str  # HH:MM, Europe/London
+    adviser: str | None  # the set adviser at this meeting, or None when the set runs itself
+
+
+@dataclass(frozen=True)
 class ActionLearningSet:
     id: str
     task: str
-    facilitator: str | None
-    adviser_meetings: int  # meetings the adviser attends before the set runs itself
     members: tuple[Participant, ...]
-    meetings: tuple[dt.date, ...]
+    schedule: tuple[SetMeeting, ...]
     start: str
     minutes: int
     purpose: str
+
+    @property
+    def meetings(self) -> tuple[dt.date, ...]:
+        return tuple(m.date for m in self.schedule)
+
+    @property
+    def facilitator(self) -> str | None:
+        """The adviser at the first meeting: the one who helps the set start (SPEC.md 4)."""
+        return self.schedule[0].adviser if self.schedule else None
+
+    @property
+    def adviser_meetings(self) -> int:
+        """How many meetings have an adviser: always the first ones, before the set runs
+        itself."""
+        return sum(1 for m in self.schedule if m.adviser)
 
 
 @dataclass(frozen=True)

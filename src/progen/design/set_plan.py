@@ -1,23 +1,37 @@
-"""Action-learning sets: formed, given advisers, and given meeting dates.
+"""Action-learning sets: formed, given meeting dates, and given advisers meeting by meeting.
 
-Sets meet every `set_cadence_weeks` for half a day, starting after the
-action-learning launch. A set adviser helps a set start and then steps back
-(Revans 1982); with fewer advisers than sets, the later sets keep an adviser for
-their first meetings only and then run themselves.
+Sets first meet within two weeks of the action-learning launch and then every
+`set_cadence_weeks`, a meeting moving by up to a week when its day is closed or a member
+has a taught session, all before the closing event. When the cadence would give a set
+fewer than four meetings, it tightens by a week.
+
+A set adviser helps a set start and then steps back (Revans 1982). The first sets each
+have an adviser at every meeting; with fewer advisers than sets, the later sets have one
+at their first meetings and then run themselves. An adviser can be with one set a day, so
+sets start on different days of the window, and a set takes the first start day on which
+some adviser is free for every meeting they would attend.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
 
 from progen.design import thresholds as t
 from progen.design.calendar import Calendar
-from progen.design.model import ActionLearningSet, Session
+from progen.design.model import ActionLearningSet, Session, SetMeeting
 from progen.design.participants import dependency_pairs, expand_participants
-from progen.design.sets import FormedSet, form_sets
+from progen.design.set_score import TOP_TEAM, FormedSet
+from progen.design.sets import form_sets
 from progen.spec.model import Facilitator, Spec
 from progen.wording import plural
+
+LAUNCH_MODULE = "action-learning-launch"
+CLOSING_PHASE = "close"
 
 GROUND_RULES = (
     "Confidentiality: what members bring stays in the set unless they agree otherwise.",
@@ -28,56 +42,153 @@ GROUND_RULES = (
 )
 
 
+@dataclass(frozen=True)
+class Window:
+    """When sets may meet: open days after the launch and before the closing event."""
+
+    launch: dt.date  # the action-learning launch, or the day before the programme starts
+    closing: dt.date  # the closing event, or the day after the programme ends
+    days: tuple[dt.date, ...]  # open days strictly between the two
+    cadence: int  # days between meetings
+    shortest: int  # fewest days between meetings: the cadence less a week, at least a week
+    longest: int  # most days between meetings while an open day allows: cadence plus a week
+
+
+def meeting_window(spec: Spec, sessions: Sequence[Session], calendar: Calendar) -> Window:
+    day = dt.timedelta(days=1)
+    launch = next((s.date for s in sessions if s.module == LAUNCH_MODULE), calendar.start - day)
+    closing = min((s.date for s in sessions if s.phase == CLOSING_PHASE), default=None)
+    closing = closing or calendar.end + day
+    cadence = 7 * spec.programme.set_cadence_weeks
+    return Window(
+        launch,
+        closing,
+        tuple(d for d in calendar.open_days if launch < d < closing),
+        cadence,
+        max(7, cadence - t.SET_CADENCE_SLACK_DAYS),
+        cadence + t.SET_CADENCE_SLACK_DAYS,
+    )
+
+
+def _series(
+    window: Window,
+    clash: set[dt.date],
+    first: dt.date,
+    gap: int,
+    avoid: set[dt.date] | None = None,
+    guarded: int = 0,
+) -> tuple[dt.date, ...] | None:
+    """Meetings from `first`, each on the first free day at least `gap` days after the last
+    (or the latest free day before that, within `window.shortest`); when no day within
+    `window.longest` is free, the next free day. The first `guarded` meetings must also
+    miss `avoid` (an adviser's other days) without leaving that range: None if they cannot.
+    """
+    days, meetings = window.days, [first]
+    while True:
+        last = meetings[-1]
+        guard = avoid if avoid and len(meetings) < guarded else ()
+        near = days[
+            bisect_left(days, last + dt.timedelta(window.shortest)) : bisect_right(
+                days, last + dt.timedelta(window.longest)
+            )
+        ]
+        free = [d for d in near if d not in clash]
+        if free:
+            fits = [d for d in free if d not in guard]
+            if not fits:
+                return None
+            target = last + dt.timedelta(gap)
+            meetings.append(next((d for d in fits if d >= target), fits[-1]))
+            continue
+        later = bisect_right(days, last + dt.timedelta(window.longest))
+        following = next((d for d in days[later:] if d not in clash), None)
+        if following is None:
+            return tuple(meetings)
+        if following in guard:
+            return None
+        meetings.append(following)
+
+
+def _dates(
+    window: Window,
+    clash: set[dt.date],
+    first: dt.date,
+    avoid: set[dt.date] | None = None,
+    guarded: int = 0,
+) -> tuple[dt.date, ...] | None:
+    """The set's meetings from `first`: at the cadence, or a week tighter when that gives
+    more meetings and the cadence gives fewer than SET_MINIMUM_MEETINGS."""
+    exact = _series(window, clash, first, window.cadence, avoid, guarded)
+    if exact is not None and len(exact) >= t.SET_MINIMUM_MEETINGS:
+        return exact
+    tight = _series(window, clash, first, window.shortest, avoid, guarded)
+    found = [s for s in (exact, tight) if s is not None]
+    return max(found, key=len) if found else None
+
+
+def _first_days(window: Window, clash: set[dt.date]) -> list[dt.date]:
+    """Days a set may first meet: its free days within the start window of the launch, or
+    else its first free day."""
+    days = window.days
+    soon = bisect_right(days, window.launch + dt.timedelta(t.SET_START_WINDOW_DAYS))
+    firsts = [d for d in days[:soon] if d not in clash]
+    return firsts or [d for d in days[soon:] if d not in clash][:1]
+
+
 def _majority(s: FormedSet) -> str:
     return Counter(m.organisation for m in s.members).most_common(1)[0][0]
 
 
-def _advisers(
-    sets: tuple[FormedSet, ...], advisers: tuple[Facilitator, ...]
-) -> list[tuple[tuple[str, ...], bool]]:
-    """Per set: advisers in order of preference, and whether the set keeps its adviser for
-    its whole life. The first sets each get an adviser of their own; later sets share them,
-    least loaded first, preferring one from outside the set's majority organisation."""
-    load: Counter[str] = Counter()
-    out = []
-    for i, s in enumerate(sets):
-        dedicated = i < len(advisers)
-        pool = [a for a in advisers if not dedicated or load[a.name] == 0]
-        ranked = sorted(
-            pool, key=lambda a: (load[a.name], a.organisation == _majority(s), advisers.index(a))
-        )
-        if ranked:
-            load[ranked[0].name] += 1
-        out.append((tuple(a.name for a in (ranked[:1] if dedicated else ranked)), dedicated))
-    return out
+def _preference(
+    s: FormedSet,
+    advisers: tuple[Facilitator, ...],
+    load: Counter[str],
+    dedicated: bool,
+) -> list[Facilitator]:
+    """Advisers to try for a set: for a set with its own adviser, those without a set of
+    their own; else the least loaded first; each time preferring one from outside the
+    set's largest organisation."""
+    pool = [a for a in advisers if not dedicated or not load[a.name]]
+    majority = _majority(s)
+    return sorted(pool, key=lambda a: (load[a.name], a.organisation == majority, advisers.index(a)))
 
 
-def _meetings(
-    first: dt.date, calendar: Calendar, cadence: int, clash: set[dt.date]
-) -> tuple[dt.date, ...]:
-    """Every `cadence` weeks from `first`, each moved to the next open, clash-free day."""
-    meetings: list[dt.date] = []
-    target = first
-    while target <= calendar.end:
-        day = next((d for d in calendar.open_days if d >= target and d not in clash), None)
-        if day is None:
-            break
-        meetings.append(day)
-        target = day + dt.timedelta(weeks=cadence)
-    return tuple(meetings)
+def _schedule(
+    window: Window,
+    clash: set[dt.date],
+    preference: list[Facilitator],
+    adviser_days: dict[str, set[dt.date]],
+    dedicated: bool,
+) -> tuple[tuple[dt.date, ...], str | None, int]:
+    """(meetings, adviser, meetings the adviser attends) for one set.
 
-
-def _clean_series(
-    series: list[tuple[dt.date, ...]], busy: set[dt.date], supported: int | None
-) -> tuple[tuple[dt.date, ...], int] | None:
-    """The first of the set's possible series (from its preferred start, a day later each)
-    whose adviser-supported meetings miss the adviser's other sets, with how many of its
-    meetings the adviser attends; None when every series clashes."""
-    for meetings in series:
-        wanted = meetings if supported is None else meetings[:supported]
-        if wanted and len(meetings) >= min(2, len(series[0])) and not busy & set(wanted):
-            return meetings, len(wanted)
-    return None
+    The set takes the earliest start day on which some adviser is free for every meeting
+    they would attend, moving later meetings within the cadence's week of slack to miss
+    the adviser's other sets; it never starts so late that it loses meetings it could
+    have had (up to SET_MINIMUM_MEETINGS). With no such day it meets from its first
+    start day and manages itself.
+    """
+    firsts = _first_days(window, clash)
+    if not firsts:
+        return (), None, 0
+    earliest = _dates(window, clash, firsts[0]) or ()
+    need = min(t.SET_MINIMUM_MEETINGS, len(earliest))
+    for first in firsts:
+        plain = None
+        for adviser in preference:
+            busy = adviser_days[adviser.name]
+            if first in busy:
+                continue
+            plain = plain or _dates(window, clash, first) or ()
+            if len(plain) < need:
+                break
+            attends = len(plain) if dedicated else min(t.ADVISER_SUPPORTED_MEETINGS, len(plain))
+            if busy.isdisjoint(plain[:attends]):
+                return plain, adviser.name, attends
+            moved = _dates(window, clash, first, busy, len(window.days) if dedicated else attends)
+            if moved and len(moved) >= need:
+                return moved, adviser.name, len(moved) if dedicated else min(attends, len(moved))
+    return earliest, None, 0
 
 
 def plan_sets(
@@ -87,47 +198,35 @@ def plan_sets(
     formed = form_sets(
         people, [task.id for task in spec.tasks], spec.programme.set_size, dependency_pairs(spec)
     )
-    launch = next(
-        (s.date for s in sessions if s.module == "action-learning-launch"), calendar.start
-    )
+    window = meeting_window(spec, sessions, calendar)
     session_days: dict[str, set[dt.date]] = defaultdict(set)
     for s in sessions:
         for group in s.audience:
             session_days[group].add(s.date)
+    advisers = spec.facilitators
     adviser_days: dict[str, set[dt.date]] = defaultdict(set)
+    load: Counter[str] = Counter()
     titles = {task.id: task.title for task in spec.tasks}
+    start = spec.programme.set_start
     sets = []
-    for n, (s, (preferred, dedicated)) in enumerate(
-        zip(formed, _advisers(formed, spec.facilitators), strict=True), 1
-    ):
-        clash = set().union(*(session_days[m.stakeholder] for m in s.members))
-        supported = None if dedicated else t.ADVISER_SUPPORTED_MEETINGS
-        first = launch + dt.timedelta(days=7 + (n - 1) % 3)
-        cadence = spec.programme.set_cadence_weeks
-        series = [
-            _meetings(first + dt.timedelta(days=shift), calendar, cadence, clash)
-            for shift in range(14)
-        ]
-        choice = next(
-            (
-                (name, found)
-                for name in preferred
-                if (found := _clean_series(series, adviser_days[name], supported))
-            ),
-            None,
-        )
-        adviser, (meetings, kept) = choice or (None, (series[0], 0))
+    for n, s in enumerate(formed, 1):
+        dedicated = n <= len(advisers)
+        clash = set().union(*(session_days[g] for g in {m.stakeholder for m in s.members}))
+        preference = _preference(s, advisers, load, dedicated)
+        meetings, adviser, attends = _schedule(window, clash, preference, adviser_days, dedicated)
         if adviser:
-            adviser_days[adviser] |= set(meetings[:kept])
+            load[adviser] += 1
+            adviser_days[adviser] |= set(meetings[:attends])
         sets.append(
             ActionLearningSet(
                 id=f"set-{n}",
                 task=s.task,
-                facilitator=adviser,
-                adviser_meetings=kept,
                 members=s.members,
-                meetings=meetings,
-                start=t.SET_START,
+                schedule=tuple(
+                    SetMeeting(day, start, adviser if i < attends else None)
+                    for i, day in enumerate(meetings)
+                ),
+                start=start,
                 minutes=t.SET_MINUTES,
                 purpose=(
                     f"To help each member make progress on '{titles[s.task]}' through "
@@ -135,51 +234,189 @@ def plan_sets(
                 ),
             )
         )
-    return tuple(sets), _notes(spec, sets), GROUND_RULES
+    return tuple(sets), _notes(spec, sets, window), GROUND_RULES
 
 
-def _notes(spec: Spec, sets: list[ActionLearningSet]) -> tuple[str, ...]:
-    advisers = len(spec.facilitators)
-    notes = [
-        f"{plural(len(sets), 'set')} of {spec.programme.set_size[0]} to "
-        f"{spec.programme.set_size[1]} "
-        f"people, each serving one task, mixing organisations, levels and locations and "
-        f"placing groups that depend on each other together."
+# --- what the handbook says about the sets: each sentence from the sets' real meetings ----
+
+
+def set_list(ids: Sequence[str]) -> str:
+    """'set-1', 'set-1 and set-2', 'set-1 to set-4, set-6 and set-9': runs of consecutive
+    sets shortened."""
+    numbers = [int(i.rsplit("-", 1)[1]) for i in ids]
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [
+        f"set-{r[0]} to set-{r[-1]}" if len(r) > 2 else " and ".join(f"set-{n}" for n in r)
+        for r in runs
     ]
-    if advisers == 0:
-        notes.append(
-            "The spec names no set advisers (facilitators), so every set manages "
-            "itself from its first meeting; the action-learning launch prepares "
-            "members for this."
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _weeks(days: int) -> str:
+    return plural(days // 7, "week") if days % 7 == 0 else plural(days, "day")
+
+
+def _span(shortest: int, longest: int) -> str:
+    """'4 to 6 weeks', '26 to 37 days', '5 weeks': a range of gaps in one unit."""
+    if shortest == longest:
+        return _weeks(shortest)
+    if shortest % 7 == 0 and longest % 7 == 0:
+        return f"{shortest // 7} to {plural(longest // 7, 'week')}"
+    return f"{shortest} to {plural(longest, 'day')}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _one(ids: Sequence[str], singular: str, several: str) -> str:
+    """The verb or pronoun that agrees with a list of sets."""
+    return singular if len(ids) == 1 else several
+
+
+def _mixing_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
+    low, high = spec.programme.set_size
+    text = f"{plural(len(sets), 'set')} of {low} to {high} people, each serving one task."
+    single = [s for s in sets if len({m.organisation for m in s.members}) == 1]
+    if not single:
+        text += " Every set brings together people from at least two organisations."
+    one_org = {
+        task.id
+        for task in spec.tasks
+        if len({spec.stakeholder(g).organisation for g in task.stakeholders}) == 1
+    }
+    for ids, reason in (
+        ([s.id for s in single if s.task in one_org], "its task's groups all belong to one"),
+        (
+            [s.id for s in single if s.task not in one_org],
+            "its task has too few people from other organisations to go round",
+        ),
+    ):
+        if ids:
+            text += (
+                f" {set_list(ids)} {_one(ids, 'holds', 'hold')} people from one organisation "
+                f"only, as {reason}."
+            )
+    tops = [sum(m.level == TOP_TEAM for m in s.members) for s in sets]
+    if any(tops):
+        text += (
+            f" Top-team members are spread out: no set holds more than its task's share of "
+            f"them (at most {max(tops)} in any set)."
         )
-    else:
-        throughout = sum(1 for x in sets if x.facilitator and x.adviser_meetings == len(x.meetings))
-        first_only = sum(1 for x in sets if x.facilitator and x.adviser_meetings < len(x.meetings))
-        alone = sum(1 for x in sets if not x.facilitator)
-        parts = [
-            f"{plural(throughout, 'set')} {'keeps' if throughout == 1 else 'keep'} an adviser "
-            f"throughout"
-            if throughout
-            else "",
-            f"{plural(first_only, 'set')} {'has' if first_only == 1 else 'have'} one for "
-            f"{'its' if first_only == 1 else 'their'} first {t.ADVISER_SUPPORTED_MEETINGS} "
-            f"meetings and then "
-            f"{'manages itself' if first_only == 1 else 'manage themselves'}"
-            if first_only
-            else "",
-            f"{plural(alone, 'set')} {'manages itself' if alone == 1 else 'manage themselves'} "
-            f"from the start, as no adviser is free on {'its' if alone == 1 else 'their'} "
-            f"meeting days"
-            if alone
-            else "",
-        ]
-        notes.append(
-            f"{plural(advisers, 'set adviser')} for {plural(len(sets), 'set')}: "
-            + "; ".join(x for x in parts if x)
-            + ". An adviser helps a set start and then steps back (Revans 1982)."
+    return text
+
+
+def _meeting_note(spec: Spec, sets: Sequence[ActionLearningSet], window: Window) -> str:
+    meeting = [s for s in sets if s.meetings]
+    text = ""
+    if len(meeting) < len(sets):
+        ids = [s.id for s in sets if not s.meetings]
+        text = (
+            f"{set_list(ids)} {_one(ids, 'has', 'have')} no day to meet: every open day "
+            f"between the action-learning launch and the closing event has a taught session "
+            f"for one of {_one(ids, 'its', 'their')} members. "
         )
-    notes.append(
-        f"After {t.SET_LIFETIME_MEETINGS} meetings a set re-contracts: it agrees "
-        f"whether to continue, and how, or closes."
+    if not meeting:
+        return text.strip()
+    counts = sorted({len(s.meetings) for s in meeting})
+    times = (
+        plural(counts[0], "time")
+        if len(counts) == 1
+        else f"{counts[0]} to {plural(counts[-1], 'time')}"
     )
-    return tuple(notes)
+    gaps = sorted({(b - a).days for s in meeting for a, b in pairwise(s.meetings)})
+    rhythm = f"every {_weeks(window.cadence)}"
+    if gaps and gaps != [window.cadence]:
+        rhythm += f" where the calendar allows (gaps of {_span(gaps[0], gaps[-1])})"
+    firsts = sorted(s.meetings[0] for s in meeting)
+    last = max(s.meetings[-1] for s in meeting)
+    text += (
+        f"{'Each set meets' if len(meeting) == len(sets) else 'The others meet'} {times}, "
+        f"{rhythm}, for half a day from {spec.programme.set_start}, never on a day when one of "
+        f"its members has a taught session. "
+    )
+    started = f"between {firsts[0]:%-d %B} and {firsts[-1]:%-d %B %Y}"
+    if firsts[0] == firsts[-1]:
+        started = f"on {firsts[0]:%-d %B %Y}"
+    if window.launch >= spec.programme.start:
+        started += f", within {_weeks((firsts[-1] - window.launch).days)} of the launch"
+    closing = (
+        f"before the closing event on {window.closing:%-d %B %Y}"
+        if window.closing <= spec.programme.end
+        else "before the programme ends"
+    )
+    return text + f"First meetings fall {started}; the last is on {last:%-d %B %Y}, {closing}."
+
+
+def _adviser_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
+    advisers = len(spec.facilitators)
+    if not advisers:
+        return (
+            "The programme names no set advisers, so every set manages itself from its first "
+            "meeting; the action-learning launch prepares members for this."
+        )
+    parts = []
+    throughout = [s.id for s in sets if s.meetings and s.adviser_meetings == len(s.meetings)]
+    if throughout:
+        parts.append(
+            f"{set_list(throughout)} {_one(throughout, 'has', 'have')} an adviser at every meeting"
+        )
+    for attended in sorted({s.adviser_meetings for s in sets}):
+        ids = [s.id for s in sets if 0 < attended == s.adviser_meetings < len(s.meetings)]
+        if ids:
+            first = "first meeting" if attended == 1 else f"first {attended} meetings"
+            parts.append(
+                f"{set_list(ids)} {_one(ids, 'has', 'have')} an adviser at "
+                f"{_one(ids, 'its', 'their')} {first}, then "
+                f"{_one(ids, 'manages itself', 'manage themselves')}"
+            )
+    alone = [s.id for s in sets if s.meetings and not s.adviser_meetings]
+    if alone:
+        parts.append(
+            f"{set_list(alone)} {_one(alone, 'manages itself', 'manage themselves')} from the "
+            f"start, as no adviser is free on the days {_one(alone, 'it', 'they')} could start"
+        )
+    text = f"{plural(advisers, 'set adviser')} for {plural(len(sets), 'set')}: "
+    text += "; ".join(parts) + "."
+    if len(sets) > 1:
+        text += (
+            " Set meetings are spread across the session days so that no adviser is needed "
+            "by two sets on one day."
+        )
+    return text + " An adviser helps a set start and then steps back (Revans 1982)."
+
+
+def _recontract_note(sets: Sequence[ActionLearningSet]) -> str:
+    lifetime = t.SET_LIFETIME_MEETINGS
+    longer = [s.id for s in sets if len(s.meetings) > lifetime]
+    agree = "members agree whether to continue, and how, or close the set."
+    if not longer:
+        return (
+            "Each set re-contracts at its last meeting: members agree whether to go on "
+            "meeting after the programme, and how, or close the set."
+        )
+    if len(longer) == len(sets):
+        return f"After {lifetime} meetings a set re-contracts: {agree}"
+    return (
+        f"{set_list(longer)} {_one(longer, 'meets', 'meet')} more than {lifetime} times and "
+        f"re-contract{_one(longer, 's', '')} after {_one(longer, 'its', 'their')} "
+        f"{_ordinal(lifetime)} meeting; the other sets re-contract at their last meeting. "
+        f"At re-contracting, {agree}"
+    )
+
+
+def _notes(spec: Spec, sets: Sequence[ActionLearningSet], window: Window) -> tuple[str, ...]:
+    if not sets:
+        return ()
+    return (
+        _mixing_note(spec, sets),
+        _meeting_note(spec, sets, window),
+        _adviser_note(spec, sets),
+        _recontract_note(sets),
+    )

@@ -20,10 +20,12 @@ COLLABORATIVE_TASKS = 2  # tasks sharing a topic that make a collaborative
 SESSION_START = "09:30"
 AFTERNOON_START = "13:30"  # a second session the same day, only when days run short
 AFTERNOON_MAX_MINUTES = 210  # a morning session longer than this fills the day
-SET_START = "13:30"
 SET_MINUTES = 180  # half a day
 ADVISER_SUPPORTED_MEETINGS = 2  # first meetings a later set keeps its adviser for
 SET_LIFETIME_MEETINGS = 6  # after which a set re-contracts or runs itself
+SET_START_WINDOW_DAYS = 14  # a set first meets within two weeks of the action-learning launch
+SET_CADENCE_SLACK_DAYS = 7  # a meeting may move up to a week from the cadence
+SET_MINIMUM_MEETINGS = 4  # meetings a set should have when the programme is long enough
 
 # Where in the programme (as fractions of its length) each phase's sessions fall.
 PHASE_WINDOWS = {

@@ -105,6 +105,15 @@ def programme_dict(p: Programme) -> dict:
                 "purpose": s.purpose,
                 "members": [_member(m) for m in s.members],
                 "meetings": [d.isoformat() for d in s.meetings],
+                "schedule": [
+                    {
+                        "date": m.date.isoformat(),
+                        "start": m.start,
+                        "adviser": m.adviser,
+                        "venue": None,
+                    }
+                    for m in s.schedule
+                ],
                 "start": s.start,
                 "minutes": s.minutes,
             }

@@ -23,6 +23,7 @@ HEADER = (
     "level",
     "location",
     "first meeting",
+    "meetings (adviser)",
 )
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 
@@ -41,6 +42,9 @@ def roster_rows(p: Programme) -> list[tuple[str, ...]]:
     rows = []
     for s in p.sets:
         first = s.meetings[0].isoformat() if s.meetings else ""
+        schedule = "; ".join(
+            f"{m.date.isoformat()} ({m.adviser or 'self-managed'})" for m in s.schedule
+        )
         for m in s.members:
             rows.append(
                 (
@@ -53,13 +57,15 @@ def roster_rows(p: Programme) -> list[tuple[str, ...]]:
                     m.level,
                     m.location,
                     first,
+                    schedule,
                 )
             )
     return rows
 
 
 def sets_csv(p: Programme) -> bytes:
-    """sets.csv: one row per set member, CRLF line ends, UTF-8 with BOM."""
+    """sets.csv: one row per set member, with the set's meetings and the adviser at each;
+    CRLF line ends, UTF-8 with BOM."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(HEADER)

@@ -1,0 +1,357 @@
+"""Find sets that score well: construction, then seeded local search.
+
+*Construction.* Each task's people are ordered by organisation, level and location and
+dealt round-robin into its sets, top-team members first, which already separates
+colleagues from the same place and gives no set more than its share of the top team.
+
+*Local search.* Seeded descent over swaps (two people trade sets, across tasks too when
+both may serve either) and moves (one person changes set while sizes stay in range), using
+the score's own incremental changes (set_score.mixing_change and set_value), within a fixed
+evaluation budget so run time does not depend on the machine and output does not depend on
+timing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from progen.design.participants import Participant
+from progen.design.set_counts import Pools, set_count
+from progen.design.set_score import (
+    ATTRIBUTE_WEIGHTS,
+    NOBODY,
+    RULE_PENALTY,
+    TOP_TEAM,
+    Key,
+    empty_counts,
+    fair,
+    mixing_change,
+    set_value,
+    top_team_cap,
+    top_team_excess,
+)
+
+# Upper bound on score evaluations in the local search: enough for small programmes to reach
+# (near) optimum with several restarts, and bounded so 5,000 people stay well under a second.
+_EVALUATION_BUDGET = 80_000
+_RESTARTS = 12
+# Candidate sets looked at per person and pass; all of them when there are no more than this.
+_SAMPLE = 6
+
+Neighbours = dict[int, list[tuple[int, int]]]
+
+
+@dataclass(slots=True)
+class Layout:
+    """Mutable working state of the search, so the hot loop updates counts in place.
+
+    Per set: its task, members, key counts (a key is deleted at zero so that `key in
+    counts` means "represented in the set"), mixing score, distinct organisations and
+    top-team members. Per task: its number of sets, its top-team members, and how many of
+    its sets hold each number of them, so a change of the task's top-team share can be
+    scored without visiting its sets. `score` is the sum of set_value over sets.
+    """
+
+    keys: list[Key]
+    top: list[bool]
+    set_task: list[int]
+    members: list[list[int]]
+    counts: list[dict[int, int]]
+    where: list[int]
+    mixing: list[int]
+    organisations: list[int]
+    top_team: list[int]
+    task_sets: list[int]
+    task_top: list[int]
+    task_spread: list[dict[int, int]]
+    caps: list[int]  # per task: top_team_cap of its top-team members and sets
+    score: int
+
+
+def _set_gain(
+    layout: Layout,
+    nbr: Neighbours,
+    s: int,
+    out: int | None,
+    inn: int | None,
+    cap: int,
+    new_cap: int,
+) -> int:
+    """Change of set s's value when person `out` leaves it, person `inn` joins it and its
+    task's top-team share goes from `cap` to `new_cap`."""
+    keys, top = layout.keys, layout.top
+    mixing, organisations = mixing_change(
+        layout.counts[s],
+        nbr,
+        NOBODY if out is None else keys[out],
+        NOBODY if inn is None else keys[inn],
+    )
+    tops = (inn is not None and top[inn]) - (out is not None and top[out])
+    m = layout.mixing[s]
+    if not (organisations or tops) and cap == new_cap:  # only the fair mixing can change
+        return fair(m + mixing) - fair(m) if mixing else 0
+    o, t = layout.organisations[s], layout.top_team[s]
+    return set_value(m + mixing, o + organisations, t + tops, new_cap) - set_value(m, o, t, cap)
+
+
+def _share_gain(layout: Layout, task: int, s: int, cap: int, new_cap: int) -> int:
+    """Change of the values of the task's sets other than s when its top-team share goes
+    from `cap` to `new_cap`: only their top-team excess can change."""
+    if cap == new_cap:
+        return 0
+    excess = 0
+    for top_team, sets in layout.task_spread[task].items():
+        sets -= top_team == layout.top_team[s]
+        excess += sets * (top_team_excess(top_team, new_cap) - top_team_excess(top_team, cap))
+    return -RULE_PENALTY * excess
+
+
+def move_gain(layout: Layout, nbr: Neighbours, p: int, there: int, q: int | None) -> int:
+    """Change of the score when p moves to set `there` and q (if any) takes p's place."""
+    here = layout.where[p]
+    task_here, task_there = layout.set_task[here], layout.set_task[there]
+    cap_here, cap_there = layout.caps[task_here], layout.caps[task_there]
+    tops = layout.top[p] - (q is not None and layout.top[q])
+    if task_here == task_there or not tops:
+        return _set_gain(layout, nbr, here, p, q, cap_here, cap_here) + _set_gain(
+            layout, nbr, there, q, p, cap_there, cap_there
+        )
+    new_here = top_team_cap(layout.task_top[task_here] - tops, layout.task_sets[task_here])
+    new_there = top_team_cap(layout.task_top[task_there] + tops, layout.task_sets[task_there])
+    return (
+        _set_gain(layout, nbr, here, p, q, cap_here, new_here)
+        + _set_gain(layout, nbr, there, q, p, cap_there, new_there)
+        + _share_gain(layout, task_here, here, cap_here, new_here)
+        + _share_gain(layout, task_there, there, cap_there, new_there)
+    )
+
+
+def _enter(layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | None) -> None:
+    """Update set s's running counts for `out` leaving and `inn` joining."""
+    keys, top = layout.keys, layout.top
+    mixing, organisations = mixing_change(
+        layout.counts[s],
+        nbr,
+        NOBODY if out is None else keys[out],
+        NOBODY if inn is None else keys[inn],
+    )
+    counts = layout.counts[s]
+    if out is not None:
+        layout.members[s].remove(out)
+        for key in keys[out]:
+            if counts[key] == 1:
+                del counts[key]
+            else:
+                counts[key] -= 1
+    if inn is not None:
+        layout.members[s].append(inn)
+        for key in keys[inn]:
+            counts[key] = counts.get(key, 0) + 1
+        layout.where[inn] = s
+    tops = (inn is not None and top[inn]) - (out is not None and top[out])
+    if tops:
+        task, spread = layout.set_task[s], layout.task_spread[layout.set_task[s]]
+        before = layout.top_team[s]
+        spread[before] -= 1
+        spread[before + tops] = spread.get(before + tops, 0) + 1
+        layout.top_team[s] += tops
+        layout.task_top[task] += tops
+        layout.caps[task] = top_team_cap(layout.task_top[task], layout.task_sets[task])
+    layout.mixing[s] += mixing
+    layout.organisations[s] += organisations
+
+
+def apply_move(layout: Layout, nbr: Neighbours, p: int, there: int, q: int | None) -> None:
+    """Move p to set `there` and q (if any) to p's set, keeping every running total."""
+    here = layout.where[p]
+    layout.score += move_gain(layout, nbr, p, there, q)
+    _enter(layout, nbr, here, p, q)
+    _enter(layout, nbr, there, q, p)
+
+
+def _descend(
+    layout: Layout,
+    nbr: Neighbours,
+    compatible: list[list[int]],
+    eligible: list[frozenset[int]],
+    size: tuple[int, int],
+    rng: random.Random,
+    budget: int,
+) -> int:
+    """Improve the layout by swaps and moves until a pass finds nothing; returns budget left."""
+    low, high = size
+    keys, set_task, members, counts, where = (
+        layout.keys,
+        layout.set_task,
+        layout.members,
+        layout.counts,
+        layout.where,
+    )
+    order = list(range(len(keys)))
+    improved = True
+    while improved and budget > 0:
+        improved = False
+        rng.shuffle(order)
+        for p in order:
+            if budget <= 0:
+                break
+            here = where[p]
+            options = compatible[p]
+            if len(options) > _SAMPLE:
+                if all(counts[here][k] == 1 for k in keys[p][:3]):
+                    continue  # too many options to try all: spend them on people who repeat
+                options = rng.sample(options, _SAMPLE)
+            task_here = set_task[here]
+            best, best_gain = None, 0
+            for there in options:
+                if there == here:
+                    continue
+                budget -= len(members[there]) + 1
+                if len(members[here]) > low and len(members[there]) < high:
+                    gain = move_gain(layout, nbr, p, there, None)
+                    if gain > best_gain:
+                        best, best_gain = (there, None), gain
+                for q in members[there]:
+                    if task_here in eligible[q]:
+                        gain = move_gain(layout, nbr, p, there, q)
+                        if gain > best_gain:
+                            best, best_gain = (there, q), gain
+            if best is not None:
+                apply_move(layout, nbr, p, *best)
+                improved = True
+    return budget
+
+
+def _deal(
+    task_people: list[list[int]], set_counts: list[int], top: list[bool]
+) -> list[tuple[int, list[int]]]:
+    """Deal each task's people round-robin into its sets, top-team members first: sizes
+    come out balanced and no set gets more than its share of the top team."""
+    sets: list[tuple[int, list[int]]] = []
+    for task, (pool, k) in enumerate(zip(task_people, set_counts, strict=True)):
+        dealt = [p for p in pool if top[p]] + [p for p in pool if not top[p]]
+        sets.extend((task, dealt[j::k]) for j in range(k))
+    return sets
+
+
+def _share_people(
+    pools: Pools, shares: tuple[tuple[tuple[int, int], ...], ...], order: list[int]
+) -> list[list[int]]:
+    """People per task: the fixed ones plus each class's people handed out by its quotas."""
+    rank = {p: i for i, p in enumerate(order)}
+    task_people = [list(f) for f in pools.fixed]
+    for people, quotas in zip(pools.shared, shares, strict=True):
+        queue = sorted(people, key=rank.__getitem__)
+        for task, count in quotas:
+            task_people[task].extend(queue[:count])
+            queue = queue[count:]
+    return [sorted(pool, key=rank.__getitem__) for pool in task_people]
+
+
+def encode(
+    people: Sequence[Participant], depends: frozenset[tuple[str, str]]
+) -> tuple[list[Key], Neighbours]:
+    """Integer keys per person and, per group key, its depends_on neighbours with multiplicity."""
+    ids: dict[tuple[int, str], int] = {}
+
+    def key(kind: int, value: str) -> int:
+        return ids.setdefault((kind, value), len(ids))
+
+    keys = [
+        (key(0, p.organisation), key(1, p.level), key(2, p.location), key(3, p.stakeholder))
+        for p in people
+    ]
+    nbr: dict[int, dict[int, int]] = {}
+    for a, b in sorted(depends):
+        if a != b and (3, a) in ids and (3, b) in ids:
+            ka, kb = ids[(3, a)], ids[(3, b)]
+            nbr.setdefault(ka, {})[kb] = nbr.get(ka, {}).get(kb, 0) + 1
+            nbr.setdefault(kb, {})[ka] = nbr.get(kb, {}).get(ka, 0) + 1
+    return keys, {g: list(n.items()) for g, n in nbr.items()}
+
+
+def layout_of(
+    keys: list[Key],
+    top: list[bool],
+    sets: list[tuple[int, list[int]]],
+    nbr: Neighbours,
+) -> Layout:
+    """The working state for these sets, each task's top-team share taken from its sets."""
+    n, tasks = len(sets), max((t for t, _ in sets), default=-1) + 1
+    task_sets = [0] * tasks
+    for t, _ in sets:
+        task_sets[t] += 1
+    layout = Layout(
+        keys,
+        top,
+        [t for t, _ in sets],
+        [[] for _ in range(n)],
+        [empty_counts() for _ in range(n)],
+        [0] * len(keys),
+        [0] * n,
+        [0] * n,
+        [0] * n,
+        task_sets,
+        [0] * tasks,
+        [{0: k} if k else {} for k in task_sets],
+        [0] * tasks,
+        0,
+    )
+    for s, (_, group) in enumerate(sets):
+        for p in group:
+            _enter(layout, nbr, s, None, p)
+        if group:  # joining an empty set adds every weight, but one person crosses nothing
+            layout.mixing[s] -= sum(ATTRIBUTE_WEIGHTS)
+    layout.score = sum(
+        set_value(
+            layout.mixing[s],
+            layout.organisations[s],
+            layout.top_team[s],
+            layout.caps[layout.set_task[s]],
+        )
+        for s in range(n)
+    )
+    return layout
+
+
+def search(
+    people: Sequence[Participant],
+    pools: Pools,
+    shares: tuple[tuple[tuple[int, int], ...], ...],
+    size: tuple[int, int],
+    depends: frozenset[tuple[str, str]],
+    seed: int,
+) -> Layout:
+    """The best layout found from a sorted deal and shuffled restarts, on a fixed budget."""
+    keys, nbr = encode(people, depends)
+    top = [p.level == TOP_TEAM for p in people]
+    eligible = [frozenset(pools.tasks.index(t) for t in p.tasks) for p in people]
+    rng = random.Random(seed)
+
+    by_attributes = sorted(range(len(people)), key=lambda i: keys[i])
+    task_people = _share_people(pools, shares, by_attributes)
+    set_counts = [set_count(len(pool), size) if pool else 0 for pool in task_people]
+    sets_of_task: list[list[int]] = []
+    for k in set_counts:
+        start = sum(len(s) for s in sets_of_task)
+        sets_of_task.append(list(range(start, start + k)))
+    sets_serving = {e: [s for t in sorted(e) for s in sets_of_task[t]] for e in set(eligible)}
+    compatible = [sets_serving[e] for e in eligible]
+
+    best: Layout | None = None
+    budget = _EVALUATION_BUDGET
+    for attempt in range(_RESTARTS):
+        if attempt:
+            order = list(range(len(people)))
+            rng.shuffle(order)
+            task_people = _share_people(pools, shares, order)
+        layout = layout_of(keys, top, _deal(task_people, set_counts, top), nbr)
+        budget = _descend(layout, nbr, compatible, eligible, size, rng, budget)
+        if best is None or layout.score > best.score:
+            best = layout
+        if budget <= 0:
+            break
+    assert best is not None
+    return best
