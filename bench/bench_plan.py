@@ -90,9 +90,7 @@ def stages(path: Path, runs: int) -> str:
         kept, _ = fit_budget(spec, drafts, calendar)
         budget.append(time.perf_counter() - start)
         start = time.perf_counter()
-        schedule(
-            tuple(d for d in kept if in_sequence(d)), calendar, spec.programme.set_cadence_weeks
-        )
+        schedule(tuple(d for d in kept if in_sequence(d)), calendar, spec.programme)
         dating.append(time.perf_counter() - start)
     return (
         f"{len(drafts)} drafts, {len(kept)} run: budget median "

@@ -64,10 +64,10 @@ def test_one_event_per_session_and_set_meeting(bundled):
     assert len(found) == len(bundled.sessions) + meetings
     uids = [str(e["UID"]) for e in found]
     assert len(set(uids)) == len(uids)
-    assert {f"{bundled.id}-{s.id}@progen" for s in bundled.sessions} <= set(uids)
+    assert {f"{bundled.id}.{s.key}@progen" for s in bundled.sessions} <= set(uids)
     for aset in bundled.sets:
         for n in range(1, len(aset.meetings) + 1):
-            assert f"{bundled.id}-{aset.id}-{n}@progen" in uids
+            assert f"{bundled.id}.{aset.id}.{n}@progen" in uids
 
 
 def test_times_are_europe_london_with_a_timezone(bundled):
@@ -75,7 +75,7 @@ def test_times_are_europe_london_with_a_timezone(bundled):
     cal = Calendar.from_ical(ics)
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Europe/London"]
     first = bundled.sessions[0]
-    event = next(e for e in events(ics) if str(e["UID"]) == f"{bundled.id}-{first.id}@progen")
+    event = next(e for e in events(ics) if str(e["UID"]) == f"{bundled.id}.{first.key}@progen")
     start = event.decoded("DTSTART")
     assert start.date() == first.date
     assert start.strftime("%H:%M") == first.start

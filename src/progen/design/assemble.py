@@ -18,6 +18,7 @@ from progen.design.plan_text import with_plans
 from progen.design.rationale import rationale, reason_evidence
 from progen.design.schedule import Dated, after_set_meetings, in_sequence, schedule
 from progen.design.sessions import draft_sessions, session_title
+from progen.design.venues import session_venue, session_venue_note, set_venue_note, with_venues
 from progen.spec.model import Spec
 
 
@@ -61,6 +62,7 @@ def _session(n: int, dated: Dated, follows: tuple[str, ...], context) -> Session
         agenda=scaled_agenda(module, draft.minutes, start),
         plan=module.body,
         follows=follows,
+        venue=session_venue(spec, draft.audience),
     )
 
 
@@ -86,15 +88,16 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
     calendar = programme_calendar(spec.programme)
     drafts, not_chosen = draft_sessions(spec, diagnosis, catalogue)
     fitted, over_budget = fit_budget(spec, drafts, calendar)
-    dated = schedule(
-        tuple(d for d in fitted if in_sequence(d)), calendar, spec.programme.set_cadence_weeks
-    )
+    dated = schedule(tuple(d for d in fitted if in_sequence(d)), calendar, spec.programme)
     # Sets meet between the session that opens them and the closing event.
     closing = next((day for d, day, _ in dated if d.module.last), None)
     sets_window = replace(calendar, end=closing - dt.timedelta(1)) if closing else calendar
     sets, set_notes, ground_rules = plan_sets(spec, _sessions(dated, spec, diagnosis), sets_window)
+    sets = with_venues(spec, sets)
+    if sets:
+        set_notes += (set_venue_note(sets),)
     waiting, unplaced = after_set_meetings(
-        tuple(d for d in fitted if not in_sequence(d)), dated, sets, calendar
+        tuple(d for d in fitted if not in_sequence(d)), dated, sets, calendar, spec.programme
     )
     sessions = _sessions((*dated, *waiting), spec, diagnosis)
     pdsa = pdsa_plans(spec.tasks, sessions, sets, calendar)
@@ -132,5 +135,6 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
         evaluation,
         cited(keys),
         spec_warnings(spec) + omission_warnings(spec, omitted),
+        session_venue_note(spec),
     )
     return with_plans(programme, catalogue)

@@ -13,11 +13,18 @@ from progen.design.participants import Participant
 from progen.errors import Problem
 from progen.spec.model import Spec
 
+DAY_MINUTES = 24 * 60
+
+
+def minutes_of(hhmm: str) -> int:
+    """Minutes since midnight of an HH:MM time."""
+    hours, mins = map(int, hhmm.split(":"))
+    return hours * 60 + mins
+
 
 def clock(start: str, minutes: int) -> str:
     """The time `minutes` after `start`, both as HH:MM."""
-    hours, mins = map(int, start.split(":"))
-    total = hours * 60 + mins + minutes
+    total = minutes_of(start) + minutes
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
@@ -108,6 +115,13 @@ class Session:
     # requires, an earlier occurrence, appreciative work first), only those that run. The
     # closing event's "after everything" is not listed.
     follows: tuple[str, ...] = ()
+    venue: str | None = None  # where it is held (design/venues.py), None when not known
+
+    @property
+    def key(self) -> str:
+        """What the session is, whatever its date or number: module, task and occurrence.
+        Calendars derive their UIDs from it, so a session that moves keeps its UID."""
+        return ".".join(x for x in (self.module, self.task, str(self.occurrence)) if x)
 
     @property
     def end(self) -> str:
@@ -134,6 +148,7 @@ class SetMeeting:
     date: dt.date
     start: str  # HH:MM, Europe/London
     adviser: str | None  # the set adviser at this meeting, or None when the set runs itself
+    venue: str | None = None  # where it is held (design/venues.py), None when not known
 
 
 @dataclass(frozen=True)
@@ -241,6 +256,7 @@ class Programme:
     # Spec facts that changed nothing or were assumed, and design choices the user should
     # hear about (sessions the budget left out), as located warnings (SPEC.md section 2).
     warnings: tuple[Problem, ...] = ()
+    venue_note: str = ""  # how sessions find their venue (design/venues.py), for the reader
 
     @property
     def id(self) -> str:
@@ -249,3 +265,11 @@ class Programme:
     @property
     def title(self) -> str:
         return self.spec.programme.title
+
+    def sessions_for(self, group_id: str) -> tuple[Session, ...]:
+        """The sessions a stakeholder group is in the audience of, in date order."""
+        return tuple(s for s in self.sessions if group_id in s.audience)
+
+    def sets_with(self, group_id: str) -> tuple[ActionLearningSet, ...]:
+        """The sets holding at least one member of a stakeholder group, in set order."""
+        return tuple(s for s in self.sets if any(m.stakeholder == group_id for m in s.members))

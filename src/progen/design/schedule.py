@@ -20,15 +20,16 @@ import datetime as dt
 import heapq
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from progen.design import thresholds as t
 from progen.design.calendar import Calendar, fewest_open_days, programme_calendar
 from progen.design.catalogue import Module
 from progen.design.diagnose import diagnose
-from progen.design.model import ActionLearningSet, Omission
+from progen.design.model import DAY_MINUTES, ActionLearningSet, Omission, clock, minutes_of
 from progen.design.order import essential_closure, predecessors
 from progen.design.sessions import Draft, draft_sessions, session_title
+from progen.spec.model import Programme as ProgrammeSpec
 from progen.spec.model import Spec
 
 Dated = tuple[Draft, dt.date, str]
@@ -128,27 +129,42 @@ def _targets(
     return targets
 
 
-def _slot(busy, day: dt.date, draft: Draft, afternoon: bool) -> str | None:
+@dataclass(frozen=True)
+class Slots:
+    """When taught sessions start: the programme's session_start and, for a second session
+    the same day, AFTERNOON_AFTER_MINUTES later (None when that would run past midnight)."""
+
+    morning: str
+    afternoon: str | None
+
+    @classmethod
+    def of(cls, programme: ProgrammeSpec) -> Slots:
+        start = programme.session_start
+        later = minutes_of(start) + t.AFTERNOON_AFTER_MINUTES
+        fits = later + t.AFTERNOON_MAX_MINUTES <= DAY_MINUTES
+        return cls(start, clock(start, t.AFTERNOON_AFTER_MINUTES) if fits else None)
+
+
+def _slot(busy, day: dt.date, draft: Draft, afternoon: bool, slots: Slots) -> str | None:
     """The start time free for all of the draft's groups on `day`, if any: mornings first;
     afternoons only for sessions short enough to follow a morning one."""
     groups = set(draft.audience)
     if not afternoon:
         return (
-            t.SESSION_START
-            if not busy[day, "am"] & groups and not busy[day, "pm"] & groups
-            else None
+            slots.morning if not busy[day, "am"] & groups and not busy[day, "pm"] & groups else None
         )
     if (
-        draft.minutes <= t.AFTERNOON_MAX_MINUTES
+        slots.afternoon
+        and draft.minutes <= t.AFTERNOON_MAX_MINUTES
         and not busy[day, "pm"] & groups
         and not (busy[day, "long"] & groups)
     ):
-        return t.AFTERNOON_START
+        return slots.afternoon
     return None
 
 
-def _book(busy, d: Draft, day: dt.date, start: str) -> None:
-    slot = "am" if start == t.SESSION_START else "pm"
+def _book(busy, d: Draft, day: dt.date, start: str, slots: Slots) -> None:
+    slot = "am" if start == slots.morning else "pm"
     busy[day, slot] |= set(d.audience)
     if slot == "am" and d.minutes > t.AFTERNOON_MAX_MINUTES:
         busy[day, "long"] |= set(d.audience)
@@ -163,7 +179,7 @@ def _candidates(low: int, target: int, high: int) -> Iterator[tuple[int, bool]]:
 
 
 def _in_windows(
-    drafts: tuple[Draft, ...], calendar: Calendar, room: dt.timedelta
+    drafts: tuple[Draft, ...], calendar: Calendar, room: dt.timedelta, slots: Slots
 ) -> list[tuple[dt.date, str]] | None:
     """Each draft's (day, start) near its target, after everything it follows and early
     enough for everything that follows it; None when the windows cannot be kept."""
@@ -184,18 +200,20 @@ def _in_windows(
             (
                 (k, start)
                 for k, afternoon in _candidates(low, targets[i], latest[i])
-                if (start := _slot(busy, days[k], drafts[i], afternoon))
+                if (start := _slot(busy, days[k], drafts[i], afternoon, slots))
             ),
             None,
         )
         if found is None:
             return None
         placed[i] = found
-        _book(busy, drafts[i], days[found[0]], found[1])
+        _book(busy, drafts[i], days[found[0]], found[1], slots)
     return [(days[placed[i][0]], placed[i][1]) for i in range(len(drafts))]
 
 
-def _one_a_day(drafts: tuple[Draft, ...], calendar: Calendar) -> list[tuple[dt.date, str]]:
+def _one_a_day(
+    drafts: tuple[Draft, ...], calendar: Calendar, slots: Slots
+) -> list[tuple[dt.date, str]]:
     """One session a day in an order that honours every rule, spread evenly over the
     open days: the layout that always exists when the budget has kept the sessions to at
     most one per open day."""
@@ -204,12 +222,12 @@ def _one_a_day(drafts: tuple[Draft, ...], calendar: Calendar) -> list[tuple[dt.d
     assert len(order) <= len(days), "the budget keeps one session a day at most"
     out: list[tuple[dt.date, str]] = [(calendar.start, "")] * len(drafts)
     for n, i in enumerate(order):
-        out[i] = (days[n * len(days) // len(order)], t.SESSION_START)
+        out[i] = (days[n * len(days) // len(order)], slots.morning)
     return out
 
 
 def _sets_room(
-    drafts: tuple[Draft, ...], calendar: Calendar, cadence: int
+    drafts: tuple[Draft, ...], calendar: Calendar, cadence: int, slots: Slots
 ) -> list[tuple[dt.date, str]] | None:
     """The windowed schedule in which the session that opens the sets comes at least
     (SET_MEETINGS_BEFORE_CLOSE - 1) cadences and SET_LAUNCH_SLACK_WEEKS before the closing
@@ -220,7 +238,7 @@ def _sets_room(
     )
     best = None
     for extra in range(t.SET_LAUNCH_SLACK_WEEKS + 1):
-        when = _in_windows(drafts, calendar, room + dt.timedelta(weeks=extra))
+        when = _in_windows(drafts, calendar, room + dt.timedelta(weeks=extra), slots)
         if when is None:
             break
         best = when
@@ -231,9 +249,14 @@ def _sets_room(
     return best
 
 
-def schedule(drafts: tuple[Draft, ...], calendar: Calendar, cadence: int) -> tuple[Dated, ...]:
-    """The drafts with their dates and start times, in date order."""
-    when = _sets_room(drafts, calendar, cadence) or _one_a_day(drafts, calendar)
+def schedule(
+    drafts: tuple[Draft, ...], calendar: Calendar, programme: ProgrammeSpec
+) -> tuple[Dated, ...]:
+    """The drafts with their dates and start times (from programme.session_start), in date
+    order."""
+    slots = Slots.of(programme)
+    cadence = programme.set_cadence_weeks
+    when = _sets_room(drafts, calendar, cadence, slots) or _one_a_day(drafts, calendar, slots)
     return tuple(
         sorted(
             ((d, day, start) for d, (day, start) in zip(drafts, when, strict=True)),
@@ -247,13 +270,15 @@ def after_set_meetings(
     dated: tuple[Dated, ...],
     sets: tuple[ActionLearningSet, ...],
     calendar: Calendar,
+    programme: ProgrammeSpec,
 ) -> tuple[tuple[Dated, ...], tuple[Omission, ...]]:
     """Date the sessions that wait for the sets (after_set_meetings: n): on the first open
     day after every set's n-th meeting, and before the closing event, on which none of the
     session's audience has a set meeting. One that cannot be placed does not run."""
+    slots = Slots.of(programme)
     busy: dict[tuple[dt.date, str], set[str]] = defaultdict(set)
     for d, day, start in dated:
-        _book(busy, d, day, start)
+        _book(busy, d, day, start, slots)
     closing = next((day for d, day, _ in dated if d.module.last), calendar.end + dt.timedelta(1))
     meets: dict[str, set[dt.date]] = defaultdict(set)
     for s in sets:
@@ -289,7 +314,7 @@ def after_set_meetings(
                 for afternoon in (False, True)
                 for day in calendar.open_days
                 if earliest <= day < closing and not any(day in meets[g] for g in groups)
-                if (start := _slot(busy, day, d, afternoon))
+                if (start := _slot(busy, day, d, afternoon, slots))
             ),
             None,
         )
@@ -306,6 +331,6 @@ def after_set_meetings(
                 )
             )
             continue
-        _book(busy, d, *found)
+        _book(busy, d, *found, slots)
         placed.append((d, *found))
     return tuple(placed), tuple(omitted)

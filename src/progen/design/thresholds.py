@@ -17,9 +17,11 @@ STRENGTH_CULTURE = ("innovative", "supportive")  # strengths participative work 
 CULTURE_WITH_RULES = APPRECIATIVE_CULTURE + HIERARCHICAL_CULTURE + STRENGTH_CULTURE
 COLLABORATIVE_TASKS = 2  # tasks sharing a topic that make a collaborative
 
-SESSION_START = "09:30"
-AFTERNOON_START = "13:30"  # a second session the same day, only when days run short
-AFTERNOON_MAX_MINUTES = 210  # a morning session longer than this fills the day
+# A second taught session the same day, only when days run short, starts this long after the
+# programme's session_start (09:30 and 13:30 by default), and only after a morning session
+# no longer than AFTERNOON_MAX_MINUTES: a longer one fills the day.
+AFTERNOON_AFTER_MINUTES = 240
+AFTERNOON_MAX_MINUTES = 210
 SET_MINUTES = 180  # half a day
 ADVISER_SUPPORTED_MEETINGS = 2  # first meetings a later set keeps its adviser for
 SET_LIFETIME_MEETINGS = 6  # after which a set re-contracts or runs itself

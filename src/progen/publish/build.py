@@ -154,9 +154,10 @@ def renderers() -> tuple[Callable, Callable]:
 
 def publish(programme, folder: Path, timings: dict[str, float]) -> None:
     """Every output of one programme into `folder` (which may not exist yet)."""
-    from progen.publish.calendar import calendar_ics
+    from progen.publish.calendar import calendar_ics, group_calendar_ics, set_calendar_ics
     from progen.publish.programme_json import programme_json
-    from progen.publish.tables import sets_csv
+    from progen.publish.site import group_calendar_file, set_calendar_file
+    from progen.publish.tables import set_meetings_csv, sets_csv
 
     write_site, write_pdf = renderers()
     pid = programme.id
@@ -169,6 +170,15 @@ def publish(programme, folder: Path, timings: dict[str, float]) -> None:
         (folder / "programme.json").write_bytes(programme_json(programme).encode("utf-8"))
         (folder / f"{pid}.ics").write_bytes(calendar_ics(programme))
         (folder / "sets.csv").write_bytes(sets_csv(programme))
+        (folder / "set-meetings.csv").write_bytes(set_meetings_csv(programme))
+        (folder / "calendars").mkdir()
+        for i, group in enumerate(programme.spec.stakeholders):
+            ics = group_calendar_ics(programme, group.id)
+            (folder / group_calendar_file(programme, i)).write_bytes(ics)
+        for i, aset in enumerate(programme.sets):
+            (folder / set_calendar_file(programme, i)).write_bytes(
+                set_calendar_ics(programme, aset)
+            )
     missing = [name for name in expected_files(pid) if not (folder / name).is_file()]
     if missing:
         raise RuntimeError(f"{pid}: publishing did not write {', '.join(missing)}")

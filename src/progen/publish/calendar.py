@@ -1,22 +1,26 @@
 """The programme as an RFC 5545 calendar: one event per session and per set meeting.
 
-UIDs are derived from the programme, session and set ids, so re-importing an
-updated calendar moves events instead of duplicating them. Times are local
-Europe/London wall-clock times with a VTIMEZONE, and DTSTAMP comes from
-SOURCE_DATE_EPOCH (or a value derived from the spec), never the clock, so the
-same spec gives the same bytes.
+Times are local Europe/London wall-clock times with a VTIMEZONE, and DTSTAMP comes from
+SOURCE_DATE_EPOCH (or a value derived from the spec), never the clock, so the same spec
+gives the same bytes.
 
 User text cannot start a line or a component: one-line properties (SUMMARY,
 LOCATION) have every line break turned into a space, descriptions keep theirs as
 escaped `\\n`, control characters are dropped, and icalendar escapes `, ; \\`.
-Set meetings are placed where most of the set's members are based.
+Sessions and set meetings carry their venue (design/venues.py) as LOCATION.
+
+Besides the whole programme's calendar there is one per stakeholder group and one per set:
+an event has the same UID in every file, derived from what it is (the programme, and a
+session's module, task and occurrence, or a set's id and meeting number), never from a
+session's number or date. A subscribed calendar then updates in place: an event that moves
+keeps its UID, and adding a session elsewhere changes no other UID.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from progen.design.model import ActionLearningSet, Programme, Session
@@ -50,13 +54,16 @@ def _names(p: Programme, ids: tuple[str, ...]) -> str:
     return ", ".join(known.get(i, i) for i in ids)
 
 
-def _set_location(s: ActionLearningSet) -> str:
-    """Where most members are based (first in roster order on a tie)."""
-    places = Counter(m.location for m in s.members if m.location)
-    if not places:
-        return ""
-    top = max(places.values())
-    return next(m.location for m in s.members if places.get(m.location) == top)
+def session_uid(p: Programme, s: Session) -> str:
+    """The session's UID: the programme and what the session is (module, task, occurrence),
+    never its number or date, so it survives a rebuild in which it moves or sessions are
+    added before it."""
+    return f"{p.id}.{s.key}@progen"
+
+
+def meeting_uid(p: Programme, s: ActionLearningSet, n: int) -> str:
+    """The n-th meeting of a set (1-based): programme, set and meeting number."""
+    return f"{p.id}.{s.id}.{n}@progen"
 
 
 def _session_event(p: Programme, s: Session, stamp: dt.datetime):
@@ -64,7 +71,7 @@ def _session_event(p: Programme, s: Session, stamp: dt.datetime):
 
     start = _local(s.date, s.start)
     event = Event()
-    event.add("uid", f"{p.id}-{s.id}@progen")
+    event.add("uid", session_uid(p, s))
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", start + dt.timedelta(minutes=s.minutes))
@@ -74,6 +81,8 @@ def _session_event(p: Programme, s: Session, stamp: dt.datetime):
         lines.append(f"Task: {_task_title(p, s.task)}")
     lines += ["", "Agenda:"] + [f"{a.start} {a.item} ({a.minutes} min)" for a in s.agenda]
     event.add("description", multi_line("\n".join(lines).strip()))
+    if s.venue:
+        event.add("location", one_line(s.venue))
     event.add("categories", [one_line(f"progen {s.phase}")])
     return event
 
@@ -83,29 +92,29 @@ def _task_title(p: Programme, task_id: str) -> str:
 
 
 def _adviser(s: ActionLearningSet, n: int) -> str:
+    adviser = s.schedule[n - 1].adviser
+    if adviser:
+        return adviser
     if s.facilitator is None:
         return "none, the set manages itself"
-    if n <= s.adviser_meetings:
-        return s.facilitator
     return f"none at this meeting; the set now runs itself ({s.facilitator} advised earlier)"
 
 
 def _set_events(p: Programme, s: ActionLearningSet, stamp: dt.datetime):
     from icalendar import Event
 
-    location = _set_location(s)
     members = ", ".join(m.name for m in s.members)
-    for n, day in enumerate(s.meetings, start=1):
-        start = _local(day, s.start)
+    for n, meeting in enumerate(s.schedule, start=1):
+        start = _local(meeting.date, meeting.start)
         event = Event()
-        event.add("uid", f"{p.id}-{s.id}-{n}@progen")
+        event.add("uid", meeting_uid(p, s, n))
         event.add("dtstamp", stamp)
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=s.minutes))
         event.add(
             "summary",
             one_line(
-                f"Action-learning {s.id.replace('-', ' ')} meeting {n} of {len(s.meetings)}: "
+                f"Action-learning {s.id.replace('-', ' ')} meeting {n} of {len(s.schedule)}: "
                 f"{_task_title(p, s.task)}"
             ),
         )
@@ -113,32 +122,59 @@ def _set_events(p: Programme, s: ActionLearningSet, stamp: dt.datetime):
             "description",
             multi_line(f"{s.purpose}\n\nSet adviser: {_adviser(s, n)}\nMembers: {members}"),
         )
-        if location:
-            event.add("location", one_line(location))
+        if meeting.venue:
+            event.add("location", one_line(meeting.venue))
         event.add("categories", ["progen action-learning set"])
         yield event
 
 
-def calendar_ics(p: Programme) -> bytes:
-    """The programme's sessions and set meetings as ICS bytes (CRLF lines, UTF-8)."""
+def _calendar(
+    p: Programme, name: str, sessions: Iterable[Session], sets: Iterable[ActionLearningSet]
+) -> bytes:
+    """ICS bytes (CRLF lines, UTF-8) holding these sessions and every meeting of these sets.
+    An event is the same in every calendar it appears in, UID and all, so a person who
+    subscribes to two of them sees it once."""
     from icalendar import Calendar, vText
 
+    sessions, sets = tuple(sessions), tuple(sets)
     stamp = dt.datetime.fromtimestamp(build_epoch(p.spec.programme.start), tz=dt.UTC)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", vText(one_line(p.title)))
+    cal.add("x-wr-calname", vText(one_line(name)))
     cal.add("x-wr-timezone", TZID)
-    for s in p.sessions:
+    for s in sessions:
         cal.add_component(_session_event(p, s, stamp))
-    for aset in p.sets:
+    for aset in sets:
         for event in _set_events(p, aset, stamp):
             cal.add_component(event)
-    days = [s.date for s in p.sessions] + [d for a in p.sets for d in a.meetings]
+    days = [s.date for s in sessions] + [d for a in sets for d in a.meetings]
     if days:
         cal.add_missing_timezones(
             first_date=dt.date(min(days).year, 1, 1), last_date=dt.date(max(days).year + 1, 1, 1)
         )
     return cal.to_ical()
+
+
+def calendar_ics(p: Programme) -> bytes:
+    """The programme's sessions and set meetings: the whole programme's calendar."""
+    return _calendar(p, p.title, p.sessions, p.sets)
+
+
+def group_calendar_ics(p: Programme, group_id: str) -> bytes:
+    """One stakeholder group's calendar: the sessions it is in the audience of, and every
+    meeting of every set that holds one of its members."""
+    group = p.spec.stakeholder(group_id)
+    return _calendar(
+        p,
+        f"{p.title}: {group.name}",
+        p.sessions_for(group_id),
+        p.sets_with(group_id),
+    )
+
+
+def set_calendar_ics(p: Programme, aset: ActionLearningSet) -> bytes:
+    """One set's meetings."""
+    return _calendar(p, f"{p.title}: {aset.id}", (), (aset,))

@@ -30,8 +30,19 @@ def programme_dict(p: Programme) -> dict:
         "start": spec.programme.start.isoformat(),
         "end": spec.programme.end.isoformat(),
         "weeks": spec.programme.weeks,
+        "venues": [
+            {"id": v.id, "name": v.name, "address": v.address, "online": v.online}
+            for v in spec.venues
+        ],
+        "venue_note": p.venue_note,
         "organisations": [
-            {"id": o.id, "name": o.name, "kind": o.kind, "location": o.location}
+            {
+                "id": o.id,
+                "name": o.name,
+                "kind": o.kind,
+                "location": o.location,
+                "venue": o.venue,
+            }
             for o in spec.organisations
         ],
         "tasks": [
@@ -74,6 +85,7 @@ def programme_dict(p: Programme) -> dict:
                 "start": s.start,
                 "end": s.end,
                 "minutes": s.minutes,
+                "venue": s.venue,
                 "audience": list(s.audience),
                 "audience_rule": s.audience_rule.as_json(),
                 "follows": list(s.follows),
@@ -110,7 +122,7 @@ def programme_dict(p: Programme) -> dict:
                         "date": m.date.isoformat(),
                         "start": m.start,
                         "adviser": m.adviser,
-                        "venue": None,
+                        "venue": m.venue,
                     }
                     for m in s.schedule
                 ],

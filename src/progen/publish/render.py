@@ -28,7 +28,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from progen.design.evaluation import FORMS, LICENSED, LICENSED_PAGE
-from progen.design.model import Programme
+from progen.design.model import Programme, clock
 from progen.publish.templating import environment, longdate, shortdate
 from progen.wording import plural
 
@@ -159,6 +159,10 @@ class Helpers:
         t = self._tasks.get(task_id)
         return t.title if t else task_id
 
+    def tasks_of(self, group_id: str) -> list:
+        """The tasks a stakeholder group works on, in spec order."""
+        return [t for t in self.p.spec.tasks if group_id in t.stakeholders]
+
     def reference(self, key: str) -> str:
         return self.p.references.get(key, key)
 
@@ -172,6 +176,7 @@ def _filters() -> dict:
         "md_escape": md_escape,
         "plural": plural,
         "plan_html": plan_html,
+        "clock": clock,
     }
 
 

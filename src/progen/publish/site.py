@@ -66,12 +66,27 @@ def pdsa_file(p: Programme, index: int) -> str:
     return f"pdsa/{_safe(p.pdsa[index].task, f'task-{index + 1}')}.md"
 
 
+def group_file(p: Programme, index: int) -> str:
+    """One stakeholder group's own page (SPEC.md section 5)."""
+    return f"groups/{_safe(p.spec.stakeholders[index].id, f'group-{index + 1}')}.md"
+
+
+def group_calendar_file(p: Programme, index: int) -> str:
+    """A group's calendar: beside the sets' (validation keeps group ids off set-<n>)."""
+    return f"calendars/{_safe(p.spec.stakeholders[index].id, f'group-{index + 1}')}.ics"
+
+
+def set_calendar_file(p: Programme, index: int) -> str:
+    return f"calendars/{_safe(p.sets[index].id, f'set-{index + 1}')}.ics"
+
+
 def download_names(p: Programme) -> dict[str, str]:
     """File names, relative to the site folder, that the build writes beside the site."""
     return {
         "pdf": f"{p.id}.pdf",
         "ics": f"{p.id}.ics",
         "csv": "sets.csv",
+        "meetings": "set-meetings.csv",
         "json": "programme.json",
     }
 
@@ -93,7 +108,10 @@ def write_pages(p: Programme, docs: Path) -> list:
         text = env.get_template(f"site/{template}").render(**common, **context)
         path.write_text(text, encoding="utf-8")
 
-    page("index.md", "index.md.j2", files=download_names(p))
+    group_files = [group_file(p, i) for i in range(len(p.spec.stakeholders))]
+    # Markdown links between pages, which MkDocs checks: the paths hold checked ids only.
+    group_href = {g.id: Markup(group_files[i]) for i, g in enumerate(p.spec.stakeholders)}
+    page("index.md", "index.md.j2", files=download_names(p), group_href=lambda g: group_href[g.id])
     page("timeline.md", "timeline.md.j2", timeline=svg.timeline_svg(p))
     for s in p.sessions:
         page(session_files[s.id], "session.md.j2", s=s)
@@ -106,6 +124,19 @@ def write_pages(p: Programme, docs: Path) -> list:
     page("omitted.md", "omitted.md.j2")
     page("references.md", "references.md.j2")
     page("derivation.md", "derivation.md.j2")
+    # A group's page sits in groups/, so its links climb one folder.
+    pdsa_files = {x.task: pdsa_file(p, i) for i, x in enumerate(p.pdsa)}
+    set_calendars = {st.id: set_calendar_file(p, i) for i, st in enumerate(p.sets)}
+    links = {
+        "session": lambda s: "../" + session_href(s),
+        "set": lambda st: "../" + set_files[st.id],
+        "set_calendar": lambda st: "../" + set_calendars[st.id],
+        "pdsa": lambda task: "../" + pdsa_files[task].removesuffix(".md") + ".html",
+        "files": {k: "../" + name for k, name in download_names(p).items()},
+    }
+    for i, g in enumerate(p.spec.stakeholders):
+        calendar = "../" + group_calendar_file(p, i)
+        page(group_files[i], "group.md.j2", g=g, links=links, calendar=calendar)
 
     nav: list = [
         {"Overview": "index.md"},
@@ -116,6 +147,11 @@ def write_pages(p: Programme, docs: Path) -> list:
             ]
         },
         {"Action-learning sets": "sets.md"},
+        {
+            "Your programme": [
+                {_title(g.name): group_files[i]} for i, g in enumerate(p.spec.stakeholders)
+            ]
+        },
     ]
     if p.pdsa:
         nav.append(

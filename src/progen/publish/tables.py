@@ -1,4 +1,4 @@
-"""Action-learning set rosters as CSV, safe to open in a spreadsheet.
+"""Action-learning set rosters and meetings as CSV, safe to open in a spreadsheet.
 
 A cell that starts with = + - @ (or a tab or carriage return) would be read by
 Excel, LibreOffice or Sheets as a formula; such cells get a leading apostrophe so
@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
-from progen.design.model import Programme
+from progen.design.model import Programme, clock
 
 HEADER = (
     "set",
@@ -25,6 +25,7 @@ HEADER = (
     "first meeting",
     "meetings (adviser)",
 )
+MEETINGS_HEADER = ("set", "task", "meeting", "date", "start", "end", "venue", "adviser")
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -63,12 +64,40 @@ def roster_rows(p: Programme) -> list[tuple[str, ...]]:
     return rows
 
 
-def sets_csv(p: Programme) -> bytes:
-    """sets.csv: one row per set member, with the set's meetings and the adviser at each;
-    CRLF line ends, UTF-8 with BOM."""
+def meeting_rows(p: Programme) -> list[tuple[str, ...]]:
+    tasks = {t.id: t.title for t in p.spec.tasks}
+    return [
+        (
+            s.id,
+            tasks.get(s.task, s.task),
+            str(n),
+            m.date.isoformat(),
+            m.start,
+            clock(m.start, s.minutes),
+            m.venue or "to be arranged",
+            m.adviser or "self-managed",
+        )
+        for s in p.sets
+        for n, m in enumerate(s.schedule, 1)
+    ]
+
+
+def _csv(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> bytes:
+    """CRLF line ends, UTF-8 with BOM, every cell inert."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADER)
-    for row in roster_rows(p):
+    writer.writerow(header)
+    for row in rows:
         writer.writerow([inert(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def sets_csv(p: Programme) -> bytes:
+    """sets.csv: one row per set member, with the set's meetings and the adviser at each."""
+    return _csv(HEADER, roster_rows(p))
+
+
+def set_meetings_csv(p: Programme) -> bytes:
+    """set-meetings.csv: one row per set meeting, with its time, venue and the adviser at that
+    meeting."""
+    return _csv(MEETINGS_HEADER, meeting_rows(p))

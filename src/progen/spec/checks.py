@@ -6,6 +6,7 @@ They run on schema-valid data only, so every field they read has the right type.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from progen.errors import SHOWN_PROBLEMS, Problem
@@ -48,6 +49,23 @@ def _unique_ids(doc: Document, data: dict) -> list[Problem]:
             else:
                 first[item["id"]] = i
     return problems
+
+
+_SET_ID = re.compile(r"set-[0-9]+")
+
+
+def _set_names(doc: Document, data: dict) -> list[Problem]:
+    """A group's calendar is calendars/<group id>.ics beside the sets' calendars/set-<n>.ics
+    (SPEC.md section 5), so a group may not take a set's name."""
+    return [
+        doc.problem(
+            ("stakeholders", i, "id"),
+            f"'{group['id']}' is how progen names an action-learning set (its calendar is "
+            f"calendars/{group['id']}.ics); choose another id for this group",
+        )
+        for i, group in enumerate(_list(data["stakeholders"]))
+        if _SET_ID.fullmatch(group["id"])
+    ]
 
 
 def _references(doc: Document, data: dict) -> list[Problem]:
@@ -251,6 +269,7 @@ CHECKS: tuple[Check, ...] = (
     _people,
     _set_meetings,
     _unique_ids,
+    _set_names,
     _references,
     _group_counts,
     _programme,

@@ -1,0 +1,122 @@
+"""Where each session and each set meeting is held: two design decisions, stated as rules.
+
+A session is held at the programme's venue (programme.venue) when the spec names one: the
+organisers chose it. Without it, a session goes to its audience: to the venue most of the
+audience's organisations name as their own (organisations[].venue), else to the place most
+of the audience is based (their groups' location), so the fewest people travel.
+
+A set meets where most of its members are based: each member's base is their
+organisation's venue, else their own location. When the top is shared (a set split evenly
+between two bases, or three), the meetings rotate between those bases in roster order, so
+the travelling is shared too. A set that is split unevenly never rotates: the minority
+travels, as it would to any meeting.
+
+Venues are display strings: a venue's name, and its address where the spec gives one. An
+online venue is a venue like any other. A session or meeting with no venue and no location
+anywhere in its audience has none (None), and the outputs say it is to be arranged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from progen.design.model import ActionLearningSet
+from progen.design.participants import Participant
+from progen.design.set_plan import set_list
+from progen.spec.model import Spec, Venue
+
+
+def venue_text(venue: Venue) -> str:
+    """A venue as people read it in a calendar: 'Glangwili Hospital, Carmarthen SA31 2AF'."""
+    return f"{venue.name}, {venue.address}" if venue.address else venue.name
+
+
+def _most(weighted: Iterable[tuple[str, int]]) -> list[str]:
+    """The values with the largest total weight, in order of first appearance; none for
+    empty values."""
+    totals: Counter[str] = Counter()
+    for value, weight in weighted:
+        if value:
+            totals[value] += weight
+    if not totals:
+        return []
+    top = max(totals.values())
+    return [value for value in totals if totals[value] == top]
+
+
+def _organisation_venue(spec: Spec, org_id: str) -> str:
+    found = spec.venue(spec.organisation(org_id).venue)
+    return venue_text(found) if found else ""
+
+
+def session_venue(spec: Spec, audience: Sequence[str]) -> str | None:
+    """Where a session for these groups is held (the module docstring's rule): on a tie,
+    the venue or place of the first in spec order."""
+    chosen = spec.venue(spec.programme.venue)
+    if chosen:
+        return venue_text(chosen)
+    groups = [spec.stakeholder(g) for g in audience]
+    organisations = dict.fromkeys(g.organisation for g in groups)
+    venues = _most((_organisation_venue(spec, o), 1) for o in organisations)
+    if venues:
+        return venues[0]
+    places = _most((g.location, g.count) for g in groups)
+    return places[0] if places else None
+
+
+def member_base(spec: Spec, member: Participant) -> str:
+    """Where one person is based: their organisation's venue, else their own location."""
+    return _organisation_venue(spec, member.organisation) or member.location
+
+
+def set_bases(spec: Spec, members: Sequence[Participant]) -> list[str]:
+    """The bases most of a set's members share, in roster order: one, or several that its
+    meetings rotate between."""
+    return _most((member_base(spec, m), 1) for m in members)
+
+
+def with_venues(spec: Spec, sets: Sequence[ActionLearningSet]) -> tuple[ActionLearningSet, ...]:
+    """The sets with a venue at every meeting: their one base, or their shared bases in
+    turn."""
+    out = []
+    for s in sets:
+        bases = set_bases(spec, s.members)
+        schedule = tuple(
+            replace(m, venue=bases[i % len(bases)] if bases else None)
+            for i, m in enumerate(s.schedule)
+        )
+        out.append(replace(s, schedule=schedule))
+    return tuple(out)
+
+
+def session_venue_note(spec: Spec) -> str:
+    """How sessions find their venue, in the handbook's words."""
+    chosen = spec.venue(spec.programme.venue)
+    if chosen:
+        return f"Every session is held at {venue_text(chosen)}, the programme's venue."
+    rule = (
+        "Each session is held at the venue most of its audience's organisations name as their "
+        "own; where none of them names one, at the place most of its audience is based"
+        if any(o.venue for o in spec.organisations)
+        else "Each session is held at the place most of its audience is based"
+    )
+    return (
+        f"{rule}, so that the fewest people travel; the session list gives each one's venue. "
+        "Name a programme venue in the spec to hold them all in one place."
+    )
+
+
+def set_venue_note(sets: Sequence[ActionLearningSet]) -> str:
+    """How sets find their venue, in the handbook's words, with the sets that rotate."""
+    text = (
+        "A set meets where most of its members are based: their organisation's venue, or "
+        "else their own location. When a set is split evenly between two or more bases, its "
+        "meetings rotate between them in turn, so the travelling is shared."
+    )
+    rotating = [s.id for s in sets if len({m.venue for m in s.schedule}) > 1]
+    if rotating:
+        verb = "rotates" if len(rotating) == 1 else "rotate"
+        text += f" {set_list(rotating)} {verb} in this way."
+    return text
