@@ -173,9 +173,15 @@ def test_every_set_has_a_printable_page_with_its_roster_and_meetings(built):
             assert f"{st.id}: {tasks[st.task]}" in text
             for m in st.members:
                 assert f"<tr><td>{html.escape(m.name)}</td>" in page.read_text("utf-8")
-            for n, day in enumerate(st.meetings, 1):
-                row = f"<tr><td>{n}</td><td>{day:%A} {day.day} {day:%B %Y}</td><td>{st.start}</td>"
+            for n, m in enumerate(st.schedule, 1):
+                day = m.date
+                row = (
+                    f'<tr><td data-label="Meeting">{n}</td>'
+                    f'<td data-label="Date">{day:%A} {day.day} {day:%B %Y}</td>'
+                    f'<td data-label="Time">{m.start}–'
+                )
                 assert row in page.read_text("utf-8")
+                assert f'<td data-label="Venue">{html.escape(m.venue)}</td>' in page.read_text()
             for rule in p.ground_rules:
                 assert " ".join(rule.split()) in text
         assert sorted(f.name for f in (out / "sets").iterdir()) == sorted(
@@ -355,15 +361,20 @@ def test_a_users_module_body_makes_no_link_script_or_image_in_the_site(hostile_p
 def test_every_local_link_and_asset_resolves(built):
     """Every href and src on every page points at a file that exists (downloads are written
     by the build after the site, so only their names are checked here)."""
-    downloads = {"programme.json", "sets.csv"}
+    downloads = {"programme.json", "sets.csv", "set-meetings.csv"}
     for programme, out in built.values():
-        expected = downloads | {f"{programme.id}.pdf", f"{programme.id}.ics"}
+        calendars = {f"calendars/{g.id}.ics" for g in programme.spec.stakeholders}
+        calendars |= {f"calendars/{st.id}.ics" for st in programme.sets}
+        expected = downloads | calendars | {f"{programme.id}.pdf", f"{programme.id}.ics"}
         for page in out.rglob("*.html"):
             for target in re.findall(r'(?:href|src)="([^"#?]+)', page.read_text("utf-8")):
                 assert not target.startswith(("http:", "https:", "//", "/")), (page, target)
-                if target.startswith(("mailto:", "data:")) or target in expected:
+                if target.startswith(("mailto:", "data:")):
                     continue
-                assert (page.parent / target).exists(), (page, target)
+                resolved = (page.parent / target).resolve()
+                if resolved.relative_to(out.resolve()).as_posix() in expected:
+                    continue
+                assert resolved.exists(), (page, target)
 
 
 # A YAML path as a reader would see it: an index into a list, or a dotted spec key.
