@@ -22,7 +22,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SPECS = sorted((REPO / "programmes").glob("*.yaml"))
+SPECS = sorted((REPO / "programmes" / "examples").glob("*.yaml"))
 
 
 def timed(cmd: list[str], cwd: Path = REPO) -> float:

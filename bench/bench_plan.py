@@ -103,7 +103,7 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     with tempfile.TemporaryDirectory() as tmp:
         region = write(Path(tmp) / "region.yaml")
-        cases = [(p.stem, p) for p in sorted((ROOT / "programmes").glob("*.yaml"))]
+        cases = [(p.stem, p) for p in sorted((ROOT / "programmes" / "examples").glob("*.yaml"))]
         cases.append(("region 400 groups", region))
         for name, path in cases:
             wall, cpu, peak = measure(["plan", str(path), "--json"], runs)

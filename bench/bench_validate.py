@@ -75,7 +75,7 @@ def renderers_imported() -> list[str]:
         "import sys\n"
         "from progen.cli import main\n"
         "try:\n"
-        "    main(['validate', 'programmes/westmoor-discharge.yaml'])\n"
+        "    main(['validate', 'programmes/examples/westmoor-discharge.yaml'])\n"
         "except SystemExit:\n"
         "    pass\n"
         "print('renderers:' + ','.join(sorted({m.split('.')[0] for m in sys.modules}\n"
@@ -109,7 +109,7 @@ def slowest_imports(args: list[str], top: int = 5) -> list[str]:
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {sys.platform}")
-    bench("westmoor-discharge", ["validate", "programmes/westmoor-discharge.yaml"], runs)
+    bench("westmoor-discharge", ["validate", "programmes/examples/westmoor-discharge.yaml"], runs)
     work = Path(tempfile.mkdtemp(prefix="progen-bench-"))
     try:
         region = write_region(work / "region.yaml")
@@ -119,7 +119,7 @@ def main() -> None:
     leaked = renderers_imported()
     print(f"renderers imported by validate: {', '.join(leaked) if leaked else 'none'}")
     print("slowest imports (cumulative) of validate:")
-    for row in slowest_imports(["validate", "programmes/westmoor-discharge.yaml"]):
+    for row in slowest_imports(["validate", "programmes/examples/westmoor-discharge.yaml"]):
         print(f"  {row}")
     if leaked:
         sys.exit(1)

@@ -23,7 +23,7 @@ import progen.publish.build as pipeline
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-SPEC = REPO / "programmes" / "westmoor-discharge.yaml"
+SPEC = REPO / "programmes" / "examples" / "westmoor-discharge.yaml"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -28,7 +28,7 @@ from progen.errors import UserError
 from progen.publish.ownership import MANIFEST
 from progen.serve import Preview
 
-BUNDLED = sorted((REPO / "programmes").glob("*.yaml"))
+BUNDLED = sorted((REPO / "programmes" / "examples").glob("*.yaml"))
 IDS = [p.stem for p in BUNDLED]
 
 

@@ -15,7 +15,7 @@ from progen.publish.calendar import calendar_ics
 from progen.publish.tables import HEADER, inert, sets_csv
 from progen.spec.validate import read_spec
 
-BUNDLED = sorted((REPO / "programmes").glob("*.yaml"))
+BUNDLED = sorted((REPO / "programmes" / "examples").glob("*.yaml"))
 
 # Line feeds are the only line breaks a spec may hold (carriage returns and other control
 # characters are refused by the schema), so they carry the injection attempt.

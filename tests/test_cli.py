@@ -15,8 +15,9 @@ from conftest import REPO, VALID, swap
 
 from progen.cli import main
 
-SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/programme.schema.json"
-BUNDLED = sorted((REPO / "programmes").glob("*.yaml"))
+SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/programme.schema.json"  # programmes/
+EXAMPLE_SCHEMA_LINE = SCHEMA_LINE.replace("../", "../../")  # programmes/examples/
+BUNDLED = sorted((REPO / "programmes" / "examples").glob("*.yaml"))
 RENDERERS = ("weasyprint", "mkdocs", "material", "icalendar")
 
 
@@ -88,6 +89,38 @@ def test_validate_without_arguments_reports_the_bad_one(here):
         "programmes/bad.yaml:8:10: context.stage: 'erly' is not one of early, improving, "
         "performing (did you mean 'early'?)"
     )
+
+
+def _with_examples(here: Path) -> None:
+    """A clone's programmes/examples/, with the bundled example specs."""
+    for path in BUNDLED[:2]:
+        write(here / "programmes" / "examples" / path.name, path.read_bytes())
+
+
+def test_with_no_spec_of_their_own_a_fresh_clone_uses_the_examples(here):
+    _with_examples(here)
+    result = progen("validate")
+    assert result.exit_code == 0, result.output
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
+        f"programmes/examples/{path.name}" for path in BUNDLED[:2]
+    ]
+
+
+def test_a_users_own_spec_is_not_joined_by_the_examples_unless_asked(here):
+    _with_examples(here)
+    write(here / "programmes" / "ours.yaml", VALID)
+    alone = progen("validate")
+    assert alone.exit_code == 0, alone.output
+    assert [line.split(":")[0] for line in alone.stdout.splitlines()] == ["programmes/ours.yaml"]
+    both = progen("validate", "--examples")
+    assert both.exit_code == 0, both.output
+    assert [line.split(":")[0] for line in both.stdout.splitlines()] == [
+        "programmes/ours.yaml",
+        *(f"programmes/examples/{path.name}" for path in BUNDLED[:2]),
+    ]
+    named = progen("validate", "--examples", f"programmes/examples/{BUNDLED[0].name}")
+    assert named.exit_code == 0, named.output
+    assert len(named.stdout.splitlines()) == 2  # the example named is not read twice
 
 
 def test_validate_with_no_programmes_is_a_usage_error(here):
@@ -386,11 +419,12 @@ def test_there_are_bundled_programmes():
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
 def test_bundled_programme_validates_and_names_its_schema(path, monkeypatch):
-    assert path.read_text("utf-8").splitlines()[0] == SCHEMA_LINE
+    assert path.read_text("utf-8").splitlines()[0] == EXAMPLE_SCHEMA_LINE
+    assert (path.parent / EXAMPLE_SCHEMA_LINE.split("=")[1]).resolve().is_file()
     monkeypatch.chdir(REPO)
-    result = progen("validate", f"programmes/{path.name}")
+    result = progen("validate", f"programmes/examples/{path.name}")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"programmes/{path.name}: valid (")
+    assert result.stdout.startswith(f"programmes/examples/{path.name}: valid (")
 
 
 def test_validate_loads_no_renderer():

@@ -24,7 +24,7 @@ from progen.spec.load import parse
 from progen.spec.validate import read_spec, validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLED = sorted((ROOT / "programmes").glob("*.yaml"))
+BUNDLED = sorted((ROOT / "programmes" / "examples").glob("*.yaml"))
 
 BASE = {
     "version": 1,
@@ -261,7 +261,7 @@ def test_two_contexts_give_visibly_different_programmes():
 
 
 def test_plan_json_is_byte_identical_across_runs():
-    path = str(ROOT / "programmes" / "westmoor-discharge.yaml")
+    path = str(ROOT / "programmes" / "examples" / "westmoor-discharge.yaml")
     runs = [
         subprocess.run(
             [sys.executable, "-m", "progen", "plan", path, "--json"],
@@ -287,7 +287,7 @@ def test_plan_json_is_byte_identical_across_runs():
 
 
 def test_every_participant_has_exactly_one_set_within_bounds_and_task():
-    spec = read_spec(ROOT / "programmes" / "westmoor-discharge.yaml")
+    spec = read_spec(ROOT / "programmes" / "examples" / "westmoor-discharge.yaml")
     p = assemble(spec)
     people = expand_participants(spec)
     placed = [m for s in p.sets for m in s.members]

@@ -18,7 +18,7 @@ from progen.publish.pdf import URLRefused, handbook_html, make_fetcher, write_pd
 from progen.spec.validate import read_spec
 
 REPO = Path(__file__).resolve().parent.parent
-WESTMOOR = REPO / "programmes" / "westmoor-discharge.yaml"
+WESTMOOR = REPO / "programmes" / "examples" / "westmoor-discharge.yaml"
 
 
 def squash(text: str) -> str:

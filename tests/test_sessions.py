@@ -206,7 +206,7 @@ def test_team_reflexivity_is_dropped_with_the_team_check_it_builds_on(tmp_path):
 
 
 def test_running_our_own_set_is_for_every_set_member_after_their_second_meetings():
-    spec = read_spec(ROOT / "programmes" / "westmoor-discharge.yaml")
+    spec = read_spec(ROOT / "programmes" / "examples" / "westmoor-discharge.yaml")
     p = assemble(spec)
     [own] = sessions_of(p, "self-managed-sets")
     assert own.audience == participant_groups(spec)

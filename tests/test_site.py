@@ -19,7 +19,7 @@ from progen.publish.site import write_site
 from progen.spec.validate import read_spec
 
 REPO = Path(__file__).resolve().parent.parent
-BUNDLED = sorted((REPO / "programmes").glob("*.yaml"))
+BUNDLED = sorted((REPO / "programmes" / "examples").glob("*.yaml"))
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
 
 HOSTILE = """\

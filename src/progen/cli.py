@@ -16,7 +16,7 @@ import click
 
 from progen import __version__
 from progen.errors import Problem, UserError, render_json, render_text
-from progen.spec.find import modules_folder, programme_files
+from progen.spec.find import chosen_specs, modules_folder
 from progen.wording import plural
 
 
@@ -28,11 +28,10 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def spec_paths(specs: tuple[str, ...]) -> list[Path]:
-    """The specs named, or every programmes/*.yaml when none is."""
-    if specs:
-        return [Path(s) for s in specs]
-    found = programme_files()
+def spec_paths(specs: tuple[str, ...], examples: bool = False) -> list[Path]:
+    """The specs named (with the bundled examples under --examples), or, when none is,
+    every programmes/*.yaml: the user's own, else the bundled examples (spec.find)."""
+    found = chosen_specs([Path(s) for s in specs], examples)
     if not found:
         raise click.UsageError(
             "no spec given and no programmes/*.yaml here; "
@@ -75,6 +74,12 @@ def validated(paths: list[Path], modules_dir: Path | None, each: Callable | None
 
 
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+EXAMPLES_OPTION = click.option(
+    "--examples",
+    is_flag=True,
+    help="Add the bundled example programmes (programmes/examples/) to your own; with no "
+    "spec of your own they are used anyway.",
+)
 
 
 def _remember_format(ctx: click.Context, _param: click.Parameter, value: str) -> str:
@@ -129,12 +134,15 @@ def main() -> None:
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
 @MODULES
+@EXAMPLES_OPTION
 @STRICT
 @FORMAT
-def validate(specs: tuple[str, ...], modules_dir: Path | None, strict: bool, fmt: str) -> None:
-    """Check specs (default: every programmes/*.yaml), and the modules each would use,
-    and report every problem."""
-    paths = spec_paths(specs)
+def validate(
+    specs: tuple[str, ...], modules_dir: Path | None, examples: bool, strict: bool, fmt: str
+) -> None:
+    """Check specs (default: every programmes/*.yaml, else the bundled examples), and the
+    modules each would use, and report every problem."""
+    paths = spec_paths(specs, examples)
 
     def ok(found) -> None:
         spec = found.spec
@@ -250,6 +258,7 @@ OUT = click.option(
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
 @OUT
 @MODULES
+@EXAMPLES_OPTION
 @click.option("--force", is_flag=True, help="Rebuild every programme, even when up to date.")
 @STRICT
 @FORMAT
@@ -257,16 +266,18 @@ def build(
     specs: tuple[str, ...],
     out: Path,
     modules_dir: Path | None,
+    examples: bool,
     force: bool,
     strict: bool,
     fmt: str,
 ) -> None:
-    """Validate, assemble and publish specs into site/ (default: all of programmes/)."""
+    """Validate, assemble and publish specs into site/ (default: every programmes/*.yaml,
+    else the bundled examples)."""
     from progen.publish.build import build as run_build
     from progen.publish.ownership import REMEDY, OutputInTheWay
     from progen.publish.timestamps import BadEpoch, given_epoch
 
-    paths = spec_paths(specs)
+    paths = spec_paths(specs, examples)
     unchanged = f"nothing written; {shown(out)}/ is unchanged"
     try:
         given_epoch()  # a malformed SOURCE_DATE_EPOCH is a usage error, before any spec is read
@@ -299,6 +310,7 @@ def build(
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
 @OUT
 @MODULES
+@EXAMPLES_OPTION
 @click.option(
     "--port",
     default=8000,
@@ -310,7 +322,12 @@ def build(
     "--interval", default=1.0, show_default=True, type=click.FloatRange(0.1, 60), hidden=True
 )
 def serve(
-    specs: tuple[str, ...], out: Path, modules_dir: Path | None, port: int, interval: float
+    specs: tuple[str, ...],
+    out: Path,
+    modules_dir: Path | None,
+    examples: bool,
+    port: int,
+    interval: float,
 ) -> None:
     """Live preview on http://127.0.0.1:PORT/: rebuild when a spec or template changes."""
     from progen.serve import serve as run_serve
@@ -320,6 +337,7 @@ def serve(
             specs=[Path(s) for s in specs],
             out=out,
             modules_dir=modules_dir,
+            examples=examples,
             port=port,
             interval=interval,
             echo=click.echo,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from progen.errors import UserError, render_text
 from progen.resources import schemas_dir, templates_dir
-from progen.spec.find import modules_folder, programme_files
+from progen.spec.find import chosen_specs, modules_folder
 
 
 @dataclass
@@ -33,12 +33,13 @@ class Preview:
     out: Path
     modules_dir: Path | None = None
     echo: Callable[[str], None] = print
+    examples: bool = False  # --examples: the bundled examples beside the user's own
     seen: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
 
     def spec_paths(self) -> list[Path]:
-        if self.specs:
-            return list(self.specs)
-        return programme_files()
+        """The specs to build (spec.find.chosen_specs), looked up again on every poll so
+        that a new spec is picked up."""
+        return chosen_specs(self.specs, self.examples)
 
     def snapshot(self) -> dict[str, tuple[int, int]]:
         """(mtime, size) of every spec, template, schema and module file (each spec's own
@@ -124,13 +125,14 @@ def serve(
     port: int = 8000,
     interval: float = 1.0,
     echo: Callable[[str], None] = print,
+    examples: bool = False,
 ) -> None:
     handler = functools.partial(_Handler, directory=str(out.resolve()))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     echo(f"serving {out}/ on http://127.0.0.1:{server.server_port}/ (Ctrl-C to stop)")
-    preview = Preview(specs, out, modules_dir, echo)
+    preview = Preview(specs, out, modules_dir, echo, examples)
     try:
         while True:
             preview.step()

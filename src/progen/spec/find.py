@@ -1,11 +1,14 @@
-"""Where progen looks when the user names no path: the specs in programmes/ here, and the
-modules folder beside a spec's programmes/ folder."""
+"""Where progen looks when the user names no path: the specs in programmes/ here (or the
+bundled examples in programmes/examples/), and the modules folder beside a spec's
+programmes/ folder."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 PROGRAMMES = Path("programmes")
+EXAMPLES = PROGRAMMES / "examples"
 MODULES = "modules"
 
 
@@ -13,15 +16,29 @@ def programme_files(folder: Path = PROGRAMMES) -> list[Path]:
     return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
 
 
+def chosen_specs(named: Sequence[Path], examples: bool = False) -> list[Path]:
+    """The specs a command works on: those named, else the user's own programmes/*.yaml;
+    the bundled examples in programmes/examples/ are added when asked (--examples), and
+    used when nothing is named and the user has no spec yet (a fresh clone). A user's
+    programme is never published beside the fictional ones unless they ask."""
+    own = list(named) or programme_files()
+    if not (examples or not own):
+        return own
+    seen = {p.resolve() for p in own}
+    return own + [p for p in programme_files(EXAMPLES) if p.resolve() not in seen]
+
+
 def modules_folder(spec: Path, given: Path | None = None) -> Path | None:
     """The folder of the user's own modules for `spec`: `given` (--modules), else modules/
-    beside the spec's programmes/ folder when the spec sits in one, else modules/ beside the
-    spec itself. It belongs to the specs, not to wherever progen is run from: `progen plan
-    /proj/programmes/p.yaml` uses /proj/modules from any folder. Shown relative to here
-    when it is below here, as the user would type it."""
+    beside the spec's programmes/ folder when the spec sits in one (or in its examples/),
+    else modules/ beside the spec itself. It belongs to the specs, not to wherever progen
+    is run from: `progen plan /proj/programmes/p.yaml` uses /proj/modules from any folder.
+    Shown relative to here when it is below here, as the user would type it."""
     if given is not None:
         return given
     holder = spec.absolute().parent
+    if holder.name == EXAMPLES.name and holder.parent.name == PROGRAMMES.name:
+        holder = holder.parent
     project = holder.parent if holder.name == PROGRAMMES.name else holder
     folder = project / MODULES
     if not folder.is_dir():
