@@ -293,23 +293,71 @@ def test_colon_space_inside_an_unquoted_value(headlines):
     )
 
 
+KEYS_LINE_UP = (
+    "is this line indented like the keys above it? The keys of one mapping start in the same column"
+)
+ITEMS_LINE_UP = (
+    "is this line indented like the list items above it? Every '- ' of a list starts in the "
+    "same column, and an item's keys line up after it"
+)
+NESTED = (
+    "is this line indented more than the key above it? A key holds keys only when nothing "
+    "follows its colon, and they go on the lines below it"
+)
+
+
 def test_key_indented_less_than_its_siblings(headlines):
     text = swap(VALID, "  title: Test programme", " title: Test programme")
     assert only(headlines, text) == (
-        f"{SHOWN}:4:2: {SYNTAX}did not find expected key (while parsing a block mapping)"
+        f"{SHOWN}:4:2: {SYNTAX}did not find expected key (while parsing a block mapping); "
+        + KEYS_LINE_UP
     )
 
 
 def test_key_indented_more_than_its_siblings(headlines):
     text = swap(VALID, "  title: Test programme", "   title: Test programme")
-    assert only(headlines, text).startswith(f"{SHOWN}:4:9: {SYNTAX}mapping values are not allowed")
+    assert only(headlines, text) == (
+        f"{SHOWN}:4:9: {SYNTAX}mapping values are not allowed in this context; " + NESTED
+    )
+
+
+def test_key_of_a_list_item_indented_more_or_less_than_its_siblings(headlines):
+    deeper = swap(VALID, "    organisation: trust\n", "      organisation: trust\n")
+    assert only(headlines, deeper).endswith(f"; {NESTED}")
+    shallower = swap(VALID, "    organisation: trust\n", "   organisation: trust\n")
+    assert only(headlines, shallower) == (
+        f"{SHOWN}:25:4: {SYNTAX}did not find expected '-' indicator "
+        f"(while parsing a block collection); {ITEMS_LINE_UP}"
+    )
+
+
+def test_a_value_under_a_key_that_already_has_one(headlines):
+    text = swap(VALID, "  stage: early\n", "  stage: early\n    summary: merged\n")
+    assert only(headlines, text).startswith(f"{SHOWN}:9:12: {SYNTAX}mapping values")
+    assert only(headlines, text).endswith(f"; {NESTED}")
 
 
 def test_list_item_indented_differently(headlines):
-    text = swap(VALID, "  - id: council", "   - id: council")
-    assert only(headlines, text) == (
+    deeper = swap(VALID, "  - id: council", "   - id: council")
+    assert only(headlines, deeper) == (
         f"{SHOWN}:14:4: {SYNTAX}did not find expected '-' indicator "
-        "(while parsing a block collection)"
+        f"(while parsing a block collection); {ITEMS_LINE_UP}"
+    )
+    shallower = swap(VALID, "  - id: council", " - id: council")
+    assert only(headlines, shallower).startswith(f"{SHOWN}:14:2: {SYNTAX}did not find")
+    assert only(headlines, shallower).endswith(f"; {ITEMS_LINE_UP}")
+
+
+def test_top_level_key_indented(headlines):
+    text = swap(VALID, "context:\n", " context:\n")
+    assert only(headlines, text).endswith(f"; {KEYS_LINE_UP}")
+
+
+def test_text_after_a_quoted_value_is_not_called_indentation(headlines):
+    text = swap(VALID, "  title: Test programme", '  title: "Test" programme')
+    assert only(headlines, text) == (
+        f"{SHOWN}:4:17: {SYNTAX}did not find expected key (while parsing a block mapping); "
+        "is there text after a closing quote or bracket? Quote the whole value"
     )
 
 

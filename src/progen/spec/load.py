@@ -73,14 +73,51 @@ _TAG_MESSAGE = (
     "the tag '{}' is not allowed; a spec holds plain text, "
     "numbers, true/false, dates, lists and mappings"
 )
+# What most often causes a syntax error, as a question the user can answer by looking at the
+# line: keyed on text in the message (libyaml's or PyYAML's own, whichever loader is in use),
+# checked in order after the indentation rules of `_hint`.
 _HINTS = {
-    "mapping values are not allowed": "is a value containing ': ' missing its quotes?",
     "could not find expected ':'": "is a colon or a closing quote missing?",
     "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
-    "expected <block end>, but found '-'": "is this list item indented like the items before it?",
     "found undefined alias": "an alias (*name) must follow its anchor (&name)",
     "end of stream (while scanning a quoted scalar)": "is the closing quote missing?",
 }
+
+
+_QUOTES = "is a value containing ': ' missing its quotes?"
+_INDENT_NESTED = (
+    "is this line indented more than the key above it? A key holds keys only when nothing "
+    "follows its colon, and they go on the lines below it"
+)
+_INDENT_KEYS = (
+    "is this line indented like the keys above it? The keys of one mapping start in the same column"
+)
+_INDENT_ITEMS = (
+    "is this line indented like the list items above it? Every '- ' of a list starts in the "
+    "same column, and an item's keys line up after it"
+)
+_AFTER_VALUE = "is there text after a closing quote or bracket? Quote the whole value"
+
+
+def _hint(message: str, line: str, column: int) -> str | None:
+    """The hint for a syntax error at `column` (1-based) of `line`. A key indented more than
+    its neighbours reads to YAML as a value holding ': ' ("mapping values are not allowed"
+    at the key's own colon); one indented less ends the mapping or list too early ("did not
+    find expected key", "expected '-' indicator", "expected <block end>"), reported at the
+    line's first character. Elsewhere on a line the same messages mean text after a quoted
+    value, or a colon in a value."""
+    at = column - 1
+    first = len(line) - len(line.lstrip(" "))
+    if "mapping values are not allowed" in message:
+        return _INDENT_NESTED if at == line.find(":") and at > first else _QUOTES
+    if at == first:
+        if line[at] == "-" or "expected '-' indicator" in message or "collection" in message:
+            return _INDENT_ITEMS
+        if "did not find expected key" in message or "expected <block end>" in message:
+            return _INDENT_KEYS
+    if "did not find expected key" in message or "but found '<scalar>'" in message:
+        return _AFTER_VALUE if at > first else None
+    return next((h for k, h in _HINTS.items() if k in message), None)
 
 
 @dataclass(frozen=True)
@@ -187,7 +224,7 @@ def _syntax_error(file: str, text: str, err: yaml.YAMLError) -> UserError:
     if where.line > len(lines):  # libyaml places the end of the file on a line after it
         where = Mark(len(lines), len(lines[-1]) + 1)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    hint = next((h for k, h in _HINTS.items() if k in message), None)
+    hint = _hint(message, lines[where.line - 1], where.column)
     return _fail(file, where, message + (f"; {hint}" if hint else ""))
 
 
