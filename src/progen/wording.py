@@ -45,3 +45,8 @@ def joined(items: Sequence[str]) -> str:
 def context_words() -> dict:
     """Stages, levels and culture tags in words (templates/context.yaml)."""
     return template_data("context.yaml")
+
+
+def kind_words(kind: str) -> str:
+    """An organisation kind as a reader says it: 'health board', 'voluntary organisation'."""
+    return context_words()["kinds"].get(kind, kind.replace("-", " "))

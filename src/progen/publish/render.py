@@ -30,7 +30,7 @@ from markupsafe import Markup
 from progen.design.evaluation import FORMS, LICENSED, LICENSED_PAGE
 from progen.design.model import Programme, clock
 from progen.publish.templating import environment, longdate, shortdate
-from progen.wording import plural
+from progen.wording import kind_words, plural
 
 # Characters Python-Markdown (with the tables extension) treats as syntax.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -173,6 +173,7 @@ def _filters() -> dict:
         "shortdate": shortdate,
         "number": number,
         "level_name": lambda s: s.replace("-", " "),
+        "kind_name": kind_words,
         "md_escape": md_escape,
         "plural": plural,
         "plan_html": plan_html,

@@ -15,6 +15,7 @@ import textwrap
 from markupsafe import Markup
 
 from progen.design.model import PdsaPlan, Programme
+from progen.wording import kind_words
 
 FONT = "font-family=\"'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif\""
 BLUE = "#005eb8"
@@ -429,7 +430,7 @@ def map_svg(p: Programme) -> Markup:
             )
         out.append(
             f'<text x="{x + col_w / 2}" y="{pad + 44}" text-anchor="middle" font-size="10" '
-            f'fill="{GREY}">{_e(o.kind.replace("-", " "))}</text>'
+            f'fill="{GREY}">{_e(kind_words(o.kind))}</text>'
         )
     # Arrows under the boxes.
     same_col_offset: dict[int, int] = {}
