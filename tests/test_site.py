@@ -172,7 +172,8 @@ def test_every_set_has_a_printable_page_with_its_roster_and_meetings(built):
             text = text_of(page)
             assert f"{st.id}: {tasks[st.task]}" in text
             for m in st.members:
-                assert f"<tr><td>{html.escape(m.name)}</td>" in page.read_text("utf-8")
+                cell = f'<td class="progen-card-title" data-label="Name">{html.escape(m.name)}</td>'
+                assert f"<tr>{cell}" in page.read_text("utf-8")
             for n, m in enumerate(st.schedule, 1):
                 day = m.date
                 row = (

@@ -34,6 +34,8 @@ from progen.publish.render import Helpers, html_env, md_env, partial
 from progen.resources import templates_dir
 
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+# The site's own stylesheets, after Material's; stack.css is shared with the set pages.
+STYLESHEETS = ("progen.css", "stack.css")
 
 
 class SiteBuildError(RuntimeError):
@@ -116,7 +118,13 @@ def write_pages(p: Programme, docs: Path) -> list:
     for s in p.sessions:
         page(session_files[s.id], "session.md.j2", s=s)
     set_files = {st.id: set_file(p, i) for i, st in enumerate(p.sets)}
-    page("sets.md", "sets.md.j2", set_href=lambda st: set_files[st.id])
+    set_calendars = {st.id: set_calendar_file(p, i) for i, st in enumerate(p.sets)}
+    page(
+        "sets.md",
+        "sets.md.j2",
+        set_href=lambda st: set_files[st.id],
+        calendar_href=lambda st: set_calendars[st.id],
+    )
     for i, x in enumerate(p.pdsa):
         page(pdsa_file(p, i), "pdsa.md.j2", x=x, chart=svg.run_chart_svg(x, p, i))
     page("evaluation.md", "evaluation.md.j2")
@@ -126,7 +134,6 @@ def write_pages(p: Programme, docs: Path) -> list:
     page("derivation.md", "derivation.md.j2")
     # A group's page sits in groups/, so its links climb one folder.
     pdsa_files = {x.task: pdsa_file(p, i) for i, x in enumerate(p.pdsa)}
-    set_calendars = {st.id: set_calendar_file(p, i) for i, st in enumerate(p.sets)}
     links = {
         "session": lambda s: "../" + session_href(s),
         "set": lambda st: "../" + set_files[st.id],
@@ -185,7 +192,7 @@ def _config(p: Programme, docs: Path, out_dir: Path, nav: list) -> dict:
             "features": ["navigation.footer", "navigation.top", "toc.follow"],
         },
         "plugins": [],  # no search: it needs a server, and stock Material's dialog fails axe
-        "extra_css": ["assets/progen.css"],
+        "extra_css": [f"assets/{sheet}" for sheet in STYLESHEETS],
         "extra": {"generator": False},
         "markdown_extensions": [
             "tables",
@@ -233,7 +240,8 @@ def write_site(programme: Programme, out_dir: Path) -> None:
         root = Path(tmp)
         docs = root / "docs"
         (docs / "assets").mkdir(parents=True)
-        shutil.copyfile(templates_dir() / "site" / "progen.css", docs / "assets" / "progen.css")
+        for sheet in STYLESHEETS:
+            shutil.copyfile(templates_dir() / "site" / sheet, docs / "assets" / sheet)
         nav = write_pages(programme, docs)
         config_file = root / "mkdocs.yml"
         config_file.write_text("site_name: progen\n", encoding="utf-8")
