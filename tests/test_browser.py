@@ -123,6 +123,7 @@ def test_browse_from_index_to_a_session_and_the_pdf(site, page):
         "session",
         "sets",
         "westmoor-discharge/sets/set-1.html",
+        "westmoor-discharge/groups/ward-managers.html",
     ],
 )
 def test_no_serious_accessibility_violations(site, page, where):
@@ -151,5 +152,56 @@ def test_index_reads_on_a_phone(site, browser):
             "document.documentElement.scrollWidth > document.documentElement.clientWidth"
         )
         assert not overflow, "the index scrolls sideways on a 375 px wide screen"
+    finally:
+        context.close()
+
+
+# Every word of a table cell, as a range: a word drawn on two lines was broken mid-word.
+# Hyphens, dashes and slashes may end a line, so they separate words here.
+BROKEN_WORDS = """() => {
+    const broken = [];
+    const walker = document.createTreeWalker(
+        document.querySelector('article') || document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.parentElement.closest('td')) continue;
+        for (const m of node.textContent.matchAll(/[^\\s\\-\u2013\\/]+/g)) {
+            const range = document.createRange();
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            if (lines.size > 1) broken.push(m[0]);
+        }
+    }
+    return broken;
+}"""
+
+PHONE_PAGES = (
+    "westmoor-discharge/index.html",
+    "westmoor-discharge/groups/ward-managers.html",
+    "westmoor-discharge/sets/set-1.html",
+    "westmoor-discharge/evaluation.html",
+)
+
+
+@pytest.mark.parametrize("where", PHONE_PAGES)
+def test_tables_read_on_a_phone_without_broken_words(site, browser, where):
+    """At 390 px, tables of sessions and meetings become cards: the page does not scroll
+    sideways, no table scrolls inside its box, and no word is split across lines."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto((site / where).as_uri())
+        assert not page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        ), f"{where} scrolls sideways on a 390 px wide screen"
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('.progen-stack')]
+                .filter(box => box.scrollWidth > box.clientWidth + 1)
+                .map(box => box.getAttribute('aria-label'))"""
+        )
+        assert not wide, f"tables wider than the screen on {where}: {wide}"
+        broken = page.evaluate(BROKEN_WORDS)
+        assert not broken, f"words broken across lines on {where}: {broken[:10]}"
+        assert_accessible(page, f"{where} at 390 px")
     finally:
         context.close()
