@@ -126,6 +126,13 @@ def test_every_programme_has_every_output(built):
         for name in pipeline.expected_files(pid):
             assert (built / pid / name).is_file(), f"{pid}/{name}"
         assert (built / pid / MANIFEST).is_file()
+        data = json.loads((built / pid / "programme.json").read_text("utf-8"))
+        sets = [s["id"] for s in data["action_learning_sets"]]
+        groups = {g for t in data["tasks"] for g in t["stakeholders"]}
+        listed = set(json.loads((built / pid / MANIFEST).read_text("utf-8"))["files"])
+        wanted = {"set-meetings.csv"} | {f"groups/{g}.html" for g in groups}
+        wanted |= {f"calendars/{name}.ics" for name in (*sets, *groups)}
+        assert wanted <= listed, f"{pid}: the manifest leaves out {sorted(wanted - listed)}"
     assert not list(built.glob(".progen-tmp-*")), "temporary folders left behind"
 
 

@@ -78,7 +78,14 @@ class Outcome:
 
 def expected_files(pid: str) -> tuple[str, ...]:
     """The files every published programme folder holds (SPEC.md section 5)."""
-    return ("index.html", f"{pid}.pdf", "programme.json", f"{pid}.ics", "sets.csv")
+    return (
+        "index.html",
+        f"{pid}.pdf",
+        "programme.json",
+        f"{pid}.ics",
+        "sets.csv",
+        "set-meetings.csv",
+    )
 
 
 def display(path: Path) -> str:
