@@ -21,6 +21,7 @@ SESSION_START = "09:30"
 AFTERNOON_START = "13:30"  # a second session the same day, only when days run short
 AFTERNOON_MAX_MINUTES = 210  # a morning session longer than this fills the day
 SET_MINUTES = 180  # half a day
+SET_AFTER_SESSION_BREAK = 45  # minutes between a morning session's end and a set meeting
 ADVISER_SUPPORTED_MEETINGS = 2  # first meetings a later set keeps its adviser for
 SET_LIFETIME_MEETINGS = 6  # after which a set re-contracts or runs itself
 SET_START_WINDOW_DAYS = 14  # a set first meets within two weeks of the action-learning launch
