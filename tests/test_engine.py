@@ -148,7 +148,7 @@ def test_real_team_share_at_threshold_brings_no_team_charter():
 def test_unknown_real_team_share_is_treated_as_low():
     p = assemble(spec_of(team_working={}))
     text = " ".join(first(p, "real-team-check").rationale)
-    assert "no figure for the share of staff in real teams" in text
+    assert "No figure is given for the share of staff in real teams" in text
 
 
 def test_ineffective_top_team_across_organisations_gets_its_own_session():

@@ -216,9 +216,9 @@ def test_running_our_own_set_is_for_every_set_member_after_their_second_meetings
     assert own.date < sessions_of(p, "sharing-event")[0].date
 
 
-def test_twelve_contact_hours_cannot_silently_drop_the_pdsa_clinics():
-    spec = hours(spec_of(), 12)
-    assert minimum(spec) <= 12  # the spine fits: the programme plans at 12 hours
+def test_a_small_budget_cannot_silently_drop_the_pdsa_clinics():
+    spec = spec_of()
+    spec = hours(spec, minimum(spec))  # the programme's spine and no more
     p = assemble(spec)
     clinics = [o for o in p.omitted if o.module == "pdsa-clinic"]
     assert {o.cause for o in clinics} == {"budget", "requires"}  # a second waits for its first

@@ -88,7 +88,7 @@ def rationale(
         words = context_words()["culture"]
         tags = [words[tag] for tag in strengths.facts[0].value.split(", ")]
         lines.append(
-            f"It builds on strengths in the culture, which the spec describes as {joined(tags)}."
+            f"It builds on strengths in the culture, described as {joined(tags)}."
         )
     if draft.task is not None:
         lines.append(
