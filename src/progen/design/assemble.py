@@ -16,7 +16,7 @@ from progen.design.diagnose import answered, diagnose
 from progen.design.model import AgendaItem, Diagnosis, Programme, Session, clock
 from progen.design.order import follows
 from progen.design.plan_text import with_plans
-from progen.design.rationale import rationale, reason_evidence
+from progen.design.rationale import rationale, reason_evidence, reason_findings
 from progen.design.schedule import Dated, after_set_meetings, in_sequence, schedule
 from progen.design.sessions import draft_sessions, session_title
 from progen.spec.model import Spec
@@ -63,6 +63,7 @@ def _session(n: int, dated: Dated, follows: tuple[str, ...], context) -> Session
         agenda=scaled_agenda(module, draft.minutes, start),
         plan=module.body,
         follows=follows,
+        findings=tuple(f.id for f in reason_findings(draft, diagnosis)),
     )
 
 

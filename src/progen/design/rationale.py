@@ -45,6 +45,13 @@ def _strengths(draft: Draft, diagnosis: Diagnosis) -> Finding | None:
     return next((f for f in diagnosis.findings if f.id == "strengths"), None)
 
 
+def reason_findings(draft: Draft, diagnosis: Diagnosis) -> tuple[Finding, ...]:
+    """Every finding the session's reasons rest on: those that chose it, and the culture's
+    strengths that participative work builds on."""
+    strengths = _strengths(draft, diagnosis)
+    return selecting_findings(draft, diagnosis) + ((strengths,) if strengths else ())
+
+
 def reason_evidence(draft: Draft, diagnosis: Diagnosis) -> tuple[str, ...]:
     """The works the session's reasons cite, beyond the module's own evidence."""
     findings = selecting_findings(draft, diagnosis)
