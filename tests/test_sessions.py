@@ -345,7 +345,7 @@ def test_a_finding_whose_work_the_budget_left_out_says_so():
 
 def test_each_session_names_the_findings_that_chose_it_even_after_a_note_is_added():
     spec = spec_of(culture=["blame"], team_working={"real_teams": 20})
-    p = assemble(hours(spec, minimum(spec)))
+    p = assemble(hours(spec, 40))
     for s in p.sessions:
         module = next(m for m in load_catalogue() if m.id == s.module)
         chosen = {f.id for f in p.diagnosis.findings if f.id in module.chosen_by}
