@@ -154,7 +154,7 @@ def test_a_hierarchical_culture_brings_psychological_safety():
 def test_innovative_and_supportive_cultures_are_strengths_participative_work_builds_on():
     p = assemble(spec_of(stage="performing", culture=["innovative", "supportive"]))
     finding = next(f for f in p.diagnosis.findings if f.id == "strengths")
-    assert finding.facts[0].words == "The spec describes the culture as innovative and supportive"
+    assert finding.facts[0].words == "The culture is described as innovative and supportive"
     participative = [s for s in p.sessions if s.emphasis == "participative"]
     assert participative
     for s in participative:

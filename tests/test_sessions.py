@@ -216,9 +216,9 @@ def test_running_our_own_set_is_for_every_set_member_after_their_second_meetings
     assert own.date < sessions_of(p, "sharing-event")[0].date
 
 
-def test_twelve_contact_hours_cannot_silently_drop_the_pdsa_clinics():
-    spec = hours(spec_of(), 12)
-    assert minimum(spec) <= 12  # the spine fits: the programme plans at 12 hours
+def test_a_small_budget_cannot_silently_drop_the_pdsa_clinics():
+    spec = spec_of()
+    spec = hours(spec, minimum(spec))  # the programme's spine and no more
     p = assemble(spec)
     clinics = [o for o in p.omitted if o.module == "pdsa-clinic"]
     assert {o.cause for o in clinics} == {"budget", "requires"}  # a second waits for its first
@@ -341,3 +341,13 @@ def test_a_finding_whose_work_the_budget_left_out_says_so():
     [finding] = [f for f in roomy.diagnosis.findings if f.id == "low-real-teams"]
     assert sessions_of(roomy, "real-team-check")
     assert "does not run" not in finding.text
+
+
+def test_each_session_names_the_findings_that_chose_it_even_after_a_note_is_added():
+    spec = spec_of(culture=["blame"], team_working={"real_teams": 20})
+    p = assemble(hours(spec, 40))
+    for s in p.sessions:
+        module = next(m for m in load_catalogue() if m.id == s.module)
+        chosen = {f.id for f in p.diagnosis.findings if f.id in module.chosen_by}
+        assert chosen <= set(s.findings), s.title
+    assert any("appreciative" in s.findings for s in p.sessions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from progen.design.diagnose import answered, diagnose
 from progen.design.model import AgendaItem, Diagnosis, Programme, Session, clock
 from progen.design.order import follows
 from progen.design.plan_text import with_plans
-from progen.design.rationale import rationale, reason_evidence
+from progen.design.rationale import rationale, reason_evidence, reason_findings
 from progen.design.schedule import Dated, after_set_meetings, in_sequence, schedule
 from progen.design.sessions import draft_sessions, session_title
 from progen.design.venues import session_venue, session_venue_note, set_venue_note, with_venues
@@ -36,14 +37,15 @@ def scaled_agenda(module: Module, minutes: int, start: str) -> tuple[AgendaItem,
 
 
 def _session(n: int, dated: Dated, follows: tuple[str, ...], context) -> Session:
-    spec, diagnosis, titles = context
+    spec, diagnosis, titles, counts = context
     draft, date, start = dated
     module = draft.module
+    of = counts[module.id, draft.task.id if draft.task else None]
     evidence = set(module.evidence) | set(reason_evidence(draft, diagnosis))
     return Session(
         id=f"s{n:02d}",
         module=module.id,
-        title=session_title(draft),
+        title=session_title(draft, of),
         summary=module.summary,
         phase=module.phase,
         emphasis=module.emphasis,
@@ -54,7 +56,7 @@ def _session(n: int, dated: Dated, follows: tuple[str, ...], context) -> Session
         audience_rule=draft.rule,
         task=draft.task.id if draft.task else None,
         occurrence=draft.occurrence,
-        occurrences=module.repeat,
+        occurrences=of,
         rationale=rationale(
             draft, diagnosis, spec, tuple(dict.fromkeys(titles[f] for f in follows))
         ),
@@ -62,6 +64,7 @@ def _session(n: int, dated: Dated, follows: tuple[str, ...], context) -> Session
         agenda=scaled_agenda(module, draft.minutes, start),
         plan=module.body,
         follows=follows,
+        findings=tuple(f.id for f in reason_findings(draft, diagnosis)),
         venue=session_venue(spec, draft.audience),
     )
 
@@ -72,8 +75,10 @@ def _sessions(dated: tuple[Dated, ...], spec: Spec, diagnosis: Diagnosis) -> tup
     ids = [f"s{n:02d}" for n in range(1, len(dated) + 1)]
     titles = {ids[i]: d.module.title for i, (d, _, _) in enumerate(dated)}
     after = follows(tuple(d for d, _, _ in dated))
+    counts = Counter((d.module.id, d.task.id if d.task else None) for d, _, _ in dated)
+    context = (spec, diagnosis, titles, counts)
     return tuple(
-        _session(n, x, tuple(ids[j] for j in sorted(after[n - 1])), (spec, diagnosis, titles))
+        _session(n, x, tuple(ids[j] for j in sorted(after[n - 1])), context)
         for n, x in enumerate(dated, 1)
     )
 

@@ -43,7 +43,7 @@ def _stage(spec: Spec) -> Finding:
     return Finding(
         id=f"stage-{stage}",
         title=f"Stage of development: {stage}",
-        text=f"The spec places the system at the {stage} stage of development, so the "
+        text=f"The system is at the {stage} stage of development, so the "
         f"programme takes {context_words()['stages'][stage]['emphasis']}. {STAGE_CAVEAT}",
         facts=(_fact(spec, ("context", "stage"), stage, f"The stage of development is {stage}"),),
         evidence=("mannion-2005",),
@@ -61,7 +61,7 @@ def _real_teams(spec: Spec) -> Finding | None:
     )
     if real is None:
         text = (
-            f"The spec gives no figure for the share of staff in real teams, so the national "
+            f"No figure is given for the share of staff in real teams, so the national "
             f"picture is assumed: {t.NATIONAL_IN_TEAMS} NHS staff say they work in teams but "
             f"only {t.NATIONAL_REAL_TEAMS} are in real teams. Team-charter and "
             f"team-reflexivity work is included because {why}."
@@ -108,7 +108,7 @@ def _top_team(spec: Spec) -> Finding | None:
     return Finding(
         "top-team-ineffective",
         "The top team does not yet work as a team",
-        f"The spec records that the top team does not yet work as a team, and "
+        f"The top team does not yet work as a team, and "
         f"{counted(orgs, 'organisation')} take part. The Institute for Healthcare "
         f"Improvement's seven leadership leverage points (Reinertsen et al. 2008) give senior "
         f"leaders system-level aims to set and oversee at the highest level of governance, and "
@@ -185,7 +185,7 @@ def _culture_fact(spec: Spec, tags: list[str]) -> Fact:
         spec,
         ("context", "culture"),
         ", ".join(tags),
-        f"The spec describes the culture as {described}",
+        f"The culture is described as {described}",
     )
 
 

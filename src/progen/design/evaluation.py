@@ -204,7 +204,7 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
                 local.source or "Local data",
                 ENDS,
                 "Programme lead",
-                note="Local measure from the spec.",
+                note="A local measure this programme adds.",
             )
         )
     return [

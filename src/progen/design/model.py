@@ -115,6 +115,8 @@ class Session:
     # requires, an earlier occurrence, appreciative work first), only those that run. The
     # closing event's "after everything" is not listed.
     follows: tuple[str, ...] = ()
+    # Ids of the findings that chose this session (the derivation appendix lists them).
+    findings: tuple[str, ...] = ()
     venue: str | None = None  # where it is held (design/venues.py), None when not known
 
     @property

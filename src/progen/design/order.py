@@ -7,6 +7,7 @@ Drafts are referred to by their index in the tuple given.
 
 from __future__ import annotations
 
+from progen.design.catalogue import PHASES
 from progen.design.sessions import Draft
 
 
@@ -61,11 +62,15 @@ def follows(drafts: tuple[Draft, ...]) -> tuple[tuple[int, ...], ...]:
 
 
 def predecessors(drafts: tuple[Draft, ...]) -> tuple[frozenset[int], ...]:
-    """Per draft: everything it must be scheduled after: what it follows, and for the
-    closing event (`last`) every other session."""
+    """Per draft: everything it must be scheduled after: what it follows, the launch-phase
+    sessions (the programme opens with them, whatever else is pulled early to leave the
+    sets room), and for the closing event (`last`) every other session."""
     direct = follows(drafts)
+    opening = frozenset(i for i, d in enumerate(drafts) if d.module.phase == PHASES[0])
     return tuple(
-        frozenset(range(len(drafts))) - {i} if d.module.last else frozenset(direct[i])
+        frozenset(range(len(drafts))) - {i}
+        if d.module.last
+        else frozenset(direct[i]) | (opening if i not in opening else frozenset())
         for i, d in enumerate(drafts)
     )
 

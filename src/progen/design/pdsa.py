@@ -17,7 +17,7 @@ from progen.spec.model import Task
 SCALES = (
     "one patient, person or case",
     "three to five cases",
-    "one ward, team or site",
+    "one team, ward or site",
     "several teams or sites",
     "the whole service, checking that the gains hold",
 )
@@ -64,9 +64,15 @@ def run_chart(task: Task) -> str:
 
 
 def _prediction(task: Task, scale: str) -> str:
+    """A prediction a small test can check: what will happen in the cases tested, and how it
+    will show in the task's measure once the change is used more widely (a median of days
+    means nothing for one patient, so the two are asked apart)."""
     name, _ = _measure_text(task)
     goes = {"decrease": "fall", "increase": "rise"}.get(direction(task), "move")
-    return f"Write down, before the test, how you expect {name} to {goes} for {scale}, and why."
+    return (
+        f"Write down, before the test, what you expect to happen when you try the change with "
+        f"{scale}, and why; and how you expect {name} to {goes} if it works and spreads."
+    )
 
 
 def _boundaries(launch: dt.date, meetings: tuple[dt.date, ...], end: dt.date) -> list[dt.date]:

@@ -45,6 +45,13 @@ def _strengths(draft: Draft, diagnosis: Diagnosis) -> Finding | None:
     return next((f for f in diagnosis.findings if f.id == "strengths"), None)
 
 
+def reason_findings(draft: Draft, diagnosis: Diagnosis) -> tuple[Finding, ...]:
+    """Every finding the session's reasons rest on: those that chose it, and the culture's
+    strengths that participative work builds on."""
+    strengths = _strengths(draft, diagnosis)
+    return selecting_findings(draft, diagnosis) + ((strengths,) if strengths else ())
+
+
 def reason_evidence(draft: Draft, diagnosis: Diagnosis) -> tuple[str, ...]:
     """The works the session's reasons cite, beyond the module's own evidence."""
     findings = selecting_findings(draft, diagnosis)
@@ -87,9 +94,7 @@ def rationale(
     if strengths := _strengths(draft, diagnosis):
         words = context_words()["culture"]
         tags = [words[tag] for tag in strengths.facts[0].value.split(", ")]
-        lines.append(
-            f"It builds on strengths in the culture, which the spec describes as {joined(tags)}."
-        )
+        lines.append(f"It builds on strengths in the culture, described as {joined(tags)}.")
     if draft.task is not None:
         lines.append(
             f"It serves the shared task '{draft.task.title}', whose aim is: {draft.task.aim}."

@@ -119,6 +119,8 @@ def _targets(
     for i in order:
         targets[i] = max([targets[i]] + [targets[p] + 1 for p in before[i]])
     closing = min((targets[i] for i, d in enumerate(drafts) if d.module.last), default=None)
+    if closing is not None:  # a long chain of what must come first can push it past the end
+        closing = min(closing, len(days) - 1)
     latest = bisect.bisect_right(days, (calendar.end if closing is None else days[closing]) - room)
     for i, d in enumerate(drafts):
         if d.module.opens_sets:

@@ -109,6 +109,9 @@ def draft_sessions(
     return tuple(sorted(drafts, key=lambda d: d.rank)), tuple(omitted)
 
 
-def session_title(d: Draft) -> str:
+def session_title(d: Draft, of: int | None = None) -> str:
+    """The session's title, numbered among the `of` occurrences of its module (for its task)
+    that run: '(1 of 2)' only when a second one does run (default: the module's repeat)."""
     title = d.module.title + (f": {d.task.title}" if d.task else "")
-    return title + (f" ({d.occurrence} of {d.module.repeat})" if d.module.repeat > 1 else "")
+    of = d.module.repeat if of is None else of
+    return title + (f" ({d.occurrence} of {of})" if of > 1 else "")

@@ -1,15 +1,16 @@
 """Action-learning sets: formed, given meeting dates, and given advisers meeting by meeting.
 
-Sets first meet within two weeks of the action-learning launch and then every
+Sets first meet within two weeks of the action-learning launch where they can (later in
+the first two cadences when that is what lets an adviser start them) and then every
 `set_cadence_weeks`, a meeting moving by up to a week when its day is closed or a member
-has a taught session, all before the closing event. When the cadence would give a set
-fewer than four meetings, it tightens by a week.
+has a taught session that runs into the afternoon, all before the closing event. When
+the cadence would give a set fewer than four meetings, it tightens by a week.
 
-A set adviser helps a set start and then steps back (Revans 1982). The first sets each
-have an adviser at every meeting; with fewer advisers than sets, the later sets have one
-at their first meetings and then run themselves. An adviser can be with one set a day, so
-sets start on different days of the window, and a set takes the first start day on which
-some adviser is free for every meeting they would attend.
+A set adviser helps a set start and then steps back (Revans 1982): every set has an
+adviser at its first meetings and then runs itself, so none keeps one throughout while
+another goes without. An adviser can be with one set a day, so sets start on different
+days of the window, and a set takes the first start day on which some adviser is free for
+every meeting they would attend.
 """
 
 from __future__ import annotations
@@ -127,11 +128,15 @@ def _dates(
 
 
 def _first_days(window: Window, clash: set[dt.date]) -> list[dt.date]:
-    """Days a set may first meet: its free days within the start window of the launch, or
-    else its first free day."""
+    """Days a set may first meet, earliest first: its free days within the start window of
+    the launch, then (for a set whose adviser is busy on all of those) the rest of the first
+    cadence after the launch, so that few advisers can still start every set by meeting
+    them on different days; or else its first free day."""
     days = window.days
     soon = bisect_right(days, window.launch + dt.timedelta(t.SET_START_WINDOW_DAYS))
-    firsts = [d for d in days[:soon] if d not in clash]
+    reach = max(t.SET_START_WINDOW_DAYS, 2 * window.cadence)
+    later = bisect_right(days, window.launch + dt.timedelta(reach))
+    firsts = [d for d in days[:later] if d not in clash]
     return firsts or [d for d in days[soon:] if d not in clash][:1]
 
 
@@ -191,6 +196,18 @@ def _schedule(
     return earliest, None, 0
 
 
+def _frees_afternoon(session: Session, set_start: str) -> bool:
+    """A morning session that ends with a lunch break before the sets' start leaves the
+    afternoon for a set meeting: people already released for the day meet their set then,
+    as many programmes run a learning day."""
+    return _minutes(session.end) + t.SET_AFTER_SESSION_BREAK <= _minutes(set_start)
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
 def plan_sets(
     spec: Spec, sessions: tuple[Session, ...], calendar: Calendar
 ) -> tuple[tuple[ActionLearningSet, ...], tuple[str, ...], tuple[str, ...]]:
@@ -200,17 +217,20 @@ def plan_sets(
     )
     window = meeting_window(spec, sessions, calendar)
     session_days: dict[str, set[dt.date]] = defaultdict(set)
+    start = spec.programme.set_start
     for s in sessions:
-        for group in s.audience:
-            session_days[group].add(s.date)
+        if not _frees_afternoon(s, start):
+            for group in s.audience:
+                session_days[group].add(s.date)
     advisers = spec.facilitators
     adviser_days: dict[str, set[dt.date]] = defaultdict(set)
     load: Counter[str] = Counter()
     titles = {task.id: task.title for task in spec.tasks}
-    start = spec.programme.set_start
     sets = []
     for n, s in enumerate(formed, 1):
-        dedicated = n <= len(advisers)
+        # Every set has an adviser for its first meetings and then runs itself (Revans was
+        # wary of permanent facilitators); none keeps one throughout while others go without.
+        dedicated = False
         clash = set().union(*(session_days[g] for g in {m.stakeholder for m in s.members}))
         preference = _preference(s, advisers, load, dedicated)
         meetings, adviser, attends = _schedule(window, clash, preference, adviser_days, dedicated)
@@ -320,7 +340,7 @@ def _meeting_note(spec: Spec, sets: Sequence[ActionLearningSet], window: Window)
         text = (
             f"{set_list(ids)} {_one(ids, 'has', 'have')} no day to meet: every open day "
             f"between the action-learning launch and the closing event has a taught session "
-            f"for one of {_one(ids, 'its', 'their')} members. "
+            f"running into the afternoon for one of {_one(ids, 'its', 'their')} members. "
         )
     if not meeting:
         return text.strip()
@@ -338,8 +358,8 @@ def _meeting_note(spec: Spec, sets: Sequence[ActionLearningSet], window: Window)
     last = max(s.meetings[-1] for s in meeting)
     text += (
         f"{'Each set meets' if len(meeting) == len(sets) else 'The others meet'} {times}, "
-        f"{rhythm}, for half a day from {spec.programme.set_start}, never on a day when one of "
-        f"its members has a taught session. "
+        f"{rhythm}, for half a day from {spec.programme.set_start}, never while one of its "
+        f"members is in a taught session (a set may meet after a morning session). "
     )
     started = f"between {firsts[0]:%-d %B} and {firsts[-1]:%-d %B %Y}"
     if firsts[0] == firsts[-1]:

@@ -23,6 +23,7 @@ COLLABORATIVE_TASKS = 2  # tasks sharing a topic that make a collaborative
 AFTERNOON_AFTER_MINUTES = 240
 AFTERNOON_MAX_MINUTES = 210
 SET_MINUTES = 180  # half a day
+SET_AFTER_SESSION_BREAK = 45  # minutes between a morning session's end and a set meeting
 ADVISER_SUPPORTED_MEETINGS = 2  # first meetings a later set keeps its adviser for
 SET_LIFETIME_MEETINGS = 6  # after which a set re-contracts or runs itself
 SET_START_WINDOW_DAYS = 14  # a set first meets within two weeks of the action-learning launch
