@@ -111,7 +111,11 @@ def _hint(message: str, line: str, column: int) -> str | None:
     if "mapping values are not allowed" in message:
         return _INDENT_NESTED if at == line.find(":") and at > first else _QUOTES
     if at == first:
-        if line[at] == "-" or "expected '-' indicator" in message or "collection" in message:
+        if (
+            line[at : at + 1] == "-"
+            or "expected '-' indicator" in message
+            or "collection" in message
+        ):
             return _INDENT_ITEMS
         if "did not find expected key" in message or "expected <block end>" in message:
             return _INDENT_KEYS
