@@ -60,9 +60,10 @@ def prepare_bare(work: Path) -> list[tuple[list[str], list[str]]]:
         root = work / p.id
         docs = root / "docs"
         (docs / "assets").mkdir(parents=True)
-        shutil.copyfile(templates_dir() / "site" / "progen.css", docs / "assets" / "progen.css")
-        nav = site.write_pages(p, docs)
-        config = plain(site._config(p, docs, root / "site", nav))
+        for sheet in site.STYLESHEETS:
+            shutil.copyfile(templates_dir() / "site" / sheet, docs / "assets" / sheet)
+        nav, blocks = site.write_pages(p, docs)
+        config = plain(site._config(p, docs, root / "site", nav, blocks))
         (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
         (root / "handbook.html").write_text(pdf.handbook_html(p), "utf-8")
         mkdocs = [str(BIN / "mkdocs"), "build", "-q", "-f", str(root / "mkdocs.yml")]

@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import REPO, VALID, run_spec, swap
+from conftest import REPO, VALID, base, dump, run_spec, swap
 from icalendar import Calendar
 
 import progen.publish.build as pipeline
@@ -21,9 +21,9 @@ from progen.design.assemble import assemble
 from progen.design.model import Programme
 from progen.design.schedule import Slots
 from progen.design.venues import member_base
-from progen.publish.calendar import calendar_ics, set_calendar_ics
+from progen.publish.calendar import Calendars, calendar_ics
 from progen.publish.pdf import handbook_html
-from progen.publish.site import write_site
+from progen.publish.site import NAV_GROUPS, write_site
 from progen.publish.tables import MEETINGS_HEADER
 from progen.spec.validate import read_spec
 
@@ -308,7 +308,7 @@ def test_an_online_venue_is_a_venue(tmp_path):
     )
     p = programme_of(tmp_path, text)
     (falls,) = [st for st in p.sets if st.task == "falls"]
-    found = Calendar.from_ical(set_calendar_ics(p, falls)).walk("VEVENT")
+    found = Calendar.from_ical(Calendars(p).set(falls)).walk("VEVENT")
     assert [str(e["LOCATION"]) for e in found][:2] == [
         "Ysbyty Cwm education centre, Heol Fawr, Cwmtref CF99 1AA",
         "Online (Teams)",
@@ -345,6 +345,34 @@ def test_the_site_nav_has_your_programme_with_every_group(each):
     assert "Your programme" in index
     for g in p.spec.stakeholders:
         assert f'href="groups/{g.id}.html"' in index
+
+
+def test_a_long_list_of_groups_is_a_page_not_a_nav(tmp_path):
+    """Past NAV_GROUPS groups, the nav holds the groups page only (every page carries the
+    whole nav); every group still has its page, reached from the groups page."""
+    data = base()
+    extra = [f"team-{n:02d}" for n in range(NAV_GROUPS)]
+    data["stakeholders"] += [
+        {
+            "id": g,
+            "name": f"Team {g[-2:]}",
+            "organisation": "trust",
+            "level": "frontline",
+            "count": 1,
+        }
+        for g in extra
+    ]
+    data["tasks"][0]["stakeholders"] += extra
+    p = programme_of(tmp_path, dump(data))
+    assert len(p.spec.stakeholders) > NAV_GROUPS
+    write_site(p, tmp_path / "site")
+    nav = (tmp_path / "site" / "index.html").read_text("utf-8")
+    listing = article(tmp_path / "site" / "groups.html")
+    assert 'href="groups.html"' in nav
+    for g in p.spec.stakeholders:
+        assert (tmp_path / "site" / "groups" / f"{g.id}.html").is_file()
+        assert f'href="groups/{g.id}.html"' in listing
+        assert f'href="groups/{g.id}.html"' not in nav
 
 
 def test_session_pages_say_where(each):

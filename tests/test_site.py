@@ -267,9 +267,9 @@ def test_a_broken_link_fails_the_build_loudly(tmp_path, monkeypatch):
     real = site.write_pages
 
     def with_broken_link(p, docs):
-        nav = real(p, docs)
+        pages = real(p, docs)
         (docs / "index.md").write_text("# Overview\n\n[gone](missing-page.md)\n", "utf-8")
-        return nav
+        return pages
 
     monkeypatch.setattr(site, "write_pages", with_broken_link)
     p = programme(BUNDLED[0])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from progen.design.participants import Participant
 from progen.errors import Problem
@@ -274,4 +275,12 @@ class Programme:
 
     def sets_with(self, group_id: str) -> tuple[ActionLearningSet, ...]:
         """The sets holding at least one member of a stakeholder group, in set order."""
-        return tuple(s for s in self.sets if any(m.stakeholder == group_id for m in s.members))
+        return self._sets_by_group.get(group_id, ())
+
+    @cached_property
+    def _sets_by_group(self) -> dict[str, tuple[ActionLearningSet, ...]]:
+        found: dict[str, list[ActionLearningSet]] = {}
+        for s in self.sets:
+            for group in dict.fromkeys(m.stakeholder for m in s.members):
+                found.setdefault(group, []).append(s)
+        return {group: tuple(sets) for group, sets in found.items()}

@@ -161,7 +161,7 @@ def renderers() -> tuple[Callable, Callable]:
 
 def publish(programme, folder: Path, timings: dict[str, float]) -> None:
     """Every output of one programme into `folder` (which may not exist yet)."""
-    from progen.publish.calendar import calendar_ics, group_calendar_ics, set_calendar_ics
+    from progen.publish.calendar import Calendars
     from progen.publish.programme_json import programme_json
     from progen.publish.site import group_calendar_file, set_calendar_file
     from progen.publish.tables import set_meetings_csv, sets_csv
@@ -175,17 +175,15 @@ def publish(programme, folder: Path, timings: dict[str, float]) -> None:
         write_pdf(programme, folder / f"{pid}.pdf")
     with timed(timings, "files"):
         (folder / "programme.json").write_bytes(programme_json(programme).encode("utf-8"))
-        (folder / f"{pid}.ics").write_bytes(calendar_ics(programme))
+        calendars = Calendars(programme)
+        (folder / f"{pid}.ics").write_bytes(calendars.whole())
         (folder / "sets.csv").write_bytes(sets_csv(programme))
         (folder / "set-meetings.csv").write_bytes(set_meetings_csv(programme))
         (folder / "calendars").mkdir()
         for i, group in enumerate(programme.spec.stakeholders):
-            ics = group_calendar_ics(programme, group.id)
-            (folder / group_calendar_file(programme, i)).write_bytes(ics)
+            (folder / group_calendar_file(programme, i)).write_bytes(calendars.group(group.id))
         for i, aset in enumerate(programme.sets):
-            (folder / set_calendar_file(programme, i)).write_bytes(
-                set_calendar_ics(programme, aset)
-            )
+            (folder / set_calendar_file(programme, i)).write_bytes(calendars.set(aset))
     missing = [name for name in expected_files(pid) if not (folder / name).is_file()]
     if missing:
         raise RuntimeError(f"{pid}: publishing did not write {', '.join(missing)}")

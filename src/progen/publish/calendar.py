@@ -128,53 +128,72 @@ def _set_events(p: Programme, s: ActionLearningSet, stamp: dt.datetime):
         yield event
 
 
-def _calendar(
-    p: Programme, name: str, sessions: Iterable[Session], sets: Iterable[ActionLearningSet]
-) -> bytes:
-    """ICS bytes (CRLF lines, UTF-8) holding these sessions and every meeting of these sets.
-    An event is the same in every calendar it appears in, UID and all, so a person who
-    subscribes to two of them sees it once."""
-    from icalendar import Calendar, vText
+class Calendars:
+    """Every calendar of one programme: the whole programme's, one per stakeholder group and
+    one per set. An event is the same in every calendar it appears in, UID and all, so a
+    person who subscribes to two of them sees it once; each is serialised once and its
+    bytes shared, as a region's group calendars hold tens of thousands of events between
+    them. The bytes are what icalendar writes for the whole calendar (CRLF lines, UTF-8)."""
 
-    sessions, sets = tuple(sessions), tuple(sets)
-    stamp = dt.datetime.fromtimestamp(build_epoch(p.spec.programme.start), tz=dt.UTC)
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", vText(one_line(name)))
-    cal.add("x-wr-timezone", TZID)
-    for s in sessions:
-        cal.add_component(_session_event(p, s, stamp))
-    for aset in sets:
-        for event in _set_events(p, aset, stamp):
+    def __init__(self, p: Programme) -> None:
+        stamp = dt.datetime.fromtimestamp(build_epoch(p.spec.programme.start), tz=dt.UTC)
+        self.p = p
+        self._sessions = {s.id: _session_event(p, s, stamp).to_ical() for s in p.sessions}
+        self._meetings = {st.id: [e.to_ical() for e in _set_events(p, st, stamp)] for st in p.sets}
+        self._timezones: dict[tuple[int, int], bytes] = {}
+
+    def _timezone(self, first: int, last: int) -> bytes:
+        """The VTIMEZONE covering the years first..last, as icalendar writes it."""
+        if (first, last) not in self._timezones:
+            from icalendar import Calendar, Event
+
+            cal, event = Calendar(), Event()
+            event.add("dtstart", _local(dt.date(first, 1, 1), "00:00"))  # names the TZID
             cal.add_component(event)
-    days = [s.date for s in sessions] + [d for a in sets for d in a.meetings]
-    if days:
-        cal.add_missing_timezones(
-            first_date=dt.date(min(days).year, 1, 1), last_date=dt.date(max(days).year + 1, 1, 1)
-        )
-    return cal.to_ical()
+            cal.add_missing_timezones(
+                first_date=dt.date(first, 1, 1), last_date=dt.date(last + 1, 1, 1)
+            )
+            self._timezones[first, last] = b"".join(
+                c.to_ical() for c in cal.subcomponents if c.name == "VTIMEZONE"
+            )
+        return self._timezones[first, last]
+
+    def _calendar(
+        self, name: str, sessions: Iterable[Session], sets: Iterable[ActionLearningSet]
+    ) -> bytes:
+        """These sessions and every meeting of these sets."""
+        from icalendar import Calendar, vText
+
+        sessions, sets = tuple(sessions), tuple(sets)
+        cal = Calendar()
+        cal.add("prodid", PRODID)
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("method", "PUBLISH")
+        cal.add("x-wr-calname", vText(one_line(name)))
+        cal.add("x-wr-timezone", TZID)
+        head = cal.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+        days = [s.date for s in sessions] + [d for a in sets for d in a.meetings]
+        timezone = self._timezone(min(days).year, max(days).year) if days else b""
+        events = [self._sessions[s.id] for s in sessions]
+        events += [e for a in sets for e in self._meetings[a.id]]
+        return head + timezone + b"".join(events) + b"END:VCALENDAR\r\n"
+
+    def whole(self) -> bytes:
+        """The programme's sessions and set meetings."""
+        return self._calendar(self.p.title, self.p.sessions, self.p.sets)
+
+    def group(self, group_id: str) -> bytes:
+        """One stakeholder group's calendar: the sessions it is in the audience of, and every
+        meeting of every set that holds one of its members."""
+        name = f"{self.p.title}: {self.p.spec.stakeholder(group_id).name}"
+        return self._calendar(name, self.p.sessions_for(group_id), self.p.sets_with(group_id))
+
+    def set(self, aset: ActionLearningSet) -> bytes:
+        """One set's meetings."""
+        return self._calendar(f"{self.p.title}: {aset.id}", (), (aset,))
 
 
 def calendar_ics(p: Programme) -> bytes:
-    """The programme's sessions and set meetings: the whole programme's calendar."""
-    return _calendar(p, p.title, p.sessions, p.sets)
-
-
-def group_calendar_ics(p: Programme, group_id: str) -> bytes:
-    """One stakeholder group's calendar: the sessions it is in the audience of, and every
-    meeting of every set that holds one of its members."""
-    group = p.spec.stakeholder(group_id)
-    return _calendar(
-        p,
-        f"{p.title}: {group.name}",
-        p.sessions_for(group_id),
-        p.sets_with(group_id),
-    )
-
-
-def set_calendar_ics(p: Programme, aset: ActionLearningSet) -> bytes:
-    """One set's meetings."""
-    return _calendar(p, f"{p.title}: {aset.id}", (), (aset,))
+    """The whole programme's calendar (Calendars.whole)."""
+    return Calendars(p).whole()

@@ -34,6 +34,11 @@ from progen.publish.render import Helpers, html_env, md_env, partial
 from progen.resources import templates_dir
 
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+# The nav lists every group's page up to this many groups; beyond it, the "Your programme"
+# page lists them. Every page carries the whole nav, so 400 groups in it would make the
+# site hundreds of times larger and slower to build (BENCHMARKS.md), and no one scans a
+# list that long.
+NAV_GROUPS = 40
 # The site's own stylesheets, after Material's; stack.css is shared with the set pages.
 STYLESHEETS = ("progen.css", "stack.css")
 
@@ -93,16 +98,22 @@ def download_names(p: Programme) -> dict[str, str]:
     }
 
 
-def write_pages(p: Programme, docs: Path) -> list:
-    """Write every Markdown page into `docs`; return the MkDocs nav for them."""
+def write_pages(p: Programme, docs: Path) -> tuple[list, list[str]]:
+    """Write every Markdown page into `docs`; return the MkDocs nav for them, and the HTML
+    of the content partials the pages hold placeholders for (site_hooks)."""
     env = md_env()
     h = Helpers(p)
     session_files = {s.id: session_file(p, i) for i, s in enumerate(p.sessions)}
+    blocks: list[str] = []
 
     def session_href(s) -> str:
         return session_files[s.id].removesuffix(".md") + ".html"
 
-    common = {"p": p, "h": h, "partial": partial, "session_href": session_href}
+    def block(name: str, **context) -> Markup:
+        blocks.append(partial(name, **context))
+        return Markup(f"<!-- progen-block {len(blocks) - 1} -->")
+
+    common = {"p": p, "h": h, "partial": block, "session_href": session_href}
 
     def page(name: str, template: str, **context) -> None:
         path = docs / name
@@ -113,7 +124,8 @@ def write_pages(p: Programme, docs: Path) -> list:
     group_files = [group_file(p, i) for i in range(len(p.spec.stakeholders))]
     # Markdown links between pages, which MkDocs checks: the paths hold checked ids only.
     group_href = {g.id: Markup(group_files[i]) for i, g in enumerate(p.spec.stakeholders)}
-    page("index.md", "index.md.j2", files=download_names(p), group_href=lambda g: group_href[g.id])
+    page("index.md", "index.md.j2", files=download_names(p))
+    page("groups.md", "groups.md.j2", group_href=lambda g: group_href[g.id])
     page("timeline.md", "timeline.md.j2", timeline=svg.timeline_svg(p))
     for s in p.sessions:
         page(session_files[s.id], "session.md.j2", s=s)
@@ -145,6 +157,11 @@ def write_pages(p: Programme, docs: Path) -> list:
         calendar = "../" + group_calendar_file(p, i)
         page(group_files[i], "group.md.j2", g=g, links=links, calendar=calendar)
 
+    groups_nav = [
+        {_title(g.name): group_files[i]}
+        for i, g in enumerate(p.spec.stakeholders)
+        if _groups_in_nav(p)
+    ]
     nav: list = [
         {"Overview": "index.md"},
         {"Timeline": "timeline.md"},
@@ -154,11 +171,7 @@ def write_pages(p: Programme, docs: Path) -> list:
             ]
         },
         {"Action-learning sets": "sets.md"},
-        {
-            "Your programme": [
-                {_title(g.name): group_files[i]} for i, g in enumerate(p.spec.stakeholders)
-            ]
-        },
+        {"Your programme": [{"Every group": "groups.md"}, *groups_nav]},
     ]
     if p.pdsa:
         nav.append(
@@ -171,12 +184,18 @@ def write_pages(p: Programme, docs: Path) -> list:
         {"References": "references.md"},
         {"How this programme was derived": "derivation.md"},
     ]
-    return nav
+    return nav, blocks
 
 
-def _config(p: Programme, docs: Path, out_dir: Path, nav: list) -> dict:
+def _groups_in_nav(p: Programme) -> bool:
+    return len(p.spec.stakeholders) <= NAV_GROUPS
+
+
+def _config(p: Programme, docs: Path, out_dir: Path, nav: list, blocks: list[str]) -> dict:
     site = templates_dir() / "site"
     return {
+        # Group pages left out of a long nav are still pages: the groups page lists them.
+        "not_in_nav": "" if _groups_in_nav(p) else "/groups/",
         "site_name": _title(p.title),
         "docs_dir": str(docs),
         "site_dir": str(out_dir),
@@ -192,8 +211,9 @@ def _config(p: Programme, docs: Path, out_dir: Path, nav: list) -> dict:
             "features": ["navigation.footer", "navigation.top", "toc.follow"],
         },
         "plugins": [],  # no search: it needs a server, and stock Material's dialog fails axe
+        "hooks": [str(Path(__file__).with_name("site_hooks.py"))],
         "extra_css": [f"assets/{sheet}" for sheet in STYLESHEETS],
-        "extra": {"generator": False},
+        "extra": {"generator": False, "progen_blocks": blocks},
         "markdown_extensions": [
             "tables",
             {"toc": {"permalink": False}},
@@ -242,7 +262,7 @@ def write_site(programme: Programme, out_dir: Path) -> None:
         (docs / "assets").mkdir(parents=True)
         for sheet in STYLESHEETS:
             shutil.copyfile(templates_dir() / "site" / sheet, docs / "assets" / sheet)
-        nav = write_pages(programme, docs)
+        nav, blocks = write_pages(programme, docs)
         config_file = root / "mkdocs.yml"
         config_file.write_text("site_name: progen\n", encoding="utf-8")
 
@@ -252,7 +272,7 @@ def write_site(programme: Programme, out_dir: Path) -> None:
         propagate, logger.propagate = logger.propagate, False
         try:
             config = load_config(
-                str(config_file), **_config(programme, docs, out_dir.resolve(), nav)
+                str(config_file), **_config(programme, docs, out_dir.resolve(), nav, blocks)
             )
             build(config)
         except (Abort, MkDocsException) as err:
