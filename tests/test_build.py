@@ -272,6 +272,22 @@ def test_no_arguments_builds_every_bundled_programme(tmp_path, stub, monkeypatch
     assert "site/index.html: " in result.output
 
 
+def test_a_users_programme_is_built_without_the_examples_unless_asked(tmp_path, stub, monkeypatch):
+    shutil.copytree(REPO / "programmes", tmp_path / "programmes")
+    (tmp_path / "programmes" / "ours.yaml").write_text(VALID, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("build").exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "site").iterdir() if p.is_dir()) == ["test-programme"]
+    assert [p.name for p in Preview([], tmp_path / "site").spec_paths()] == ["ours.yaml"]
+    assert run("build", "--examples").exit_code == 0
+    assert {p.name for p in (tmp_path / "site").iterdir() if p.is_dir()} == {
+        "test-programme",
+        *IDS,
+    }
+    serving = Preview([], tmp_path / "site", examples=True).spec_paths()
+    assert [p.name for p in serving] == ["ours.yaml", *(f"{pid}.yaml" for pid in IDS)]
+
+
 # ---------------------------------------------------------------- no lost work
 
 
