@@ -11,9 +11,18 @@ the number of people. Those pages are plain HTML written beside the MkDocs build
 MkDocs pages: each themed page carries the whole navigation and a raw-HTML pass, which
 for a region's thousands of sets would dominate the build (see BENCHMARKS.md).
 
-The build writes only the site; the PDF, calendar, rosters and JSON the overview page
-links to are written into the same folder afterwards by the caller, so those links are
-plain HTML anchors that MkDocs does not try to validate.
+Each stakeholder group has a MkDocs page (`groups/<group id>.html`, "Your programme"):
+its sessions, its sets' meetings, its tasks and its calendar. The nav lists them while
+there are few enough to scan (NAV_GROUPS); beyond that the groups page lists them and
+they are left out of the nav, which every page carries.
+
+The content partials (shared with the handbook) are HTML already: a page's Markdown holds
+a placeholder for each, filled after Markdown has run (`site_hooks`), so Python-Markdown
+does not reparse every table as raw HTML.
+
+The build writes only the site; the PDF, calendars, rosters and JSON the pages link to
+are written into the same folder afterwards by the caller, so those links are plain HTML
+anchors that MkDocs does not try to validate.
 """
 
 from __future__ import annotations
@@ -79,7 +88,8 @@ def group_file(p: Programme, index: int) -> str:
 
 
 def group_calendar_file(p: Programme, index: int) -> str:
-    """A group's calendar: beside the sets' (validation keeps group ids off set-<n>)."""
+    """A group's calendar, beside the sets' calendars: validation keeps group ids from
+    taking a set's name (set-<n>)."""
     return f"calendars/{_safe(p.spec.stakeholders[index].id, f'group-{index + 1}')}.ics"
 
 
