@@ -94,9 +94,7 @@ def rationale(
     if strengths := _strengths(draft, diagnosis):
         words = context_words()["culture"]
         tags = [words[tag] for tag in strengths.facts[0].value.split(", ")]
-        lines.append(
-            f"It builds on strengths in the culture, described as {joined(tags)}."
-        )
+        lines.append(f"It builds on strengths in the culture, described as {joined(tags)}.")
     if draft.task is not None:
         lines.append(
             f"It serves the shared task '{draft.task.title}', whose aim is: {draft.task.aim}."
