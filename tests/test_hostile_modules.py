@@ -57,3 +57,21 @@ def test_text_built_by_multiplying_is_capped_when_the_plan_is_written(tmp_path):
     spec = read_spec(REPO / "programmes" / "westmoor-discharge.yaml")
     with pytest.raises(UserError, match="too long a text"):
         assemble(spec, tmp_path)
+
+
+def test_odd_paths_and_epochs_are_errors_not_tracebacks(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from progen.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    run = CliRunner().invoke(main, ["validate", "loop.yaml"])
+    assert run.exit_code == 1 and "loop.yaml:1:1: cannot read the file" in run.stderr
+    run = CliRunner().invoke(main, ["new", "a" * 300 + ".yaml"])
+    assert run.exit_code == 1 and "cannot write" in run.stderr
+    run = CliRunner().invoke(main, ["new", "\x1b]0;x\x07.yaml"])
+    assert run.exit_code == 0 and "\x1b" not in run.stdout and "\\x1b" in run.stdout
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "9" * 5000)
+    run = CliRunner().invoke(main, ["build", "\x1b]0;x\x07.yaml", "--out", "out"])
+    assert run.exit_code == 2 and "SOURCE_DATE_EPOCH must be a whole number" in run.stderr

@@ -30,3 +30,13 @@ def modules_folder(spec: Path, given: Path | None = None) -> Path | None:
         return folder.relative_to(Path.cwd())
     except ValueError:
         return folder
+
+
+def as_typed(path: Path) -> str:
+    """A path as the user would type it: relative to here when it is below here. A path
+    that cannot be resolved (a symbolic link that points at itself) is shown as given; the
+    reading that follows reports what is wrong with it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, RuntimeError, OSError):
+        return str(path)
