@@ -15,17 +15,9 @@ from pathlib import Path
 import click
 
 from progen import __version__
-from progen.errors import Problem, UserError, render_json, render_text
-from progen.spec.find import chosen_specs, modules_folder
+from progen.errors import Problem, UserError, printable, render_json, render_text
+from progen.spec.find import as_typed, chosen_specs, modules_folder
 from progen.wording import plural
-
-
-def shown(path: Path) -> str:
-    """A path as the user would type it: relative to here when it is below here."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def spec_paths(specs: tuple[str, ...], examples: bool = False) -> list[Path]:
@@ -70,7 +62,7 @@ def validated(paths: list[Path], modules_dir: Path | None, each: Callable | None
     and exit 1."""
     from progen.validation import check_files
 
-    return check_files(paths, shown, each, lambda path: modules_folder(path, modules_dir))
+    return check_files(paths, as_typed, each, lambda path: modules_folder(path, modules_dir))
 
 
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
@@ -149,7 +141,8 @@ def validate(
         if fmt == "text":
             people = sum(g.count for g in spec.stakeholders)
             click.echo(
-                f"{spec.source}: valid ({plural(len(spec.organisations), 'organisation')}, "
+                f"{printable(spec.source)}: valid "
+                f"({plural(len(spec.organisations), 'organisation')}, "
                 f"{plural(len(spec.tasks), 'task')}, "
                 f"{plural(len(spec.stakeholders), 'group')}, {plural(people, 'person')})".replace(
                     " persons", " people"
@@ -177,8 +170,11 @@ def new(path: str, force: bool) -> None:
     from progen.resources import templates_dir
 
     target = Path(path)
-    if path.endswith(("/", os.sep)) or target.is_dir():
-        target /= STARTER
+    try:
+        if path.endswith(("/", os.sep)) or target.is_dir():
+            target /= STARTER
+    except OSError as err:  # a name too long for the file system, a loop of links
+        raise click.ClickException(f"cannot write {printable(path)}: {err.strerror}") from None
     starter = (templates_dir() / "starter.yaml").read_text("utf-8")
     text = starter.replace("my-programme", _id_from(target))
     try:
@@ -186,14 +182,18 @@ def new(path: str, force: bool) -> None:
     except FileExistsError:
         if not target.parent.is_dir():
             raise click.ClickException(
-                f"cannot write {target}: {target.parent} is a file, not a folder"
+                f"cannot write {printable(str(target))}: {printable(str(target.parent))} is "
+                f"a file, not a folder"
             ) from None
         raise click.UsageError(
-            f"{target} already exists; choose another name or add --force"
+            f"{printable(str(target))} already exists; choose another name or add --force"
         ) from None
     except OSError as err:  # /proc/x.yaml, a path under a file, no permission, disk full...
-        raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from None
-    click.echo(f"wrote {target}: fill it in, then run 'progen validate {target}'")
+        raise click.ClickException(
+            f"cannot write {printable(str(target))}: {err.strerror or err}"
+        ) from None
+    written = printable(str(target))
+    click.echo(f"wrote {written}: fill it in, then run 'progen validate {written}'")
 
 
 def _create(target: Path, text: str, *, replace: bool) -> None:
@@ -278,7 +278,7 @@ def build(
     from progen.publish.timestamps import BadEpoch, given_epoch
 
     paths = spec_paths(specs, examples)
-    unchanged = f"nothing written; {shown(out)}/ is unchanged"
+    unchanged = f"nothing written; {as_typed(out)}/ is unchanged"
     try:
         given_epoch()  # a malformed SOURCE_DATE_EPOCH is a usage error, before any spec is read
         checked = validated(paths, modules_dir)
@@ -291,7 +291,7 @@ def build(
         click.echo(unchanged, err=True)
         sys.exit(1)
     except OutputInTheWay as err:
-        problems = tuple(Problem(shown(path), 0, 0, "", why) for path, why in err.problems)
+        problems = tuple(Problem(as_typed(path), 0, 0, "", why) for path, why in err.problems)
         if fmt == "json":
             click.echo(render_json(problems))
         else:

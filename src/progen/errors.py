@@ -34,16 +34,16 @@ class Problem:
         place = f"{self.file}:{self.line}:{self.column}"
         if self.severity == "warning":
             where = f"{self.path} " if self.path else ""
-            return _one_line(f"{place}: warning: {where}{self.message}")
+            return printable(f"{place}: warning: {where}{self.message}")
         where = f"{self.path}: " if self.path else ""
-        return _one_line(f"{place}: {where}{self.message}")
+        return printable(f"{place}: {where}{self.message}")
 
     def as_error(self) -> Problem:
         """The same problem as an error: what --strict makes of a warning."""
         return replace(self, severity="error")
 
 
-def _one_line(text: str) -> str:
+def printable(text: str) -> str:
     """Text with line breaks and other unprintable characters (which a key or value in a
     hostile spec may hold) escaped, so every headline stays on one line."""
     if text.isprintable():
@@ -74,7 +74,7 @@ def excerpt(lines: list[str] | None, problem: Problem) -> str:
         return ""
     raw = lines[problem.line - 1].replace("\t", " ")
     column = min(problem.column - 1, len(raw))
-    before, text = len(_one_line(raw[:column])), _one_line(raw)
+    before, text = len(printable(raw[:column])), printable(raw)
     if len(text) > _WIDEST_EXCERPT:
         text = text[: _WIDEST_EXCERPT - 3] + "..."
     gutter = f"{problem.line:>5} | "

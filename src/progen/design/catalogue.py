@@ -8,6 +8,7 @@ is checked against module.schema.json with the same located errors as specs.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -149,14 +150,69 @@ def _consistency(doc, data: dict) -> list[Problem]:
     return problems
 
 
+# Bounds on a session plan's text. A facilitator's plan is a few pages; these are far above
+# any real one and keep a hostile module file from tying up the Markdown and PDF renderers
+# (a line of 80,000 emphasis marks, blockquotes nested thousands deep).
+MAX_PLAN_CHARACTERS = 100_000
+MAX_PLAN_LINE = 2_000
+MAX_PLAN_NESTING = 8  # blockquote '>' marks, or list levels, at the start of a line
+_NESTING = re.compile(r"^(?:\s*>)+|^(?: {4}|\t)+")
+
+
+def body_problems(file: str, text: str, body: str) -> list[Problem]:
+    """Plans longer, wider or more deeply nested than any facilitator writes, located at
+    the line in the module file."""
+    offset = text[: text.find(body[:40])].count("\n") if body.strip() else 0
+    if len(body) > MAX_PLAN_CHARACTERS:
+        return [
+            Problem(
+                file,
+                offset + 1,
+                1,
+                "",
+                f"the session plan is {len(body):,} characters long; "
+                f"a plan may be at most {MAX_PLAN_CHARACTERS:,}",
+            )
+        ]
+    problems = []
+    for n, line in enumerate(body.splitlines(), offset + 1):
+        if len(line) > MAX_PLAN_LINE:
+            problems.append(
+                Problem(
+                    file,
+                    n,
+                    1,
+                    "",
+                    f"this line of the plan is {len(line):,} characters long; "
+                    f"break it into lines of at most {MAX_PLAN_LINE:,}",
+                )
+            )
+        elif (found := _NESTING.match(line)) and (
+            found.group(0).count(">") or len(found.group(0).expandtabs(4)) // 4
+        ) > MAX_PLAN_NESTING:
+            problems.append(
+                Problem(
+                    file,
+                    n,
+                    1,
+                    "",
+                    f"quotes or lists nested more than {MAX_PLAN_NESTING} "
+                    f"deep; a plan needs at most a few levels",
+                )
+            )
+    return problems[:10]
+
+
 def _module(path: Path) -> Module:
     try:
         raw = read_limited(path, MAX_BYTES, "module file")
     except NotReadable as err:
         raise UserError([Problem(str(path), 1, 1, "", err.reason)]) from None
-    front, body = _split(path, decode(str(path), raw))
+    text = decode(str(path), raw)
+    front, body = _split(path, text)
     doc = parse(str(path), front.encode("utf-8"), what="front matter")
     problems = describe_errors(doc, _validator())
+    problems += body_problems(str(path), text, body)
     data = doc.data
     if not problems and data["id"] != path.stem:  # type: ignore[index]
         problems.append(
@@ -269,9 +325,13 @@ def load_catalogue(extra: Path | None = None) -> tuple[Module, ...]:
             raise UserError([Problem(str(extra), 1, 1, "", "no such folder of modules")])
         found.update({p.stem: p for p in sorted(extra.glob("*.md"))})
     modules, problems = [], []
+    from progen.design.plan_text import plan_template
+
     for path in found.values():
         try:
-            modules.append(_module(path))
+            module = _module(path)
+            plan_template(module)  # a plan's template mistakes are found here, not mid-build
+            modules.append(module)
         except UserError as err:
             problems += err.problems
     problems += _order_problems(modules)

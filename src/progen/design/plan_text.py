@@ -83,9 +83,9 @@ ALLOWED = (
     nodes.Call,
     nodes.Keyword,
     nodes.Assign,
-    nodes.Tuple,
-    nodes.List,
 )
+MAX_CONSTANT = 10_000  # the largest number a plan may write: minutes, people, weeks
+MAX_CONSTANT_TEXT = 1_000  # characters of one quoted text in a plan
 FILTERS = (
     "abs", "capitalize", "default", "first", "int", "join", "last", "length", "lower",
     "max", "min", "round", "title", "upper",
@@ -188,6 +188,9 @@ class _Sandbox(SandboxedEnvironment):
                 other = right if side is left else left
                 if isinstance(other, int) and len(side) * other > MAX_TEXT:
                     raise SecurityError("that would make too long a text")
+        for side in (left, right):
+            if isinstance(side, int) and abs(side) > MAX_CONSTANT**2:
+                raise SecurityError("that would make too large a number")
         out = super().call_binop(context, operator, left, right)
         if isinstance(out, (str, list, tuple)) and len(out) > MAX_TEXT:
             raise SecurityError("that would make too long a text")
@@ -236,9 +239,14 @@ def plan_template(module: Module) -> jinja2.Template:
     env = _environment()
     try:
         tree = env.parse(module.body)
+        found = list(tree.find_all(nodes.Node))
     except jinja2.TemplateSyntaxError as err:
         raise _problem(module, err.lineno, err.message or "template syntax error") from None
-    for node in tree.find_all(nodes.Node):
+    except (RecursionError, MemoryError, ValueError):  # nested thousands deep, huge numbers
+        raise _problem(
+            module, None, "an expression is nested too deeply or holds too large a number"
+        ) from None
+    for node in found:
         if not isinstance(node, ALLOWED):
             name = type(node).__name__.lower()
             raise _problem(module, node.lineno, f"'{name}' is not allowed in a session plan")
@@ -246,7 +254,22 @@ def plan_template(module: Module) -> jinja2.Template:
             raise _problem(module, node.lineno, f"no filter named '{node.name}'")
         if isinstance(node, nodes.Test) and node.name not in env.tests:
             raise _problem(module, node.lineno, f"no test named '{node.name}'")
-    return env.from_string(tree)
+        if isinstance(node, nodes.Const) and _too_big(node.value):
+            raise _problem(module, node.lineno, "a number or text in the plan is too large")
+    try:
+        return env.from_string(tree)
+    except (RecursionError, MemoryError):
+        raise _problem(
+            module, None, "an expression is nested too deeply or holds too large a number"
+        ) from None
+
+
+def _too_big(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return abs(value) > MAX_CONSTANT
+    return isinstance(value, str) and len(value) > MAX_CONSTANT_TEXT
 
 
 def _template_line(err: BaseException) -> int | None:
@@ -315,6 +338,8 @@ def render_plan(module: Module, facts: PlanFacts, session: Session, task=None) -
     template = plan_template(module)
     try:
         text = template.render(context)
+    except (RecursionError, MemoryError):
+        raise _problem(module, None, "the plan's expressions are too deep or too large") from None
     except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as err:
         message = err.message if isinstance(err, jinja2.TemplateError) else str(err)
         message = _OBJECT.sub(lambda m: m.group(1).lower().removeprefix("plan"), message or "")

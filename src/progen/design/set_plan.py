@@ -55,11 +55,21 @@ class Window:
     longest: int  # most days between meetings while an open day allows: cadence plus a week
 
 
+def _step(day: dt.date, days: int) -> dt.date:
+    """`day` moved by `days`, held within the calendar's range (a programme may start on
+    1 January of the year 1, which has no day before it)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return day
+
+
 def meeting_window(spec: Spec, sessions: Sequence[Session], calendar: Calendar) -> Window:
-    day = dt.timedelta(days=1)
-    launch = next((s.date for s in sessions if s.module == LAUNCH_MODULE), calendar.start - day)
+    launch = next(
+        (s.date for s in sessions if s.module == LAUNCH_MODULE), _step(calendar.start, -1)
+    )
     closing = min((s.date for s in sessions if s.phase == CLOSING_PHASE), default=None)
-    closing = closing or calendar.end + day
+    closing = closing or _step(calendar.end, 1)
     cadence = 7 * spec.programme.set_cadence_weeks
     return Window(
         launch,

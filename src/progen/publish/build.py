@@ -45,7 +45,7 @@ from progen.publish.ownership import (
 from progen.publish.staging import locked, recover, staging, swap_in
 from progen.publish.timestamps import given_epoch, source_date_epoch
 from progen.resources import schemas_dir, templates_dir
-from progen.spec.find import modules_folder
+from progen.spec.find import as_typed, modules_folder
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 _RENDERER_DISTS = (
@@ -86,14 +86,6 @@ def expected_files(pid: str) -> tuple[str, ...]:
         "sets.csv",
         "set-meetings.csv",
     )
-
-
-def display(path: Path) -> str:
-    """A spec path as the user would type it: relative to here when it is below here."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 # ---------------------------------------------------------------- stage timing
@@ -208,7 +200,7 @@ def validate_all(
         began = time.perf_counter()
 
     checked = check_files(
-        spec_paths, display, timed_each, lambda path: modules_folder(path, modules_dir)
+        spec_paths, as_typed, timed_each, lambda path: modules_folder(path, modules_dir)
     )
     return [(found.path, found.spec) for found in checked], seconds
 
@@ -251,7 +243,7 @@ def build(
     try:
         with locked(out):
             for name in recover(out):
-                echo(f"{display(out / name)}: put back after an interrupted build")
+                echo(f"{as_typed(out / name)}: put back after an interrupted build")
             outcomes = publish_all(specs, validate_seconds, shared, out, modules_dir, force, echo)
     except BaseException:
         if created and not any(out.iterdir()):
@@ -259,7 +251,7 @@ def build(
         raise
     built = sum(o.status == "built" for o in outcomes)
     echo(
-        f"{display(out)}/index.html: {len(outcomes)} programme{'s' * (len(outcomes) != 1)} "
+        f"{as_typed(out)}/index.html: {len(outcomes)} programme{'s' * (len(outcomes) != 1)} "
         f"({built} built, {len(outcomes) - built} up to date) "
         f"in {time.perf_counter() - began:.2f} s"
     )

@@ -35,7 +35,7 @@ def given_epoch() -> int | None:
     value = os.environ.get(VARIABLE)
     if value is None or value == "":
         return None
-    if not _DIGITS.fullmatch(value) or int(value) > LATEST:
+    if not _DIGITS.fullmatch(value) or len(value) > len(str(LATEST)) or int(value) > LATEST:
         shown = value if len(value) <= 40 else value[:37] + "..."
         raise BadEpoch(
             f"{VARIABLE} must be a whole number of seconds since 1970-01-01 UTC, "

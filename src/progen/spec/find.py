@@ -24,8 +24,8 @@ def chosen_specs(named: Sequence[Path], examples: bool = False) -> list[Path]:
     own = list(named) or programme_files()
     if not (examples or not own):
         return own
-    seen = {p.resolve() for p in own}
-    return own + [p for p in programme_files(EXAMPLES) if p.resolve() not in seen]
+    seen = {p.absolute() for p in own}  # not resolved: a named path may be a broken link
+    return own + [p for p in programme_files(EXAMPLES) if p.absolute() not in seen]
 
 
 def modules_folder(spec: Path, given: Path | None = None) -> Path | None:
@@ -47,3 +47,13 @@ def modules_folder(spec: Path, given: Path | None = None) -> Path | None:
         return folder.relative_to(Path.cwd())
     except ValueError:
         return folder
+
+
+def as_typed(path: Path) -> str:
+    """A path as the user would type it: relative to here when it is below here. A path
+    that cannot be resolved (a symbolic link that points at itself) is shown as given; the
+    reading that follows reports what is wrong with it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, RuntimeError, OSError):
+        return str(path)

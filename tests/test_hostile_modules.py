@@ -1,0 +1,77 @@
+"""A user's module file is untrusted: a plan too long, too wide, too deeply nested, or a
+template that would build huge numbers or texts is a located error when the catalogue is
+loaded (so `validate` finds it), never a hang or a traceback in `plan` or `build`."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REPO
+
+from progen.design.catalogue import load_catalogue
+from progen.errors import UserError
+
+LAUNCH = (REPO / "templates" / "modules" / "programme-launch.md").read_text("utf-8")
+
+
+def problems_with(tmp_path, extra: str) -> list[str]:
+    (tmp_path / "programme-launch.md").write_text(LAUNCH.rstrip("\n") + "\n\n" + extra + "\n")
+    with pytest.raises(UserError) as err:
+        load_catalogue(tmp_path)
+    return [p.headline() for p in err.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        ("*a**" * 20_000, "characters long; break it into lines of at most 2,000"),
+        (("| a | b |\n" * 3 + "|---|---|\n") * 30_000, "a plan may be at most 100,000"),
+        ("> " * 40 + "deep", "nested more than 8 deep"),
+        ("{% set a = 99999999999999999999 %}{{ a * a }}", "a number or text in the plan is too"),
+        ("{% set a = ['x'] %}{{ a|length }}", "'list' is not allowed in a session plan"),
+        ("{{ " + "(" * 600 + "1" + ")" * 600 + " }}", "nested too deeply or holds too large"),
+        ("{{ " + " + ".join(["1"] * 400) + " }}", "nested too deeply or holds too large"),
+    ],
+    ids=[
+        "emphasis bomb",
+        "table bomb",
+        "deep quotes",
+        "big number",
+        "list",
+        "deep parentheses",
+        "long sum",
+    ],
+)
+def test_a_hostile_plan_is_a_located_error_at_load(tmp_path, extra, said):
+    found = problems_with(tmp_path, extra)
+    assert found and all(h.startswith(f"{tmp_path}/programme-launch.md:") for h in found)
+    assert any(said in h for h in found), found
+
+
+def test_text_built_by_multiplying_is_capped_when_the_plan_is_written(tmp_path):
+    # small numbers pass the load-time checks; the sandbox stops the text growing
+    from progen.design.assemble import assemble
+    from progen.spec.validate import read_spec
+
+    extra = "{% set a = 'xxxxxxxxxx' * 1000 %}{% set b = a * 1000 %}{{ b|length }}"
+    (tmp_path / "programme-launch.md").write_text(LAUNCH.rstrip("\n") + "\n\n" + extra + "\n")
+    spec = read_spec(REPO / "programmes" / "westmoor-discharge.yaml")
+    with pytest.raises(UserError, match="too long a text"):
+        assemble(spec, tmp_path)
+
+
+def test_odd_paths_and_epochs_are_errors_not_tracebacks(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from progen.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    run = CliRunner().invoke(main, ["validate", "loop.yaml"])
+    assert run.exit_code == 1 and "loop.yaml:1:1: cannot read the file" in run.stderr
+    run = CliRunner().invoke(main, ["new", "a" * 300 + ".yaml"])
+    assert run.exit_code == 1 and "cannot write" in run.stderr
+    run = CliRunner().invoke(main, ["new", "\x1b]0;x\x07.yaml"])
+    assert run.exit_code == 0 and "\x1b" not in run.stdout and "\\x1b" in run.stdout
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "9" * 5000)
+    run = CliRunner().invoke(main, ["build", "\x1b]0;x\x07.yaml", "--out", "out"])
+    assert run.exit_code == 2 and "SOURCE_DATE_EPOCH must be a whole number" in run.stderr
