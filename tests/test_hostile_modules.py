@@ -54,7 +54,7 @@ def test_text_built_by_multiplying_is_capped_when_the_plan_is_written(tmp_path):
 
     extra = "{% set a = 'xxxxxxxxxx' * 1000 %}{% set b = a * 1000 %}{{ b|length }}"
     (tmp_path / "programme-launch.md").write_text(LAUNCH.rstrip("\n") + "\n\n" + extra + "\n")
-    spec = read_spec(REPO / "programmes" / "westmoor-discharge.yaml")
+    spec = read_spec(REPO / "programmes" / "examples" / "westmoor-discharge.yaml")
     with pytest.raises(UserError, match="too long a text"):
         assemble(spec, tmp_path)
 
