@@ -22,6 +22,7 @@ import html.parser
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -299,8 +300,9 @@ def test_an_edited_index_is_kept(tmp_path, stub):
     assert snapshot(out) == before
 
 
-def test_output_of_the_version_before_manifests_is_replaced(tmp_path, stub):
-    """Folders from before manifests hold `.progen-hash`; their index has progen's tag."""
+def test_output_of_the_version_before_manifests_is_named_not_replaced(tmp_path, stub):
+    """Folders from before manifests hold `.progen-hash`; their index has progen's tag. Neither
+    can vouch for what is inside (a user's file, an edited page), so the build stops."""
     out = tmp_path / "out"
     old = out / PID
     old.mkdir(parents=True)
@@ -312,8 +314,15 @@ def test_output_of_the_version_before_manifests_is_replaced(tmp_path, stub):
         'content="progen 0.1.0">\n</head></html>\n',
         "utf-8",
     )
+    before = snapshot(out)
+    with pytest.raises(OutputInTheWay, match="older progen"):
+        build([write_spec(tmp_path / "specs")], out)
+    assert snapshot(out) == before
+    shutil.rmtree(old)
+    with pytest.raises(OutputInTheWay, match=r"index\.html: is where progen writes"):
+        build([write_spec(tmp_path / "specs")], out)
+    (out / "index.html").unlink()
     build([write_spec(tmp_path / "specs")], out)
-    assert not (out / PID / LEGACY_HASH).exists()
     assert_whole(out, [PID])
 
 

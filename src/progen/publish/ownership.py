@@ -13,8 +13,8 @@ replaced until progen has checked that it wrote it:
   vouches for itself: there is no second file that a killed build could leave out of step.
 
 Output of progen versions from before manifests (folders with `.progen-hash`, an index
-page with progen's generator tag) is recognised as progen's, so an upgrade does not stop
-the next build.
+page with only progen's generator tag) cannot vouch for itself: a user's file inside, or
+a hand-edited page, would look the same. The build stops and names it rather than guess.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ LEGACY_HASH = ".progen-hash"
 _FORMAT = 1
 _HEX = re.compile(r"[0-9a-f]{64}")
 _SEAL = re.compile(rb"<!-- progen sha256 ([0-9a-f]{64}) -->\n\Z")
-_LEGACY_INDEX = b'<meta name="generator" content="progen '
 _INDEX_LIMIT = 64 * 1024 * 1024  # an index page larger than this is not one progen wrote
 REMEDY = (
     "progen only replaces files and folders it wrote: move these away (or choose another "
@@ -144,7 +143,13 @@ def programme_problems(folder: Path, pid: str) -> list[tuple[Path, str]]:
     manifest = read_manifest(folder, pid)
     if manifest is None:
         if _legacy(folder):
-            return []
+            return [
+                (
+                    folder,
+                    "was published by an older progen that kept no list of its files, so "
+                    "whether everything in it is progen's cannot be told; move it away",
+                )
+            ]
         return [
             (
                 folder,
@@ -204,6 +209,4 @@ def index_problems(path: Path) -> list[tuple[Path, str]]:
         if hashlib.sha256(body).hexdigest().encode() == sealed.group(1):
             return []
         return [(path, "has been changed since progen wrote it")]
-    if data.lower().startswith(b"<!doctype html>") and _LEGACY_INDEX in data:
-        return []
     return [(path, "is where progen writes its index page, and progen did not write it")]
