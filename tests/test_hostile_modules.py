@@ -75,3 +75,15 @@ def test_odd_paths_and_epochs_are_errors_not_tracebacks(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "9" * 5000)
     run = CliRunner().invoke(main, ["build", "\x1b]0;x\x07.yaml", "--out", "out"])
     assert run.exit_code == 2 and "SOURCE_DATE_EPOCH must be a whole number" in run.stderr
+
+
+def test_a_short_programme_in_the_first_weeks_of_the_year_1_plans(spec):
+    from conftest import VALID, swap
+
+    from progen.design.assemble import assemble
+
+    text = swap(
+        swap(VALID, "  start: 2027-01-12", "  start: 0001-01-08"), "  weeks: 26", "  weeks: 4"
+    )
+    text = swap(text, "  weeks: 4\n", "  weeks: 4\n  set_cadence_weeks: 2\n")
+    assert assemble(spec(text)).sessions

@@ -121,7 +121,11 @@ def _targets(
     closing = min((targets[i] for i, d in enumerate(drafts) if d.module.last), default=None)
     if closing is not None:  # a long chain of what must come first can push it past the end
         closing = min(closing, len(days) - 1)
-    latest = bisect.bisect_right(days, (calendar.end if closing is None else days[closing]) - room)
+    end = calendar.end if closing is None else days[closing]
+    try:
+        latest = bisect.bisect_right(days, end - room)
+    except OverflowError:  # a programme in the first weeks of the year 1
+        latest = 0
     for i, d in enumerate(drafts):
         if d.module.opens_sets:
             targets[i] = max(0, min(targets[i], latest - 1))
