@@ -87,3 +87,16 @@ def test_a_short_programme_in_the_first_weeks_of_the_year_1_plans(spec):
     )
     text = swap(text, "  weeks: 4\n", "  weeks: 4\n  set_cadence_weeks: 2\n")
     assert assemble(spec(text)).sessions
+
+
+def test_only_the_module_files_count_towards_the_build_hash(tmp_path):
+    from progen.publish.build import shared_digest
+
+    (tmp_path / "programme-launch.md").write_text(LAUNCH)
+    before = shared_digest(tmp_path)
+    (tmp_path / "notes.txt").write_bytes(b"x" * 1000)  # never read: a big file costs nothing
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "other.md").write_text("not a module of this folder")
+    assert shared_digest(tmp_path) == before
+    (tmp_path / "programme-launch.md").write_text(LAUNCH + "\nMore.\n")
+    assert shared_digest(tmp_path) != before

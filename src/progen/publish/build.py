@@ -103,11 +103,12 @@ def timed(timings: dict[str, float], name: str) -> Iterator[None]:
 # ---------------------------------------------------------------- content hash
 
 
-def _tree_digest(digest, label: str, root: Path | None) -> None:
+def _tree_digest(digest, label: str, root: Path | None, pattern: str = "**/*") -> None:
+    """The names and contents of the files under `root` matching `pattern`."""
     digest.update(f"\0tree {label}\0".encode())
     if root is None or not root.is_dir():
         return
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in sorted(p for p in root.glob(pattern) if p.is_file()):
         rel = path.relative_to(root)
         if "__pycache__" in rel.parts or path.suffix in (".pyc", ".pyo"):
             continue
@@ -127,7 +128,9 @@ def shared_digest(modules_dir: Path | None) -> bytes:
     digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
     _tree_digest(digest, "templates", templates_dir())
     _tree_digest(digest, "schemas", schemas_dir())
-    _tree_digest(digest, "modules", modules_dir)
+    # only the module files the catalogue reads (validated and bounded already), never
+    # whatever else a --modules folder holds
+    _tree_digest(digest, "modules", modules_dir, "*.md")
     _tree_digest(digest, "progen", _PACKAGE)
     return digest.digest()
 
