@@ -70,6 +70,22 @@ class Layout:
     score: int
 
 
+def _changes(
+    layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | None
+) -> tuple[int, int, int]:
+    """What set s gains when `out` leaves and `inn` joins (either may be None): mixing,
+    distinct organisations and top-team members. The search's predicted gain and the
+    update it then makes both read it, so they cannot disagree."""
+    keys, top = layout.keys, layout.top
+    mixing, organisations = mixing_change(
+        layout.counts[s],
+        nbr,
+        NOBODY if out is None else keys[out],
+        NOBODY if inn is None else keys[inn],
+    )
+    return mixing, organisations, (inn is not None and top[inn]) - (out is not None and top[out])
+
+
 def _set_gain(
     layout: Layout,
     nbr: Neighbours,
@@ -81,14 +97,7 @@ def _set_gain(
 ) -> int:
     """Change of set s's value when person `out` leaves it, person `inn` joins it and its
     task's top-team share goes from `cap` to `new_cap`."""
-    keys, top = layout.keys, layout.top
-    mixing, organisations = mixing_change(
-        layout.counts[s],
-        nbr,
-        NOBODY if out is None else keys[out],
-        NOBODY if inn is None else keys[inn],
-    )
-    tops = (inn is not None and top[inn]) - (out is not None and top[out])
+    mixing, organisations, tops = _changes(layout, nbr, s, out, inn)
     m = layout.mixing[s]
     if not (organisations or tops) and cap == new_cap:  # only the fair mixing can change
         return fair(m + mixing) - fair(m) if mixing else 0
@@ -130,13 +139,8 @@ def move_gain(layout: Layout, nbr: Neighbours, p: int, there: int, q: int | None
 
 def _enter(layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | None) -> None:
     """Update set s's running counts for `out` leaving and `inn` joining."""
-    keys, top = layout.keys, layout.top
-    mixing, organisations = mixing_change(
-        layout.counts[s],
-        nbr,
-        NOBODY if out is None else keys[out],
-        NOBODY if inn is None else keys[inn],
-    )
+    keys = layout.keys
+    mixing, organisations, tops = _changes(layout, nbr, s, out, inn)
     counts = layout.counts[s]
     if out is not None:
         layout.members[s].remove(out)
@@ -150,7 +154,6 @@ def _enter(layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | 
         for key in keys[inn]:
             counts[key] = counts.get(key, 0) + 1
         layout.where[inn] = s
-    tops = (inn is not None and top[inn]) - (out is not None and top[out])
     if tops:
         task, spread = layout.set_task[s], layout.task_spread[layout.set_task[s]]
         before = layout.top_team[s]
