@@ -231,7 +231,7 @@ def test_only_the_changed_spec_is_rebuilt(tmp_path, stub):
     outcomes = pipeline.build(specs, out, echo=lines.append)
     assert [o.status for o in outcomes] == ["built"] + ["up to date"] * (len(specs) - 1)
     (line,) = [line for line in lines if line.startswith(f"{IDS[0]}: validate ")]
-    for stage in ("assemble", "site", "pdf", "files"):
+    for stage in ("site", "pdf", "files"):
         assert f" · {stage} " in line
 
 

@@ -299,9 +299,9 @@ def test_new_writes_a_starter_that_validates_with_an_id_from_the_file_name(here)
     written = here / "programmes" / "North Devon_Discharge.yaml"
     text = written.read_text("utf-8")
     assert text.startswith(SCHEMA_LINE + "\n")
-    assert "  id: north-devon-discharge " in text
-    check = progen("validate", str(written))
-    assert check.exit_code == 0, check.output
+    assert '  id: "north-devon-discharge" ' in text
+    check = progen("validate", "--strict", str(written))
+    assert check.exit_code == 0, check.output  # no warning either: it validates as written
     assert "valid (" in check.stdout
 
 
@@ -324,13 +324,36 @@ def test_new_refuses_to_overwrite_without_force(here):
     assert progen("validate", "mine.yaml").exit_code == 0
 
 
+@pytest.mark.parametrize("name", ["0", "true", "null", "0x10", "1e3", "yes", "2027-01-01"])
+def test_new_quotes_an_id_yaml_would_read_as_something_else(here, name):
+    assert progen("new", f"{name}.yaml").exit_code == 0
+    result = progen("validate", "--strict", f"{name}.yaml")
+    assert result.exit_code == 0, result.output
+
+
+def test_validate_plan_and_build_see_the_same_warnings(here):
+    """A session the budget leaves out is a warning only the assembled programme knows:
+    validate assembles, so validate --strict fails exactly when plan --strict does."""
+    spec = write(
+        here / "programmes" / "p.yaml",
+        swap(VALID, "  weeks: 26", "  weeks: 26\n  contact_hours: 12"),
+    )
+    for command in ("validate", "plan", "build"):
+        result = progen(command, "--strict", str(spec))
+        assert result.exit_code == 1, (command, result.output)
+        assert "is left out" in result.stderr or "are left out" in result.stderr, command
+    assert not (here / "site").exists()
+
+
 def test_new_makes_a_valid_ascii_id_from_any_file_name(here):
     result = progen("new", "Ysbyty Gwynedd Llŵyd.yaml")
     assert result.exit_code == 0, result.output
-    assert "  id: ysbyty-gwynedd-llwyd " in (here / "Ysbyty Gwynedd Llŵyd.yaml").read_text("utf-8")
+    assert '  id: "ysbyty-gwynedd-llwyd" ' in (here / "Ysbyty Gwynedd Llŵyd.yaml").read_text(
+        "utf-8"
+    )
     assert progen("validate", "Ysbyty Gwynedd Llŵyd.yaml").exit_code == 0
     assert progen("new", "日本.yaml").exit_code == 0
-    assert "  id: my-programme " in (here / "日本.yaml").read_text("utf-8")
+    assert '  id: "my-programme" ' in (here / "日本.yaml").read_text("utf-8")
     long_name = "a" * 62 + " b.yaml"  # cut at 63 characters, after the hyphen
     assert progen("new", long_name).exit_code == 0
     assert progen("validate", long_name).exit_code == 0

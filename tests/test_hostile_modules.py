@@ -59,6 +59,32 @@ def test_text_built_by_multiplying_is_capped_when_the_plan_is_written(tmp_path):
         assemble(spec, tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        ("{{ '> ' * 9 }}deep", "written out for Launch"),
+        ("{{ '> ' * 5000 }}deep", "characters long; break it"),
+        ("\n".join(["{{ 'word ' * 3000 }}"] * 200), "a plan may be at most 100,000"),
+        ("{{ '| a ' * 40 }}|", "a table row of 40 columns"),
+        ("{{ 1/0 }}", "division by zero"),
+        ("{{ nothing }}", "'nothing' is undefined"),
+    ],
+    ids=["quotes", "quote bomb", "many capped texts", "wide table", "zero", "undefined"],
+)
+def test_a_plan_that_only_goes_wrong_when_written_out_fails_validate(tmp_path, extra, said):
+    """Expressions can build what the body does not show, and fail only when run: validate
+    writes every plan out, so it finds these at the module file, before plan or build."""
+    from progen.validation import check_file
+
+    (tmp_path / "programme-launch.md").write_text(LAUNCH.rstrip("\n") + "\n\n" + extra + "\n")
+    spec = REPO / "programmes" / "examples" / "westmoor-discharge.yaml"
+    with pytest.raises(UserError) as err:
+        check_file(spec, "spec.yaml", tmp_path)
+    (problem,) = err.value.problems
+    assert problem.file == str(tmp_path / "programme-launch.md")
+    assert said in problem.message, problem.message
+
+
 def test_odd_paths_and_epochs_are_errors_not_tracebacks(tmp_path, monkeypatch):
     from click.testing import CliRunner
 

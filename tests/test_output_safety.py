@@ -34,13 +34,13 @@ from conftest import REPO, VALID, swap
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import progen.design.assemble as assemble_module
 import progen.publish.build as pipeline
+import progen.validation as validation
 from progen.cli import main
 from progen.publish import staging, timestamps
 from progen.publish.ownership import LEGACY_HASH, MANIFEST, OutputInTheWay, programme_problems
 
-real_assemble = assemble_module.assemble
+real_assemble = validation.assemble
 GOOD = swap(VALID, "    count: 7", "    count: 4")  # 7 people: one action-learning set
 PID = "test-programme"
 
@@ -384,7 +384,7 @@ def test_a_build_never_loses_a_user_file(
 ):
     """Whatever the user keeps in the output folder, a build either leaves every one of the
     user's entries exactly as it was, or stops with OutputInTheWay leaving everything so."""
-    monkeypatch.setattr(assemble_module, "assemble", remembered_assemble)
+    monkeypatch.setattr(validation, "assemble", remembered_assemble)
     top = tmp_path_factory.mktemp("case")
     (top / "target").write_text("a link's target", "utf-8")
     specs = [write_spec(top / "specs", PID), write_spec(top / "specs", "other")]

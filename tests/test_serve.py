@@ -24,6 +24,11 @@ def get(tmp_path: Path) -> Iterator:
     (site / "prog" / "sets.csv").write_text("set,name\n")
     (site / "assets").mkdir()
     os.mkfifo(site / "pipe.html")
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "notes.txt").write_text("not for the browser")
+    (site / "away").symlink_to(tmp_path / "private")
+    (site / "away.txt").symlink_to(tmp_path / "private" / "notes.txt")
+    (site / "prog" / "here.html").symlink_to(site / "prog" / "index.html")
     handler = functools.partial(_Handler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -67,3 +72,9 @@ def test_a_path_no_file_can_have_is_a_quiet_error(get, capfd, path):
 
 def test_a_fifo_in_the_output_is_not_opened(get):
     assert get("/pipe.html")[0] == 404
+
+
+def test_a_link_out_of_the_site_is_not_followed(get):
+    assert get("/away/notes.txt")[0] == 404
+    assert get("/away.txt")[0] == 404
+    assert get("/prog/here.html") == (200, b"<p>programme</p>")  # a link within the site is

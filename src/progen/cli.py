@@ -230,10 +230,8 @@ def schema() -> None:
 @FORMAT
 def plan(spec: str, as_json: bool, modules_dir: Path | None, strict: bool, fmt: str) -> None:
     """Print the programme progen designs from SPEC: a summary, or its JSON."""
-    from progen.design.assemble import assemble
-
     (found,) = validated([Path(spec)], modules_dir)
-    programme = assemble(found.spec, modules_folder(Path(spec), modules_dir))
+    programme = found.programme
     warn(programme.warnings, strict, fmt)
     if as_json:
         from progen.publish.programme_json import programme_json
@@ -245,11 +243,19 @@ def plan(spec: str, as_json: bool, modules_dir: Path | None, strict: bool, fmt: 
         click.echo(summary(programme), nl=False)
 
 
+def _named_folder(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
+    """An empty --out would quietly mean the current folder; say so rather than guess."""
+    if not str(value).strip() or str(value) == ".":
+        raise click.BadParameter("name a folder to publish into, e.g. --out site")
+    return value
+
+
 OUT = click.option(
     "--out",
     default="site",
     show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
+    callback=_named_folder,
     help="Folder to publish into.",
 )
 
@@ -278,12 +284,17 @@ def build(
     from progen.publish.timestamps import BadEpoch, given_epoch
 
     paths = spec_paths(specs, examples)
-    unchanged = f"nothing written; {as_typed(out)}/ is unchanged"
+    unchanged = printable(f"nothing written; {as_typed(out)}/ is unchanged")
     try:
         given_epoch()  # a malformed SOURCE_DATE_EPOCH is a usage error, before any spec is read
-        checked = validated(paths, modules_dir)
-        warn([w for found in checked for w in found.warnings], strict, fmt)
-        run_build(paths, out, modules_dir, force=force, echo=click.echo)
+        run_build(
+            paths,
+            out,
+            modules_dir,
+            force=force,
+            echo=lambda line: click.echo(printable(line)),
+            warned=lambda warnings: warn(warnings, strict, fmt),
+        )
     except BadEpoch as err:
         raise click.UsageError(str(err)) from err
     except UserError as err:

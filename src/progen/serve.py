@@ -88,13 +88,18 @@ class Preview:
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serve the built site and nothing else, quietly: no folder listings (a 404, as a static
     host gives), a 400 for a path no file can have (a NUL byte, bytes that are not UTF-8),
-    a 404 for anything that is not a regular file (a FIFO would block the answer forever),
+    a 404 for anything that is not a regular file (a FIFO would block the answer forever)
+    or that a symbolic link puts outside the site,
     and no traceback on the console when a request is bad or the browser hangs up."""
 
     def send_head(self):  # type: ignore[no-untyped-def]
         try:
             path = self.translate_path(self.path)
-            if os.path.lexists(path) and not (os.path.isdir(path) or os.path.isfile(path)):
+            real = os.path.realpath(path)
+            inside = real == self.directory or real.startswith(os.path.join(self.directory, ""))
+            if os.path.lexists(path) and not (
+                inside and (os.path.isdir(path) or os.path.isfile(path))
+            ):
                 self.send_error(HTTPStatus.NOT_FOUND, "File not found")
                 return None
             return super().send_head()

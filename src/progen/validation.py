@@ -13,9 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from progen.design.assumptions import spec_warnings
+from progen.design.assemble import assemble
 from progen.design.catalogue import load_catalogue
 from progen.design.feasible import feasibility_problems
+from progen.design.model import Programme
 from progen.errors import Problem, UserError
 from progen.spec.load import Document
 from progen.spec.model import Spec
@@ -24,18 +25,17 @@ from progen.spec.validate import read_document, validate_document
 
 @dataclass(frozen=True)
 class Validated:
-    """A spec that can be assembled, with the warnings about it."""
+    """A spec that can be assembled, the programme assembled from it, and its warnings."""
 
     path: Path
     spec: Spec
     warnings: tuple[Problem, ...]
+    programme: Programme
 
 
-def check_document(
-    doc: Document, earlier: tuple[Problem, ...] = (), modules_dir: Path | None = None
-) -> tuple[Spec, tuple[Problem, ...]]:
-    """The Spec and its warnings, or a UserError with every problem in the document and in
-    the module folder it will be planned with (both are reported in one run)."""
+def _checked(
+    doc: Document, earlier: tuple[Problem, ...], modules_dir: Path | None
+) -> tuple[Spec, Programme]:
     problems: list[Problem] = []
     spec = catalogue = None
     try:
@@ -50,14 +50,26 @@ def check_document(
         problems += feasibility_problems(spec, catalogue)
     if problems or spec is None:
         raise UserError(problems)
-    return spec, spec_warnings(spec)
+    # Assembling is the last check: a module's plan is a template that only fails when
+    # written out for a session, and the sessions a budget leaves out are warnings only
+    # the assembled programme knows, so `validate` and `plan` must see the same ones.
+    return spec, assemble(spec, modules_dir)
+
+
+def check_document(
+    doc: Document, earlier: tuple[Problem, ...] = (), modules_dir: Path | None = None
+) -> tuple[Spec, tuple[Problem, ...]]:
+    """The Spec and its warnings, or a UserError with every problem in the document and in
+    the module folder it will be planned with (both are reported in one run)."""
+    spec, programme = _checked(doc, earlier, modules_dir)
+    return spec, programme.warnings
 
 
 def check_file(
     path: Path, shown_as: str | None = None, modules_dir: Path | None = None
 ) -> Validated:
-    spec, warnings = check_document(*read_document(path, shown_as), modules_dir)
-    return Validated(path, spec, warnings)
+    spec, programme = _checked(*read_document(path, shown_as), modules_dir)
+    return Validated(path, spec, programme.warnings, programme)
 
 
 def check_files(

@@ -8,16 +8,16 @@ is checked against module.schema.json with the same located errors as specs.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
+from itertools import islice, pairwise
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
 from progen.design import thresholds as t
 from progen.design.model import LEVELS, AudienceRule
+from progen.design.plan_shape import shape_problems
 from progen.errors import Problem, UserError
 from progen.resources import schemas_dir, templates_dir
 from progen.spec.files import NotReadable, read_limited
@@ -150,57 +150,12 @@ def _consistency(doc, data: dict) -> list[Problem]:
     return problems
 
 
-# Bounds on a session plan's text. A facilitator's plan is a few pages; these are far above
-# any real one and keep a hostile module file from tying up the Markdown and PDF renderers
-# (a line of 80,000 emphasis marks, blockquotes nested thousands deep).
-MAX_PLAN_CHARACTERS = 100_000
-MAX_PLAN_LINE = 2_000
-MAX_PLAN_NESTING = 8  # blockquote '>' marks, or list levels, at the start of a line
-_NESTING = re.compile(r"^(?:\s*>)+|^(?: {4}|\t)+")
-
-
 def body_problems(file: str, text: str, body: str) -> list[Problem]:
-    """Plans longer, wider or more deeply nested than any facilitator writes, located at
-    the line in the module file."""
+    """A plan body longer, wider or more deeply nested than any facilitator writes,
+    located at the line in the module file (the first ten such lines)."""
     offset = text[: text.find(body[:40])].count("\n") if body.strip() else 0
-    if len(body) > MAX_PLAN_CHARACTERS:
-        return [
-            Problem(
-                file,
-                offset + 1,
-                1,
-                "",
-                f"the session plan is {len(body):,} characters long; "
-                f"a plan may be at most {MAX_PLAN_CHARACTERS:,}",
-            )
-        ]
-    problems = []
-    for n, line in enumerate(body.splitlines(), offset + 1):
-        if len(line) > MAX_PLAN_LINE:
-            problems.append(
-                Problem(
-                    file,
-                    n,
-                    1,
-                    "",
-                    f"this line of the plan is {len(line):,} characters long; "
-                    f"break it into lines of at most {MAX_PLAN_LINE:,}",
-                )
-            )
-        elif (found := _NESTING.match(line)) and (
-            found.group(0).count(">") or len(found.group(0).expandtabs(4)) // 4
-        ) > MAX_PLAN_NESTING:
-            problems.append(
-                Problem(
-                    file,
-                    n,
-                    1,
-                    "",
-                    f"quotes or lists nested more than {MAX_PLAN_NESTING} "
-                    f"deep; a plan needs at most a few levels",
-                )
-            )
-    return problems[:10]
+    found = islice(shape_problems(body), 10)
+    return [Problem(file, offset + n, 1, "", message) for n, message in found]
 
 
 def _module(path: Path) -> Module:

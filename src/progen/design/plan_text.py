@@ -35,8 +35,10 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import islice
 from pathlib import Path
 
 import jinja2
@@ -46,6 +48,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from progen.design import thresholds as t
 from progen.design.catalogue import Module
 from progen.design.model import Programme, Session
+from progen.design.plan_shape import MAX_PLAN_CHARACTERS, shape_problems
 from progen.errors import Problem, UserError
 from progen.wording import context_words, counted, number_word
 
@@ -337,14 +340,29 @@ def render_plan(module: Module, facts: PlanFacts, session: Session, task=None) -
     }
     template = plan_template(module)
     try:
-        text = template.render(context)
+        text = _bounded(template.generate(context))
     except (RecursionError, MemoryError):
         raise _problem(module, None, "the plan's expressions are too deep or too large") from None
     except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as err:
         message = err.message if isinstance(err, jinja2.TemplateError) else str(err)
         message = _OBJECT.sub(lambda m: m.group(1).lower().removeprefix("plan"), message or "")
         raise _problem(module, _template_line(err), message or type(err).__name__) from None
+    for _, message in islice(shape_problems(text), 1):
+        raise _problem(module, None, f"written out for {session.title}, {message}")
     return text.strip() + "\n"
+
+
+def _bounded(chunks: Iterator[str]) -> str:
+    """The rendered plan, stopped as soon as it is longer than a plan may be: each
+    expression is capped, but a body of many capped expressions could still write
+    hundreds of megabytes before a check on the finished text could refuse it."""
+    text, size = [], 0
+    for chunk in chunks:
+        text.append(chunk)
+        size += len(chunk)
+        if size > MAX_PLAN_CHARACTERS:
+            break
+    return "".join(text)
 
 
 def with_plans(p: Programme, catalogue: tuple[Module, ...]) -> Programme:

@@ -1,16 +1,16 @@
-"""`progen build`: validate every spec, then assemble and publish each programme.
+"""`progen build`: validate (and so assemble) every spec, then publish each programme.
 
 The pipeline, in the order it runs:
 
-1. check SOURCE_DATE_EPOCH and validate ALL specs; any problem stops the build
-   before anything is written;
+1. check SOURCE_DATE_EPOCH and validate ALL specs, which assembles each programme
+   (progen.validation); any problem stops the build before anything is written;
 2. take the output folder's lock and repair what a killed build left (`staging`);
 3. per programme, skip it when its content hash (spec bytes, templates, schemas,
    modules, progen's own code and version, the renderers' versions, Python's
    version, SOURCE_DATE_EPOCH) matches the manifest of its last good output;
 4. check that progen wrote everything it is about to replace (`ownership`):
    anything else in the way stops the build, naming it, before any work is done;
-5. assemble each remaining programme and publish everything into a staging folder
+5. publish each remaining programme into a staging folder
    inside the output (site, handbook PDF, programme.json, calendar, rosters), with
    a manifest of the files written;
 6. only when every programme succeeded, check again, swap each new folder into
@@ -189,9 +189,9 @@ def publish(programme, folder: Path, timings: dict[str, float]) -> None:
 
 def validate_all(
     spec_paths: Sequence[Path], modules_dir: Path | None = None
-) -> tuple[list, dict[str, float]]:
-    """Every spec validated with the modules it will use, or one UserError carrying every
-    problem in every file."""
+) -> tuple[list, list, dict[str, float]]:
+    """Every spec validated (and so assembled) with the modules it will use, with their
+    warnings, or one UserError carrying every problem in every file."""
     from progen.validation import check_files
 
     seconds: dict[str, float] = {}
@@ -205,7 +205,8 @@ def validate_all(
     checked = check_files(
         spec_paths, as_typed, timed_each, lambda path: modules_folder(path, modules_dir)
     )
-    return [(found.path, found.spec) for found in checked], seconds
+    warnings = [w for found in checked for w in found.warnings]
+    return [(found.path, found.programme) for found in checked], warnings, seconds
 
 
 # ---------------------------------------------------------------- the build
@@ -228,6 +229,7 @@ def build(
     *,
     force: bool = False,
     echo: Callable[[str], None] = print,
+    warned: Callable[[list], None] = lambda warnings: None,
 ) -> list[Outcome]:
     """Validate, assemble and publish the specs into `out`; see the module docstring.
     Each spec uses `modules_dir` when given, else the modules beside its own programmes/.
@@ -235,11 +237,14 @@ def build(
     Raises BadEpoch when SOURCE_DATE_EPOCH is malformed, UserError (with every problem)
     when a spec or module is wrong, OutputInTheWay when something progen did not write
     is where it would write; `out` is then untouched.
+    `warned` hears every spec's warnings once all are valid, before anything is written
+    (the command stops there under --strict).
     Returns one Outcome per spec, in the order given.
     """
     began = time.perf_counter()
     given_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build before any work
-    specs, validate_seconds = validate_all(spec_paths, modules_dir)
+    specs, warnings, validate_seconds = validate_all(spec_paths, modules_dir)
+    warned(warnings)
     shared = functools.cache(shared_digest)
     created = not os.path.lexists(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -275,7 +280,8 @@ def publish_all(
 
     outcomes: list[Outcome] = []
     stale = []
-    for path, spec in specs:
+    for path, programme in specs:
+        spec = programme.spec
         pid = spec.programme.id
         outcome = Outcome(pid, spec.source)
         outcome.timings["validate"] = validate_seconds[pid]
@@ -285,20 +291,17 @@ def publish_all(
             outcome.status = "up to date"
             echo(outcome.line())
         else:
-            stale.append((spec, modules, outcome, wanted))
+            stale.append((programme, outcome, wanted))
         outcomes.append(outcome)
-    pids = [outcome.id for _, _, outcome, _ in stale]
+    pids = [outcome.id for _, outcome, _ in stale]
     in_the_way(out, pids)
 
     if stale:
-        from progen.design.assemble import assemble
-
         with staging(out) as temp:
             staged = []
-            for spec, modules, outcome, wanted in stale:
+            for programme, outcome, wanted in stale:
+                spec = programme.spec
                 with source_date_epoch(spec.programme.start):
-                    with timed(outcome.timings, "assemble"):
-                        programme = assemble(spec, modules)
                     folder = temp / "new" / spec.programme.id
                     publish(programme, folder, outcome.timings)
                 with timed(outcome.timings, "files"):
