@@ -74,7 +74,7 @@ def specs(draw) -> dict:
     for t, task in enumerate(tasks[:-1]):
         if draw(st.booleans()):  # one of this task's groups also serves the next task
             tasks[t + 1]["stakeholders"].append(draw(st.sampled_from(task["stakeholders"])))
-    if draw(st.booleans()):  # a group in no task: whole-programme sessions only
+    if draw(st.booleans()):  # a group in no task: no set, only sessions not for a task
         groups.append(
             {
                 "id": f"g{len(groups)}",

@@ -256,7 +256,7 @@ def test_the_action_learning_launch_leaves_time_for_four_set_meetings_in_twenty_
     assert p.sessions[-1] == closing
 
 
-def test_a_group_in_no_task_joins_only_the_whole_programme_sessions():
+def test_a_group_in_no_task_joins_the_sessions_for_everyone_and_its_level():
     def spare(data):
         data["stakeholders"].append(
             {
@@ -270,9 +270,14 @@ def test_a_group_in_no_task_joins_only_the_whole_programme_sessions():
 
     p = assemble(spec_of(spare))
     joined = {s.module for s in p.sessions if "leaders" in s.audience}
-    assert joined == {s.module for s in p.sessions if s.audience_rule.who == "everyone"}
+    assert joined == {
+        s.module
+        for s in p.sessions
+        if s.audience_rule.who == "everyone"
+        or (s.audience_rule.who == "levels" and not s.task and "senior" in s.audience_rule.levels)
+    }
     assert {"programme-launch", "sharing-event"} <= joined
-    assert "leaders" not in sessions_of(p, "action-learning-launch")[0].audience
+    assert all(m.stakeholder != "leaders" for s in p.sets for m in s.members)
 
 
 def test_programme_json_gives_each_session_its_audience_rule():

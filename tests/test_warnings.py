@@ -13,10 +13,11 @@ from progen.cli import main
 from progen.spec.load import parse
 from progen.validation import check_document
 
-# VALID with every fact the design would otherwise assume, so it warns about nothing.
+# VALID with every fact the design would otherwise assume, and hours for every session
+# any of these tests calls for, so it warns about nothing.
 QUIET = swap(
     swap(
-        VALID,
+        swap(VALID, "  weeks: 26\n", "  weeks: 26\n  contact_hours: 80\n"),
         "  stage: early\n",
         "  stage: early\n  top_team_effective: true\n  team_working: {real_teams: 40}\n",
     ),
@@ -41,8 +42,8 @@ def test_a_group_in_no_task_is_told_what_it_still_joins():
         "    organisation: council\n    level: senior\n    count: 3\n"
     )
     (line,) = warnings_of(text)
-    assert line.startswith("spec.yaml:36:5: warning: stakeholders[2] 'Integrated locality leaders'")
-    assert "join whole-programme sessions but no action-learning set" in line
+    assert line.startswith("spec.yaml:37:5: warning: stakeholders[2] 'Integrated locality leaders'")
+    assert "join the sessions for everyone and for their level but no action-learning set" in line
 
 
 def test_a_dependency_between_groups_that_share_no_task_is_reported_at_the_dependency():
@@ -155,14 +156,12 @@ def test_two_specs_with_one_id_is_an_error_at_the_second_id(here):
 def test_a_budget_too_small_for_the_essential_sessions_is_an_error_naming_the_smallest(
     problems,
 ):
-    found = problems(swap(QUIET, "  weeks: 26\n", "  weeks: 26\n  contact_hours: 6\n"))
+    found = problems(swap(QUIET, "  contact_hours: 80\n", "  contact_hours: 6\n"))
     (problem,) = found
     assert (problem.line, problem.column, problem.path) == (7, 18, "programme.contact_hours")
     smallest = float(problem.message.rsplit("budget that fits is ", 1)[1].split()[0])
-    assert not problems(swap(QUIET, "  weeks: 26\n", f"  weeks: 26\n  contact_hours: {smallest}\n"))
-    assert problems(
-        swap(QUIET, "  weeks: 26\n", f"  weeks: 26\n  contact_hours: {smallest - 0.5}\n")
-    )
+    assert not problems(swap(QUIET, "  contact_hours: 80\n", f"  contact_hours: {smallest}\n"))
+    assert problems(swap(QUIET, "  contact_hours: 80\n", f"  contact_hours: {smallest - 0.5}\n"))
 
 
 def test_too_few_open_days_is_an_error_at_weeks(problems):
@@ -174,7 +173,7 @@ def test_too_few_open_days_is_an_error_at_weeks(problems):
 
 def test_sessions_left_out_by_the_budget_are_one_warning_at_contact_hours(here):
     (here / "programmes" / "p.yaml").write_text(
-        swap(QUIET, "  weeks: 26\n", "  weeks: 26\n  contact_hours: 24\n")
+        swap(QUIET, "  contact_hours: 80\n", "  contact_hours: 24\n")
     )
     result = run("plan", "programmes/p.yaml", "--json")
     warnings = json.loads(result.stdout)["warnings"]

@@ -26,8 +26,9 @@ def _groups_in_no_task(spec: Spec) -> Iterator[Problem]:
         if group.id not in serving:
             yield spec.where.warning(
                 ("stakeholders", i),
-                f"'{group.name}' is in no task: they join whole-programme sessions but no "
-                f"action-learning set; add them to a task's stakeholders if they share its work",
+                f"'{group.name}' is in no task: they join the sessions for everyone and for "
+                f"their level but no action-learning set; add them to a task's stakeholders if "
+                f"they share its work",
             )
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from progen.design import thresholds as t
 from progen.design.catalogue import PHASES, Module
 from progen.design.model import AudienceRule, Diagnosis, Omission
-from progen.design.participants import participant_groups
 from progen.spec.model import Spec, Task
 
 
@@ -57,12 +56,15 @@ def effective_phase(module: Module, stage: str) -> str:
 def audience_of(spec: Spec, rule: AudienceRule) -> tuple[str, ...]:
     """Exactly the groups a rule selects, in spec order (SPEC.md section 4)."""
     task = next((x for x in spec.tasks if x.id == rule.task), None) if rule.task else None
+    # A levels rule without a task reaches every group at those levels, tasks or none:
+    # an executive team that shares no task's work still belongs in the top-team session.
+    everyone = {g.id for g in spec.stakeholders}
     if rule.who == "everyone":
-        pool = {g.id for g in spec.stakeholders}
-    elif rule.who == "task":
-        pool = set(task.stakeholders) if task else set()
+        pool = everyone
+    elif task:
+        pool = set(task.stakeholders)
     else:
-        pool = set(task.stakeholders) if task else set(participant_groups(spec))
+        pool = everyone if rule.who == "levels" else set()
     return tuple(
         g.id
         for g in spec.stakeholders
@@ -73,7 +75,7 @@ def audience_of(spec: Spec, rule: AudienceRule) -> tuple[str, ...]:
 def _nobody(module: Module, task: Task | None) -> str:
     """Why a levels rule selected nobody (everyone and task rules always find a group: a
     spec has stakeholders and every task names some)."""
-    where = f" among the stakeholders of '{task.title}'" if task else " that serves a task"
+    where = f" among the stakeholders of '{task.title}'" if task else ""
     levels = [level.replace("-", " ") for level in module.audience.levels]
     named = levels[0] if len(levels) == 1 else ", ".join(levels[:-1]) + " or " + levels[-1]
     return f"it is for {named} level groups, and there is no such group{where}"
