@@ -151,8 +151,13 @@ def test_sessions_keep_whole_audiences_the_budget_and_every_order_rule(data, hal
         expected = {e.id for e in p.sessions if must_follow(s, e)}
         assert set(s.follows) == expected, s.title
         assert all(when[e] < when[s.id] for e in s.follows)
-        for needed in MODULES[s.module].requires:
+        for needed in (*MODULES[s.module].requires, *MODULES[s.module].completed_by):
             assert any(e.module == needed and related(e, s) for e in p.sessions)
+
+    names = [f.name for f in spec.facilitators]
+    for s in p.sessions:  # a lead and a second from the spec's facilitators, never invented
+        assert len(s.facilitators) == min(2, len(names))
+        assert set(s.facilitators) <= set(names) and len(set(s.facilitators)) == len(s.facilitators)
 
     closing = [s for s in p.sessions if MODULES[s.module].last]
     for last in closing:

@@ -13,6 +13,7 @@ from progen.design.budget import fit_budget
 from progen.design.calendar import programme_calendar
 from progen.design.catalogue import Module, load_catalogue
 from progen.design.diagnose import answered, diagnose
+from progen.design.facilitation import with_facilitators
 from progen.design.model import AgendaItem, Diagnosis, Programme, Session, clock
 from progen.design.order import follows
 from progen.design.plan_text import with_plans
@@ -104,7 +105,7 @@ def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
     waiting, unplaced = after_set_meetings(
         tuple(d for d in fitted if not in_sequence(d)), dated, sets, calendar, spec.programme
     )
-    sessions = _sessions((*dated, *waiting), spec, diagnosis)
+    sessions = with_facilitators(spec, _sessions((*dated, *waiting), spec, diagnosis), sets)
     pdsa = pdsa_plans(spec.tasks, sessions, sets, calendar)
     evaluation = evaluation_plan(spec, sessions, sets, pdsa)
     keys = {k for s in sessions for k in s.evidence} | {

@@ -122,16 +122,23 @@ def _reason(
     if needed is None:
         absent = " and ".join(
             f"'{m}'"
-            for m in d.module.requires
+            for m in (*d.module.requires, *d.module.completed_by)
             if not any(e.module.id == m and same_work(d, e) for e in drafts)
         )
         return (
             "requires",
-            f"it builds on the module {absent}, which this programme does not include",
+            f"it goes with the module {absent}, which this programme does not include",
         )
-    missing = sorted({session_title(drafts[j]) for j in needed if j not in minutes})
+    missing = [drafts[j] for j in needed if j not in minutes]
+    halves = sorted({session_title(e) for e in missing if e.module.id in d.module.completed_by})
+    if halves:
+        return "requires", (
+            f"it is completed by {' and '.join(halves)}, which does not fit, and a cycle "
+            f"begun but left half done does more harm than none"
+        )
     if missing:
-        return "requires", f"it builds on {' and '.join(missing)}, which does not run"
+        titles = sorted({session_title(e) for e in missing})
+        return "requires", f"it builds on {' and '.join(titles)}, which does not run"
     hours = spec.programme.contact_hours
     budget = round(hours * 60)
     load = _loads(drafts, minutes)

@@ -60,6 +60,7 @@ class Module:
     none_of: tuple[str, ...]
     kind: str | None  # e.g. problem-solving, accountability: what before_kinds refers to
     requires: tuple[str, ...]  # runs only when these run, and after them
+    completed_by: tuple[str, ...]  # runs only when these run too (the rest of its cycle)
     after: tuple[str, ...]  # after these whenever both run
     before_kinds: tuple[str, ...]  # before every running module of these kinds
     after_set_meetings: int  # after every set's n-th meeting (0: no such rule)
@@ -205,6 +206,7 @@ def _module(path: Path) -> Module:
         none_of=tuple(when.get("none_of", [])),
         kind=d.get("kind"),
         requires=tuple(d.get("requires", [])),
+        completed_by=tuple(d.get("completed_by", [])),
         after=tuple(d.get("after", [])),
         before_kinds=tuple(d.get("before_kinds", [])),
         after_set_meetings=d.get("after_set_meetings", 0),
@@ -240,7 +242,7 @@ def _order_problems(modules: list[Module]) -> list[Problem]:
     problems = [
         Problem(m.source, 1, 1, key, f"'{ref}' is not a module id")
         for m in modules
-        for key in ("requires", "after")
+        for key in ("requires", "completed_by", "after")
         for ref in getattr(m, key)
         if ref not in known
     ]

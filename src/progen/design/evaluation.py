@@ -69,13 +69,22 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable: every month has 28 days")
 
 
+def _working_day(day: dt.date, step: int) -> dt.date:
+    """`day`, or the nearest weekday from it in the direction of `step` (+1 or -1): a
+    questionnaire goes out on a working day, not on the Sunday a programme's last week
+    ends."""
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=step)
+    return day
+
+
 def timepoints(spec: Spec) -> tuple[Timepoint, ...]:
     p = spec.programme
     return (
-        Timepoint("baseline", p.start),
-        Timepoint("midpoint", p.start + dt.timedelta(weeks=p.weeks // 2)),
-        Timepoint("end", p.end),
-        Timepoint("follow-up", add_months(p.end, spec.follow_up_months)),
+        Timepoint("baseline", _working_day(p.start, 1)),
+        Timepoint("midpoint", _working_day(p.start + dt.timedelta(weeks=p.weeks // 2), 1)),
+        Timepoint("end", _working_day(p.end, -1)),
+        Timepoint("follow-up", _working_day(add_months(p.end, spec.follow_up_months), 1)),
     )
 
 
@@ -240,7 +249,8 @@ def logic_model(
         outputs=(
             f"{len(sessions)} sessions held",
             f"{len(sets)} action-learning sets holding {meetings} meetings",
-            f"{sum(len(p.cycles) for p in pdsa)} PDSA cycles across {len(pdsa)} tasks",
+            f"{plural(sum(len(p.cycles) for p in pdsa), 'PDSA cycle')} across "
+            f"{plural(len(pdsa), 'task')}",
         ),
         outcomes=(
             "More staff in real teams" + (f" than today's {real:g}%" if real is not None else ""),

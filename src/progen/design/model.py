@@ -119,6 +119,7 @@ class Session:
     # Ids of the findings that chose this session (the derivation appendix lists them).
     findings: tuple[str, ...] = ()
     venue: str | None = None  # where it is held (design/venues.py), None when not known
+    facilitators: tuple[str, ...] = ()  # lead first (design/facilitation.py)
 
     @property
     def key(self) -> str:

@@ -23,13 +23,14 @@ def _previous(e: Draft, d: Draft) -> bool:
 
 
 def requirements(drafts: tuple[Draft, ...]) -> tuple[tuple[int, ...] | None, ...]:
-    """Per draft: the drafts it cannot run without (the modules it requires, and its own
-    earlier occurrence), or None when a module it requires is not in the programme."""
+    """Per draft: the drafts it cannot run without (the modules it requires or is completed
+    by, and its own earlier occurrence), or None when one of those modules is not in the
+    programme."""
     out: list[tuple[int, ...] | None] = []
     for d in drafts:
         needed: list[int] = []
         missing = False
-        for module_id in d.module.requires:
+        for module_id in (*d.module.requires, *d.module.completed_by):
             found = [
                 i for i, e in enumerate(drafts) if e.module.id == module_id and same_work(d, e)
             ]

@@ -375,7 +375,10 @@ def _meeting_note(spec: Spec, sets: Sequence[ActionLearningSet], window: Window)
     if firsts[0] == firsts[-1]:
         started = f"on {firsts[0]:%-d %B %Y}"
     if window.launch >= spec.programme.start:
-        started += f", within {_weeks((firsts[-1] - window.launch).days)} of the launch"
+        started += (
+            f", within {_weeks((firsts[-1] - window.launch).days)} of the session that forms "
+            f"the sets on {window.launch:%-d %B}"
+        )
     closing = (
         f"before the closing event on {window.closing:%-d %B %Y}"
         if window.closing <= spec.programme.end

@@ -1,12 +1,18 @@
 """Where each session and each set meeting is held: two design decisions, stated as rules.
 
-A session is held at the programme's venue (programme.venue) when the spec names one: the
-organisers chose it. Without it, a session goes to its audience: to the venue most of the
-audience's organisations name as their own (organisations[].venue), else to the place most
-of the audience is based (their groups' location), so the fewest people travel.
+The programme's own venue is programme.venue when the spec names one (the organisers
+chose it), else the spec's only in-person venue when it names exactly one (there is
+nowhere else a room is known).
 
-A set meets where most of its members are based: each member's base is their
-organisation's venue, else their own location. When the top is shared (a set split evenly
+A session is held at the programme's venue. Without one, a session goes to its audience:
+to the venue most of the audience's organisations name as their own
+(organisations[].venue), else to the place most of the audience is based (their groups'
+location), so the fewest people travel.
+
+A set meets at a room where one is known: each member's base is their organisation's
+venue, else the programme's venue, else their own location, and a set meets at the venue
+most of its members are based at, or at their most common location only when none of
+them has a venue (a town is not a room). When the top is shared (a set split evenly
 between two bases, or three), the meetings rotate between those bases in roster order, so
 the travelling is shared too. A set that is split unevenly never rotates: the minority
 travels, as it would to any meeting.
@@ -51,10 +57,17 @@ def _organisation_venue(spec: Spec, org_id: str) -> str:
     return venue_text(found) if found else ""
 
 
+def programme_venue(spec: Spec) -> Venue | None:
+    """The programme's venue: the one it names, else the only in-person venue the spec has."""
+    named = spec.venue(spec.programme.venue)
+    rooms = [v for v in spec.venues if not v.online]
+    return named or (rooms[0] if len(rooms) == 1 else None)
+
+
 def session_venue(spec: Spec, audience: Sequence[str]) -> str | None:
     """Where a session for these groups is held (the module docstring's rule): on a tie,
     the venue or place of the first in spec order."""
-    chosen = spec.venue(spec.programme.venue)
+    chosen = programme_venue(spec)
     if chosen:
         return venue_text(chosen)
     groups = [spec.stakeholder(g) for g in audience]
@@ -66,15 +79,20 @@ def session_venue(spec: Spec, audience: Sequence[str]) -> str | None:
     return places[0] if places else None
 
 
-def member_base(spec: Spec, member: Participant) -> str:
-    """Where one person is based: their organisation's venue, else their own location."""
-    return _organisation_venue(spec, member.organisation) or member.location
+def member_venue(spec: Spec, member: Participant) -> str:
+    """The room one person is based at: their organisation's venue, else the programme's,
+    else none ("")."""
+    chosen = programme_venue(spec)
+    own = _organisation_venue(spec, member.organisation)
+    return own or (venue_text(chosen) if chosen else "")
 
 
 def set_bases(spec: Spec, members: Sequence[Participant]) -> list[str]:
-    """The bases most of a set's members share, in roster order: one, or several that its
-    meetings rotate between."""
-    return _most((member_base(spec, m), 1) for m in members)
+    """The venues most of a set's members are based at, in roster order (one, or several
+    that its meetings rotate between); their most common locations when none has one."""
+    return _most((member_venue(spec, m), 1) for m in members) or _most(
+        (m.location, 1) for m in members
+    )
 
 
 def with_venues(spec: Spec, sets: Sequence[ActionLearningSet]) -> tuple[ActionLearningSet, ...]:
@@ -93,7 +111,7 @@ def with_venues(spec: Spec, sets: Sequence[ActionLearningSet]) -> tuple[ActionLe
 
 def session_venue_note(spec: Spec) -> str:
     """How sessions find their venue, in the handbook's words."""
-    chosen = spec.venue(spec.programme.venue)
+    chosen = programme_venue(spec)
     if chosen:
         return f"Every session is held at {venue_text(chosen)}, the programme's venue."
     rule = (
@@ -102,18 +120,17 @@ def session_venue_note(spec: Spec) -> str:
         if any(o.venue for o in spec.organisations)
         else "Each session is held at the place most of its audience is based"
     )
-    return (
-        f"{rule}, so that the fewest people travel; the session list gives each one's venue. "
-        "Name a programme venue in the spec to hold them all in one place."
-    )
+    return f"{rule}, so that the fewest people travel; the session list gives each one's venue."
 
 
 def set_venue_note(sets: Sequence[ActionLearningSet]) -> str:
     """How sets find their venue, in the handbook's words, with the sets that rotate."""
     text = (
-        "A set meets where most of its members are based: their organisation's venue, or "
-        "else their own location. When a set is split evenly between two or more bases, its "
-        "meetings rotate between them in turn, so the travelling is shared."
+        "A set meets at the venue most of its members are based at: their organisation's "
+        "own venue, or else the programme's; only a set none of whose members has a venue "
+        "meets in the town most of them work in, at a room to be arranged. When a set is "
+        "split evenly between two or more venues, its meetings rotate between them in turn, "
+        "so the travelling is shared."
     )
     rotating = [s.id for s in sets if len({m.venue for m in s.schedule}) > 1]
     if rotating:

@@ -86,6 +86,7 @@ def programme_dict(p: Programme) -> dict:
                 "end": s.end,
                 "minutes": s.minutes,
                 "venue": s.venue,
+                "facilitators": list(s.facilitators),
                 "audience": list(s.audience),
                 "audience_rule": s.audience_rule.as_json(),
                 "follows": list(s.follows),
