@@ -20,7 +20,7 @@ import progen.publish.build as pipeline
 from progen.design.assemble import assemble
 from progen.design.model import Programme
 from progen.design.schedule import Slots
-from progen.design.venues import member_base
+from progen.design.venues import member_venue
 from progen.publish.calendar import Calendars, calendar_ics
 from progen.publish.pdf import handbook_html
 from progen.publish.site import NAV_GROUPS, write_site
@@ -283,8 +283,10 @@ def test_a_set_split_evenly_rotates_and_one_split_unevenly_does_not(built):
     rotating = []
     for st in p.sets:
         bases: dict[str, int] = {}
-        for m in st.members:
-            bases[member_base(p.spec, m)] = bases.get(member_base(p.spec, m), 0) + 1
+        rooms = [member_venue(p.spec, m) for m in st.members]
+        for base in rooms if any(rooms) else [m.location for m in st.members]:
+            if base:
+                bases[base] = bases.get(base, 0) + 1
         top = [base for base, n in bases.items() if n == max(bases.values())]
         assert [m.venue for m in st.schedule] == [
             top[i % len(top)] for i in range(len(st.schedule))

@@ -1,6 +1,6 @@
 """Where progen looks when the user names no path: the specs in programmes/ here (or the
-bundled examples in programmes/examples/), and the modules folder beside a spec's
-programmes/ folder."""
+bundled examples in programmes/examples/), and the modules and records folders beside a
+spec's programmes/ folder."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 PROGRAMMES = Path("programmes")
 EXAMPLES = PROGRAMMES / "examples"
 MODULES = "modules"
+RECORDS = "records"
 
 
 def programme_files(folder: Path = PROGRAMMES) -> list[Path]:
@@ -28,25 +29,36 @@ def chosen_specs(named: Sequence[Path], examples: bool = False) -> list[Path]:
     return own + [p for p in programme_files(EXAMPLES) if p.absolute() not in seen]
 
 
-def modules_folder(spec: Path, given: Path | None = None) -> Path | None:
-    """The folder of the user's own modules for `spec`: `given` (--modules), else modules/
-    beside the spec's programmes/ folder when the spec sits in one (or in its examples/),
-    else modules/ beside the spec itself. It belongs to the specs, not to wherever progen
-    is run from: `progen plan /proj/programmes/p.yaml` uses /proj/modules from any folder.
-    Shown relative to here when it is below here, as the user would type it."""
-    if given is not None:
-        return given
+def _beside_programmes(spec: Path, name: str) -> Path:
+    """The folder `name` beside the spec's programmes/ folder when the spec sits in one (or
+    in its examples/), else beside the spec itself. It belongs to the specs, not to wherever
+    progen is run from: `progen plan /proj/programmes/p.yaml` uses /proj/modules from any
+    folder. Shown relative to here when it is below here, as the user would type it."""
     holder = spec.absolute().parent
     if holder.name == EXAMPLES.name and holder.parent.name == PROGRAMMES.name:
         holder = holder.parent
     project = holder.parent if holder.name == PROGRAMMES.name else holder
-    folder = project / MODULES
-    if not folder.is_dir():
-        return None
+    folder = project / name
     try:
         return folder.relative_to(Path.cwd())
     except ValueError:
         return folder
+
+
+def modules_folder(spec: Path, given: Path | None = None) -> Path | None:
+    """The folder of the user's own modules for `spec`: `given` (--modules), else modules/
+    beside the spec's programmes/ folder, when there is one."""
+    if given is not None:
+        return given
+    folder = _beside_programmes(spec, MODULES)
+    return folder if folder.is_dir() else None
+
+
+def records_folder(spec: Path, programme_id: str, given: Path | None = None) -> Path:
+    """Where what happened in a programme is kept (SPEC.md section 6): `<given>/<id>/`
+    (--records), else records/<id>/ beside the spec's programmes/ folder. It may not exist:
+    a programme that has not started has no records."""
+    return (given if given is not None else _beside_programmes(spec, RECORDS)) / programme_id
 
 
 def as_typed(path: Path) -> str:
