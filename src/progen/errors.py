@@ -43,12 +43,11 @@ class Problem:
         return f"{self.file}:{self.line}:{self.column}"
 
     def headline(self) -> str:
-        place = self.place
         if self.severity == "warning":
             where = f"{self.path} " if self.path else ""
-            return printable(f"{place}: warning: {where}{self.message}")
+            return printable(f"{self.place}: warning: {where}{self.message}")
         where = f"{self.path}: " if self.path else ""
-        return printable(f"{place}: {where}{self.message}")
+        return printable(f"{self.place}: {where}{self.message}")
 
     def as_error(self) -> Problem:
         """The same problem as an error: what --strict makes of a warning."""
@@ -72,13 +71,16 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def file_order(problem: Problem) -> tuple[str, str, int, int]:
+    """The order problems are reported in: by file, sheet, line and column."""
+    return (problem.file, problem.sheet or "", problem.line, problem.column)
+
+
 class UserError(Exception):
     """A mistake the user can fix; carries every problem found, in file order."""
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
-        self.problems = tuple(
-            sorted(problems, key=lambda p: (p.file, p.sheet or "", p.line, p.column))
-        )
+        self.problems = tuple(sorted(problems, key=file_order))
         super().__init__("\n".join(p.headline() for p in self.problems[:SHOWN_PROBLEMS]))
 
 
