@@ -143,7 +143,10 @@ def _sheet_rows(sheet) -> Iterator[Row]:
     a cell in column XFD costs nothing but a problem about the column it is in."""
     sheet.reset_dimensions()  # a declared A1:XFD1048576 would pad every row to 16,384 cells
     for row in sheet.iter_rows(max_col=MAX_RECORD_COLUMNS + 1, values_only=True):
-        yield tuple(row)
+        cells = list(row)
+        while cells and cells[-1] is None:  # iter_rows pads every row to max_col
+            cells.pop()
+        yield tuple(cells)
 
 
 def _formula_problems(table: Table, formulas: tuple[Row, ...]) -> list[Problem]:
