@@ -167,6 +167,8 @@ def _rows(table: Table) -> tuple[list, list[Problem]]:
                 problems.append(
                     table.problem(number, i + 1, "this cell is in no column the header names")
                 )
+        if number in table.unread:
+            continue
         values = {n: row[i] if i < len(row) else None for n, i in positions.items()}
         if all(is_blank(values[n]) for n in spec.typed if n in values):
             continue  # blank, or planned and not yet recorded

@@ -13,7 +13,8 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import zip_longest
 from pathlib import Path
 
 from progen.errors import Problem
@@ -43,6 +44,9 @@ class Table:
     file: str  # the file as the user knows it
     sheet: str | None  # the sheet, for a workbook
     rows: tuple[Row, ...]
+    # Rows with a cell that could not be read, its problem already reported: they are not
+    # read further, so one cell gives one problem.
+    unread: frozenset[int] = frozenset()
 
     def problem(self, row: int, column: int, message: str) -> Problem:
         return Problem(self.file, row, column, "", message, sheet=self.sheet, cells=True)
@@ -100,18 +104,21 @@ def read_csv(path: Path, shown: str, name: str) -> tuple[Table | None, list[Prob
         rows, problems = _bounded((tuple(r) for r in reader), table)
     except csv.Error as err:  # a field over csv.field_size_limit(), for one
         return None, [table.problem(reader.line_num, 1, f"this is not a readable CSV file: {err}")]
-    for number, row in enumerate(rows, 1):
-        for column, cell in enumerate(row, 1):
-            if "\x00" in cell:
-                problems.append(
-                    table.problem(
-                        number,
-                        column,
-                        "this cell holds a NUL byte: is this a "
-                        "binary file? Records files are CSV text",
-                    )
-                )
-    return Table(name, shown, None, rows), problems
+    nul = [
+        table.problem(
+            number,
+            column,
+            "this cell holds a NUL byte: is this a binary file? Records files are CSV text",
+        )
+        for number, row in enumerate(rows, 1)
+        for column, cell in enumerate(row, 1)
+        if "\x00" in cell
+    ]
+    return _unread(Table(name, shown, None, rows), nul), problems + nul
+
+
+def _unread(table: Table, problems: list[Problem]) -> Table:
+    return replace(table, unread=frozenset(p.line for p in problems))
 
 
 def _members_problem(raw: bytes, shown: str) -> Problem | None:
@@ -157,9 +164,11 @@ def _formula_problems(table: Table, formulas: tuple[Row, ...]) -> list[Problem]:
         table.problem(
             number, column, "this formula has no stored result; type the value, not a formula"
         )
-        for number, (values, written) in enumerate(zip(table.rows, formulas, strict=False), 1)
-        for column, (value, raw) in enumerate(zip(values, written, strict=False), 1)
-        if value is None and raw is not None
+        for number, (values, written) in enumerate(
+            zip_longest(table.rows, formulas, fillvalue=()), 1
+        )
+        for column, (value, raw) in enumerate(zip_longest(values, written), 1)
+        if is_blank(value) and not is_blank(raw)
     ]
 
 
@@ -196,8 +205,9 @@ def _sheets(book, written, shown: str) -> tuple[list[Table], list[Problem]]:
             continue
         table = Table(name, shown, title, rows)
         formulas, _ = _bounded(_sheet_rows(written[title]), table)
-        problems += limit + _formula_problems(table, formulas)
-        tables.append(table)
+        unread = _formula_problems(table, formulas)
+        problems += limit + unread
+        tables.append(_unread(table, unread))
     return tables, problems
 
 
