@@ -24,7 +24,7 @@ SPEC = swap(
     "  - id: carers-voice\n"
     "    title: Carers heard\n"
     "    aim: Hear carers at every discharge\n"
-    "    stakeholders: [social-workers]\n",
+    "    stakeholders: [ward-managers]\n",
 )
 
 
