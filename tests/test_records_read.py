@@ -472,3 +472,16 @@ def test_problem_json_names_the_sheet_only_for_a_workbook():
     assert cell.headline() == "rec/records.xlsx:measures!C14: value: bad"
     assert as_dict(cell)["sheet"] == "measures"
     assert "sheet" not in as_dict(Problem("spec.yaml", 1, 1, "", "x"))
+
+
+def test_an_xml_entity_bomb_in_a_sheet_is_refused_not_expanded():
+    raw = workbook({"measures": [("task", "date", "value"), ("discharge", "2027-01-31", 5)]})
+    entities = '<!ENTITY e0 "lolololololololololol">' + "".join(
+        f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 10)
+    )
+    sheet = "xl/worksheets/sheet1.xml"
+    bomb = patched(raw, sheet, "<worksheet ", f"<!DOCTYPE worksheet [{entities}]><worksheet ")
+    bomb = patched(bomb, sheet, ">discharge<", ">&e9;<")
+    assert headlines({"records.xlsx": bomb}) == [
+        f"{X}:1:1: this workbook cannot be read (ParseError)"
+    ]

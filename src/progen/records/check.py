@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterable
 
 from progen.design.model import Programme
-from progen.errors import Problem, file_order
+from progen.errors import SHOWN_PROBLEMS, Problem, file_order
 from progen.records.model import Origin, Records
 from progen.spec.schema import suggest
 from progen.wording import joined
@@ -36,12 +36,21 @@ def _at(origin: Origin | None, column: str, message: str, severity: str = "error
     return origin.problem(column, message, severity)
 
 
-def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
-    choices = list(known)
-    hint = suggest(value, choices)
-    if not hint and 0 < len(choices) <= _LISTED:
-        hint = f"; the {kind}s are {joined([repr(c) for c in choices])}"
-    return f"the programme has no {kind} {value!r}{hint}"
+class _Unknown:
+    """Words an id the programme does not have. A close match is looked for only for the
+    first SHOWN_PROBLEMS of them: a hostile file of 100,000 unknown ids would otherwise be
+    compared with every known id, and only the first problems are shown anyway."""
+
+    def __init__(self) -> None:
+        self.hints = SHOWN_PROBLEMS
+
+    def __call__(self, kind: str, value: str, known: Iterable[str]) -> str:
+        choices = list(known)
+        self.hints -= 1
+        hint = suggest(value, choices) if self.hints >= 0 else ""
+        if not hint and 0 < len(choices) <= _LISTED:
+            hint = f"; the {kind}s are {joined([repr(c) for c in choices])}"
+        return f"the programme has no {kind} {value!r}{hint}"
 
 
 def _duplicates(
@@ -61,12 +70,12 @@ def _duplicates(
     return problems
 
 
-def _measures(records: Records, programme: Programme) -> list[Problem]:
+def _measures(records: Records, programme: Programme, unknown: _Unknown) -> list[Problem]:
     tasks = {t.id: t for t in programme.spec.tasks}
     problems = []
     for m in records.measures:
         if m.task not in tasks:
-            problems.append(_at(m.origin, "task", _unknown("task", m.task, tasks)))
+            problems.append(_at(m.origin, "task", unknown("task", m.task, tasks)))
         elif tasks[m.task].measure is None:
             problems.append(
                 _at(
@@ -90,7 +99,7 @@ def _nearest(planned: tuple[dt.date, ...], day: dt.date) -> str:
     return joined([d.isoformat() for d in planned[max(i - 1, 0) : i + 1]])
 
 
-def _attendance(records: Records, programme: Programme) -> list[Problem]:
+def _attendance(records: Records, programme: Programme, unknown: _Unknown) -> list[Problem]:
     planned = {s.id: (s.date,) for s in programme.sessions}
     planned |= {s.id: tuple(sorted(s.meetings)) for s in programme.sets}
     days = [d for dates in planned.values() for d in dates]
@@ -109,7 +118,7 @@ def _attendance(records: Records, programme: Programme) -> list[Problem]:
                 )
             )
         if a.event not in planned:
-            problems.append(_at(a.origin, "event", _unknown("session or set", a.event, planned)))
+            problems.append(_at(a.origin, "event", unknown("session or set", a.event, planned)))
         elif a.date not in planned[a.event] and (a.event, a.date) not in moved:
             moved.add((a.event, a.date))
             problems.append(
@@ -129,10 +138,10 @@ def _attendance(records: Records, programme: Programme) -> list[Problem]:
     )
 
 
-def _pdsa(records: Records, programme: Programme) -> list[Problem]:
+def _pdsa(records: Records, programme: Programme, unknown: _Unknown) -> list[Problem]:
     tasks = [t.id for t in programme.spec.tasks]
     problems = [
-        _at(p.origin, "task", _unknown("task", p.task, tasks))
+        _at(p.origin, "task", unknown("task", p.task, tasks))
         for p in records.pdsa
         if p.task not in tasks
     ]
@@ -141,7 +150,7 @@ def _pdsa(records: Records, programme: Programme) -> list[Problem]:
     )
 
 
-def _feedback(records: Records, programme: Programme) -> list[Problem]:
+def _feedback(records: Records, programme: Programme, unknown: _Unknown) -> list[Problem]:
     sessions = [s.id for s in programme.sessions]
     sets = {s.id for s in programme.sets}
     problems = []
@@ -151,11 +160,11 @@ def _feedback(records: Records, programme: Programme) -> list[Problem]:
                 _at(f.origin, "session", f"{f.session!r} is a set; feedback is for sessions")
             )
         elif f.session not in sessions:
-            problems.append(_at(f.origin, "session", _unknown("session", f.session, sessions)))
+            problems.append(_at(f.origin, "session", unknown("session", f.session, sessions)))
     return problems
 
 
-def _evaluation(records: Records, programme: Programme) -> list[Problem]:
+def _evaluation(records: Records, programme: Programme, unknown: _Unknown) -> list[Problem]:
     timepoints = [t.name for t in programme.evaluation.timepoints]
     measures = {lv.level: [m.name for m in lv.measures] for lv in programme.evaluation.levels}
     level_of = {name: level for level, names in measures.items() for name in names}
@@ -163,16 +172,16 @@ def _evaluation(records: Records, programme: Programme) -> list[Problem]:
     for e in records.evaluation:
         if e.timepoint not in timepoints:
             problems.append(
-                _at(e.origin, "timepoint", _unknown("timepoint", e.timepoint, timepoints))
+                _at(e.origin, "timepoint", unknown("timepoint", e.timepoint, timepoints))
             )
         if e.level not in measures:
-            problems.append(_at(e.origin, "level", _unknown("level", e.level, measures)))
+            problems.append(_at(e.origin, "level", unknown("level", e.level, measures)))
         elif e.measure not in measures[e.level]:
             elsewhere = level_of.get(e.measure)
             message = (
                 f"{e.measure!r} is a {elsewhere} measure, not a {e.level} one"
                 if elsewhere
-                else _unknown(f"{e.level} measure", e.measure, measures[e.level])
+                else unknown(f"{e.level} measure", e.measure, measures[e.level])
             )
             problems.append(_at(e.origin, "measure", message))
     return problems + _duplicates(
@@ -189,5 +198,6 @@ CHECKS = (_measures, _attendance, _pdsa, _feedback, _evaluation)
 def check_records(records: Records, programme: Programme) -> tuple[Problem, ...]:
     """Every problem (errors, and warnings for events held off their planned day) in
     `records` as a record of `programme`, in file order."""
-    found = [p for check in CHECKS for p in check(records, programme)]
+    unknown = _Unknown()
+    found = [p for check in CHECKS for p in check(records, programme, unknown)]
     return tuple(sorted(found, key=file_order))
