@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -180,6 +181,20 @@ def _open(raw: bytes, *, values: bool):
     )
 
 
+_FORMULA = re.compile(rb"<([A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def _has_formulas(raw: bytes) -> bool:
+    """Whether any sheet of the workbook holds a formula: only then is it read a second
+    time for them, which halves the time to read a large sheet (BENCHMARKS.md)."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        return any(
+            _FORMULA.search(archive.read(m))
+            for m in archive.infolist()
+            if m.filename.startswith("xl/worksheets/")
+        )
+
+
 def _sheets(book, written, shown: str) -> tuple[list[Table], list[Problem]]:
     """The known sheets of an open workbook (`book` its values, `written` what was typed,
     formulas included) as tables; a problem for each sheet progen does not know, unless it
@@ -204,7 +219,7 @@ def _sheets(book, written, shown: str) -> tuple[list[Table], list[Problem]]:
             )
             continue
         table = Table(name, shown, title, rows)
-        formulas, _ = _bounded(_sheet_rows(written[title]), table)
+        formulas = _bounded(_sheet_rows(written[title]), table)[0] if written else ()
         unread = _formula_problems(table, formulas)
         problems += limit + unread
         tables.append(_unread(table, unread))
@@ -223,8 +238,10 @@ def read_workbook(path: Path, shown: str) -> tuple[list[Table], list[Problem]]:
     # openpyxl raises many kinds of exception (KeyError, ValueError, XML parse errors,
     # zipfile errors) for a damaged or hand-made workbook; each means the same to the user.
     try:
-        books = [_open(raw, values=True), _open(raw, values=False)]
-        return _sheets(*books, shown)
+        books = [_open(raw, values=True)]
+        if _has_formulas(raw):
+            books.append(_open(raw, values=False))
+        return _sheets(books[0], books[1] if len(books) > 1 else None, shown)
     except Exception as err:
         return [], [file_problem(shown, f"this workbook cannot be read ({type(err).__name__})")]
     finally:
