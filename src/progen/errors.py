@@ -29,18 +29,38 @@ class Problem:
     # "error" stops the command; "warning" reports a spec fact that changes nothing or that
     # had to be assumed, and stops it only under --strict (SPEC.md section 2).
     severity: str = "error"
+    # Set for a problem in a workbook: the sheet, with `line` and `column` naming the cell's
+    # row and column, shown as a spreadsheet shows it (records.xlsx:measures!C14).
+    sheet: str | None = None
+    # True when `line` and `column` count rows and cells of a table (a records CSV file or
+    # a workbook sheet), not characters, so no excerpt of the file can point at the place.
+    cells: bool = False
+
+    @property
+    def place(self) -> str:
+        if self.sheet is not None:
+            return f"{self.file}:{self.sheet}!{column_letters(self.column)}{self.line}"
+        return f"{self.file}:{self.line}:{self.column}"
 
     def headline(self) -> str:
-        place = f"{self.file}:{self.line}:{self.column}"
         if self.severity == "warning":
             where = f"{self.path} " if self.path else ""
-            return printable(f"{place}: warning: {where}{self.message}")
+            return printable(f"{self.place}: warning: {where}{self.message}")
         where = f"{self.path}: " if self.path else ""
-        return printable(f"{place}: {where}{self.message}")
+        return printable(f"{self.place}: {where}{self.message}")
 
     def as_error(self) -> Problem:
         """The same problem as an error: what --strict makes of a warning."""
         return replace(self, severity="error")
+
+
+def column_letters(column: int) -> str:
+    """A 1-based column number as a spreadsheet names it: 1 -> A, 27 -> AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def printable(text: str) -> str:
@@ -51,11 +71,16 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def file_order(problem: Problem) -> tuple[str, str, int, int]:
+    """The order problems are reported in: by file, sheet, line and column."""
+    return (problem.file, problem.sheet or "", problem.line, problem.column)
+
+
 class UserError(Exception):
     """A mistake the user can fix; carries every problem found, in file order."""
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
-        self.problems = tuple(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
+        self.problems = tuple(sorted(problems, key=file_order))
         super().__init__("\n".join(p.headline() for p in self.problems[:SHOWN_PROBLEMS]))
 
 
@@ -70,7 +95,7 @@ def excerpt(lines: list[str] | None, problem: Problem) -> str:
     Control characters in the line are shown escaped (a spec holding ESC ] 0 ; ... BEL
     would otherwise retitle the user's terminal), with the caret kept under the same
     character."""
-    if lines is None or not 1 <= problem.line <= len(lines):
+    if lines is None or problem.cells or not 1 <= problem.line <= len(lines):
         return ""
     raw = lines[problem.line - 1].replace("\t", " ")
     column = min(problem.column - 1, len(raw))
@@ -103,7 +128,7 @@ def render_text(problems: tuple[Problem, ...], sources: dict[str, str] | None = 
     problem's file unless `sources` gives the text), and a count of the rest: a report of
     thousands of lines helps no one, and printing them took longer than finding them."""
     shown = problems[:SHOWN_PROBLEMS]
-    files = {p.file for p in shown}
+    files = {p.file for p in shown if not p.cells}
     if sources is None:
         lines = _read_sources(files)
     else:
@@ -118,8 +143,13 @@ def render_text(problems: tuple[Problem, ...], sources: dict[str, str] | None = 
 
 
 def as_dict(problem: Problem) -> dict:
-    """The JSON shape of a problem (SPEC.md section 4 `warnings`, and `--format json`)."""
-    return {k: v for k, v in asdict(problem).items() if k != "severity"}
+    """The JSON shape of a problem (SPEC.md section 4 `warnings`, and `--format json`); a
+    workbook problem also names its `sheet`."""
+    shown = asdict(problem)
+    del shown["severity"], shown["cells"]
+    if problem.sheet is None:
+        del shown["sheet"]
+    return shown
 
 
 def render_json(problems: tuple[Problem, ...]) -> str:

@@ -82,7 +82,7 @@ def meeting_rows(p: Programme) -> list[tuple[str, ...]]:
     ]
 
 
-def _csv(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> bytes:
+def csv_bytes(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> bytes:
     """CRLF line ends, UTF-8 with BOM, every cell inert."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
@@ -94,10 +94,10 @@ def _csv(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> bytes:
 
 def sets_csv(p: Programme) -> bytes:
     """sets.csv: one row per set member, with the set's meetings and the adviser at each."""
-    return _csv(HEADER, roster_rows(p))
+    return csv_bytes(HEADER, roster_rows(p))
 
 
 def set_meetings_csv(p: Programme) -> bytes:
     """set-meetings.csv: one row per set meeting, with its time, venue and the adviser at that
     meeting."""
-    return _csv(MEETINGS_HEADER, meeting_rows(p))
+    return csv_bytes(MEETINGS_HEADER, meeting_rows(p))

@@ -10,15 +10,30 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from progen.errors import Problem
+
 
 @dataclass(frozen=True)
 class Origin:
     """Where a row was read: `file` as the user knows it (records/p/measures.csv or
-    records/p/records.xlsx) with `sheet` set for a workbook; `row` 1-based, the header is 1."""
+    records/p/records.xlsx) with `sheet` set for a workbook; `row` 1-based, the header is 1.
+    `columns` is the file's header as read (lower case, in the user's order), so a check made
+    long after reading can still point at the very cell it is about."""
 
     file: str
     row: int
     sheet: str | None = None
+    columns: tuple[str, ...] = ()
+
+    def column(self, name: str) -> int:
+        """The 1-based column holding `name` in this row's file (1 when it has none)."""
+        return self.columns.index(name) + 1 if name in self.columns else 1
+
+    def problem(self, name: str, message: str, severity: str = "error") -> Problem:
+        """A problem at this row's `name` cell, labelled with the column's name."""
+        return Problem(
+            self.file, self.row, self.column(name), name, message, severity, self.sheet, True
+        )
 
 
 @dataclass(frozen=True)

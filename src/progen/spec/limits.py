@@ -18,3 +18,15 @@ MAX_PEOPLE = 20_000  # everyone taking part; a region of 5,000 plans in under a 
 # programme JSON grow with them: a region of 5,000 people meeting monthly for a year has
 # up to 14,000, and 20,000 people meeting monthly for two years up to 108,000.
 MAX_SET_MEETINGS = 120_000
+
+# Records (SPEC.md section 6) are typed by hand or exported from a spreadsheet: a year of
+# daily measure points, or the attendance of a thousand people at forty events, is a few
+# thousand rows. The bounds keep a hostile file (a zip bomb, a million-row sheet) cheap to
+# refuse while leaving a hundredfold margin above any real programme.
+MAX_RECORD_BYTES = 16 * 1024 * 1024  # one CSV file, or one records.xlsx as stored
+MAX_RECORD_ROWS = 100_000  # rows of one file or sheet, the header included
+MAX_RECORD_COLUMNS = 50  # cells read across a row; the widest file has eight columns
+# A workbook is a zip: its members are checked, by their declared sizes, before any is
+# unpacked (Python's zipfile never unpacks more than a member declares).
+MAX_WORKBOOK_UNPACKED = 256 * 1024 * 1024
+MAX_WORKBOOK_MEMBERS = 1_000
