@@ -46,7 +46,7 @@ def sentence(m: MeasureProgress) -> str:
             f"{m.name} is recorded."
         )
     chart = m.chart
-    family = chart.variation.split("_")[0]
+    family = "common_cause" if chart.variation == "common_cause" else chart.variation.split("_")[0]
     head = VARIATION[family]
     pattern = "no sign of change yet" if family == "common_cause" else _pattern(chart, m)
     clauses = [f"{head}: {pattern}", _assurance(chart, m)]
