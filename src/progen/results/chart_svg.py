@@ -237,7 +237,7 @@ def _legend(types: Sequence[str], y: float) -> list[str]:
         words = POINT_STYLE[t][2]
         out.append(_marker(x + 4, y - 4, t))
         out.append(f'<text x="{x + 12}" y="{y}" font-size="11" fill="{DARK}">{_e(words)}</text>')
-        x += 24 + len(words) * CHAR
+        x += 30 + len(words) * 6.8  # legend words run wider than axis labels
     return out
 
 

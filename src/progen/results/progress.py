@@ -196,7 +196,9 @@ def _attendance(
             by_organisation=tallies(
                 ((o.id, o.name) for o in spec.organisations), lambda g: g.organisation
             ),
-            by_level=tallies(((lv, lv) for lv in LEVELS), lambda g: g.level),
+            by_level=tallies(
+                ((lv, lv.replace("-", " ").capitalize()) for lv in LEVELS), lambda g: g.level
+            ),
             by_group=tallies(((g.id, g.name) for g in groups), lambda g: g.id),
             sessions_held=sessions_held,
             unplanned=unplanned,
