@@ -113,3 +113,13 @@ def test_signals_lie_within_the_series(values):
     for s in result.signals:
         assert START <= s.start < s.end <= day(len(values) - 1)
     assert list(result.signals) == sorted(result.signals, key=lambda s: (s.start, s.end, s.rule))
+
+
+def test_six_in_a_row_is_a_shift_and_five_is_not():
+    assert ("shift", 0, 5) in signals([9, 8, 9, 8, 9, 8, 1, 2, 1, 2, 1, 2])
+    assert [s for s in signals([9, 8, 9, 8, 9, 1, 2, 1, 2, 1, 9, 1]) if s[0] == "shift"] == []
+
+
+def test_a_rebase_does_not_reset_the_median():
+    points = [Observation(day(i), float(v), rebase=i == 6) for i, v in enumerate(range(1, 13))]
+    assert run_chart(points).median == 6.5

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from progen.results.measure_json import measure_fields
 from progen.results.model import Observation
 from progen.results.runchart import run_chart
-from progen.results.spc import _two_in_three, xmr
+from progen.results.spc import _two_in_three, mean, mean_moving_range, xmr
 
 START = dt.date(2027, 1, 1)
 BASE = [9, 11] * 10  # common cause around 10, moving ranges of 2
@@ -294,3 +294,15 @@ def test_types_follow_the_rules_and_the_direction(vals, improvement):
 def test_a_constant_series_is_all_common_cause(value, n):
     chart = xmr(series([value] * n), "increase", None)
     assert all(p.rule is None and p.lpl is None and p.mean == value for p in chart.points)
+
+
+def test_a_moving_range_is_screened_only_from_3267_times_the_mean_up():
+    # nine moving ranges of 1 and one of R: R is screened once R >= 3.267 (9 + R) / 10,
+    # that is from R = 4.367; 4.3 stays in the mean, 4.4 leaves it
+    assert mean_moving_range([0, 1] * 5 + [5.3]) == mean([1.0] * 9 + [4.3])
+    assert mean_moving_range([0, 1] * 5 + [5.4]) == 1.0
+
+
+def test_a_point_outside_the_limits_is_labelled_so_even_inside_a_trend():
+    rising = [9.5, 10, 10.5, 11, 11.5, 12, 30]  # the seventh rise ends beyond the upper limit
+    assert rules([*BASE, *rising])[20:] == ["trend_up"] * 6 + ["above_upl"]

@@ -89,14 +89,19 @@ def expand_participants(spec: Spec) -> tuple[Participant, ...]:
         tasks = tuple(serves.get(group.id, ()))
         if not tasks:
             continue
-        names = list(group.people) + [
-            numbered_name(group, n) for n in range(len(group.people) + 1, group.count + 1)
-        ]
         people.extend(
             Participant(name, group.id, group.organisation, group.level, group.location, tasks)
-            for name in names
+            for name in member_names(group)
         )
     return tuple(people)
+
+
+def member_names(group: Stakeholder) -> tuple[str, ...]:
+    """The names of a group's members: those the spec gives, then numbered places. Groups
+    in no task have names too, since whole-programme sessions expect them."""
+    return tuple(group.people) + tuple(
+        numbered_name(group, n) for n in range(len(group.people) + 1, group.count + 1)
+    )
 
 
 def dependency_pairs(spec: Spec) -> frozenset[tuple[str, str]]:

@@ -88,16 +88,22 @@ class _Quiet(logging.Filter):
 
 def write_pdf(programme: Programme, pdf_path: Path) -> None:
     """Write the programme handbook as a tagged A4 PDF at `pdf_path`."""
+    render_pdf(handbook_html(programme), "pdf/handbook.css", pdf_path)
+
+
+def render_pdf(document_html: str, stylesheet: str, pdf_path: Path) -> None:
+    """Lay out `document_html` with the stylesheet at `stylesheet` (under templates/) as a
+    tagged PDF, reading only progen's own assets and keeping WeasyPrint's notes quiet."""
     from weasyprint import CSS, HTML
 
     fetcher = make_fetcher()
     base = assets_dir().resolve().as_uri() + "/"
-    css = (templates_dir() / "pdf" / "handbook.css").read_text(encoding="utf-8")
+    css = (templates_dir() / stylesheet).read_text(encoding="utf-8")
     logger = logging.getLogger("weasyprint")
     quiet = _Quiet()
     logger.addFilter(quiet)
     try:
-        document = HTML(string=handbook_html(programme), base_url=base, url_fetcher=fetcher)
+        document = HTML(string=document_html, base_url=base, url_fetcher=fetcher)
         document.write_pdf(
             Path(pdf_path),
             stylesheets=[CSS(string=css, base_url=base, url_fetcher=fetcher)],

@@ -45,6 +45,7 @@ from progen.results.thresholds import (
 )
 
 DIRECTION = {"increase": 1, "decrease": -1, "neutral": 0}  # R/ptd_spc.R
+HIGH_RULES = ("above_upl", "trend_up", "two_in_three_above", "run_above")  # the rest are low
 
 
 def xmr(
@@ -193,7 +194,7 @@ def _point_type(rule: str | None, direction: int) -> str:
     """`ptd_point_type`: the rule's direction, oriented by the improvement direction."""
     if rule is None:
         return "common_cause"
-    high = rule in ("above_upl", "trend_up", "two_in_three_above", "run_above")
+    high = rule in HIGH_RULES
     if direction == 0:
         return "special_cause_neutral_high" if high else "special_cause_neutral_low"
     improving = (1 if high else -1) == direction

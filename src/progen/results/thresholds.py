@@ -39,3 +39,12 @@ RUNS_LIMITS = {
     54: (21, 35), 55: (21, 36), 56: (22, 36), 57: (22, 37), 58: (23, 37), 59: (23, 38),
     60: (24, 38),
 }  # fmt: skip
+
+# Progress and the board's decisions. These are progen's own defaults, chosen so that a
+# board hears about a problem while there is still time to act; they are not taken from
+# any published source, and a programme lead may judge differently.
+SET_STOPPED_AFTER = 2  # a set whose last this-many planned meetings were all missed
+ATTENDANCE_LOW = 0.5  # a group attending fewer than half the places it was expected at
+ATTENDANCE_FALL = 0.2  # a group whose rate fell by 20 points from the first half of its
+ATTENDANCE_MIN_EVENTS = 4  # held events to the second, judged once it has this many
+WEEKLY_GAP_DAYS = 10  # points a median of this many days apart or fewer are weekly data
