@@ -35,7 +35,7 @@ IDS = [p.stem for p in BUNDLED]
 # ---------------------------------------------------------------- helpers
 
 
-def fake_write_site(programme, out_dir: Path) -> None:
+def fake_write_site(programme, out_dir: Path, progress=None) -> None:
     """A stand-in for the MkDocs site: an overview linking to one page per session."""
     from markupsafe import escape
 
@@ -450,7 +450,7 @@ def test_serve_step_rebuilds_on_change_and_keeps_the_last_good_output(tmp_path, 
 
 
 def test_serve_step_survives_a_renderer_crash(tmp_path, monkeypatch):
-    def broken(programme, out_dir):
+    def broken(programme, out_dir, progress=None):
         raise RuntimeError("mkdocs exploded")
 
     monkeypatch.setattr(pipeline, "renderers", lambda: (broken, fake_write_pdf))

@@ -235,7 +235,7 @@ def test_validate_takes_a_modules_folder(tmp_path, monkeypatch):
     assert "nowhere:1:1: no such folder of modules" in missing.stderr
 
 
-def fake_write_site(programme, folder: Path) -> None:
+def fake_write_site(programme, folder: Path, progress=None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text("<!doctype html><title>x</title>", "utf-8")
 

@@ -49,7 +49,7 @@ def spec_text(pid: str = PID, start: str = "2027-01-12") -> str:
     return swap(swap(GOOD, f"  id: {PID}", f"  id: {pid}"), "start: 2027-01-12", f"start: {start}")
 
 
-def stub_site(programme, folder: Path) -> None:
+def stub_site(programme, folder: Path, progress=None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text(f"<!doctype html><title>{programme.id}</title>", "utf-8")
     (folder / "sessions").mkdir()

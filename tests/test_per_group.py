@@ -284,9 +284,9 @@ def test_a_set_split_evenly_rotates_and_one_split_unevenly_does_not(built):
     for st in p.sets:
         bases: dict[str, int] = {}
         rooms = [member_venue(p.spec, m) for m in st.members]
-        for base in rooms if any(rooms) else [m.location for m in st.members]:
-            if base:
-                bases[base] = bases.get(base, 0) + 1
+        for place in rooms if any(rooms) else [m.location for m in st.members]:
+            if place:
+                bases[place] = bases.get(place, 0) + 1
         top = [base for base, n in bases.items() if n == max(bases.values())]
         assert [m.venue for m in st.schedule] == [
             top[i % len(top)] for i in range(len(st.schedule))

@@ -6,6 +6,7 @@ place; the commands themselves only choose what to run and what to print.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import unicodedata
@@ -16,7 +17,7 @@ import click
 
 from progen import __version__
 from progen.errors import Problem, UserError, printable, render_json, render_text
-from progen.spec.find import as_typed, chosen_specs, modules_folder
+from progen.spec.find import as_typed, chosen_specs, modules_folder, records_folder
 from progen.wording import plural
 
 
@@ -91,6 +92,14 @@ FORMAT = click.option(
     help="How to print errors: for people or for tools.",
 )
 
+RECORDS = click.option(
+    "--records",
+    "records_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding each programme's records in <programme-id>/ "
+    "(default: records/ beside each spec's programmes/ folder).",
+)
 MODULES = click.option(
     "--modules",
     "modules_dir",
@@ -243,18 +252,19 @@ def plan(spec: str, as_json: bool, modules_dir: Path | None, strict: bool, fmt: 
         click.echo(summary(programme), nl=False)
 
 
-def _named_folder(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
-    """An empty --out would quietly mean the current folder; say so rather than guess."""
-    if not str(value).strip() or str(value) == ".":
+def _named_folder(_ctx: click.Context, _param: click.Parameter, value: str) -> Path:
+    """An empty --out would quietly mean the current folder; say so rather than guess
+    (`--out .` names it, and is safe: progen replaces only what it wrote)."""
+    if not value.strip():
         raise click.BadParameter("name a folder to publish into, e.g. --out site")
-    return value
+    return Path(value)
 
 
 OUT = click.option(
     "--out",
     default="site",
     show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=str),
     callback=_named_folder,
     help="Folder to publish into.",
 )
@@ -264,6 +274,7 @@ OUT = click.option(
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
 @OUT
 @MODULES
+@RECORDS
 @EXAMPLES_OPTION
 @click.option("--force", is_flag=True, help="Rebuild every programme, even when up to date.")
 @STRICT
@@ -272,6 +283,7 @@ def build(
     specs: tuple[str, ...],
     out: Path,
     modules_dir: Path | None,
+    records_dir: Path | None,
     examples: bool,
     force: bool,
     strict: bool,
@@ -294,6 +306,7 @@ def build(
             force=force,
             echo=lambda line: click.echo(printable(line)),
             warned=lambda warnings: warn(warnings, strict, fmt),
+            records_dir=records_dir,
         )
     except BadEpoch as err:
         raise click.UsageError(str(err)) from err
@@ -321,6 +334,7 @@ def build(
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
 @OUT
 @MODULES
+@RECORDS
 @EXAMPLES_OPTION
 @click.option(
     "--port",
@@ -336,6 +350,7 @@ def serve(
     specs: tuple[str, ...],
     out: Path,
     modules_dir: Path | None,
+    records_dir: Path | None,
     examples: bool,
     port: int,
     interval: float,
@@ -348,6 +363,7 @@ def serve(
             specs=[Path(s) for s in specs],
             out=out,
             modules_dir=modules_dir,
+            records_dir=records_dir,
             examples=examples,
             port=port,
             interval=interval,
@@ -355,3 +371,79 @@ def serve(
         )
     except OSError as err:
         raise click.UsageError(f"cannot serve on 127.0.0.1:{port} ({err.strerror or err})") from err
+
+
+@main.command(name="report")
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option(
+    "--as-at",
+    "as_at",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Report as at this day (YYYY-MM-DD; default: the latest record).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print progress.json (SPEC.md section 6).")
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the board report to this PDF file (it must not exist yet).",
+)
+@MODULES
+@RECORDS
+@STRICT
+@FORMAT
+def progress_report(
+    spec: str,
+    as_at,
+    as_json: bool,
+    pdf_path: Path | None,
+    modules_dir: Path | None,
+    records_dir: Path | None,
+    strict: bool,
+    fmt: str,
+) -> None:
+    """Progress from SPEC's records: each measure's chart read the Making Data Count way,
+    attendance, sets, PDSA cycles, evaluation and the decisions for the board."""
+    from progen.validation import check_files
+
+    (found,) = check_files(
+        [Path(spec)], as_typed, None, lambda path: modules_folder(path, modules_dir), records_dir
+    )
+    warn(found.warnings, strict, fmt)
+    day = as_at.date() if as_at else found.records.latest()
+    if day is None:
+        folder = records_folder(Path(spec), found.programme.id, records_dir)
+        raise click.ClickException(
+            f"no records yet in {printable(as_typed(folder))}/: fill in the records workbook "
+            f"that 'progen build' writes (site/{found.programme.id}/records-template.xlsx) "
+            f"and save its sheets there"
+        )
+    from progen.results.progress import progress
+
+    result = progress(found.programme, found.records, day)
+    if pdf_path is not None:
+        _write_report(result, found.programme, pdf_path)
+    if as_json:
+        from progen.results.progress_json import progress_json
+
+        click.echo(json.dumps(progress_json(result), indent=2, ensure_ascii=False))
+    else:
+        from progen.results.summary import progress_summary
+
+        click.echo(progress_summary(result), nl=False)
+
+
+def _write_report(result, programme, path: Path) -> None:
+    """The board report to a new file: never over, or through, something already there."""
+    from progen.publish.report import write_report_pdf
+
+    if os.path.lexists(path):
+        raise click.UsageError(f"{printable(str(path))} already exists; name a new file")
+    try:
+        write_report_pdf(result, programme, path)
+    except OSError as err:
+        raise click.ClickException(
+            f"cannot write {printable(str(path))}: {err.strerror or err}"
+        ) from None

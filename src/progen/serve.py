@@ -22,7 +22,7 @@ from pathlib import Path
 
 from progen.errors import UserError, render_text
 from progen.resources import schemas_dir, templates_dir
-from progen.spec.find import chosen_specs, modules_folder
+from progen.spec.find import chosen_specs, modules_folder, records_folder
 
 
 @dataclass
@@ -34,6 +34,7 @@ class Preview:
     modules_dir: Path | None = None
     echo: Callable[[str], None] = print
     examples: bool = False  # --examples: the bundled examples beside the user's own
+    records_dir: Path | None = None  # --records
     seen: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
 
     def spec_paths(self) -> list[Path]:
@@ -42,10 +43,11 @@ class Preview:
         return chosen_specs(self.specs, self.examples)
 
     def snapshot(self) -> dict[str, tuple[int, int]]:
-        """(mtime, size) of every spec, template, schema and module file (each spec's own
-        modules folder)."""
+        """(mtime, size) of every spec, template, schema, module and records file (each
+        spec's own modules and records folders)."""
         files = list(self.spec_paths())
         modules = {modules_folder(spec, self.modules_dir) for spec in files}
+        modules |= {records_folder(spec, "", self.records_dir) for spec in files}
         for root in (templates_dir(), schemas_dir(), *sorted(m for m in modules if m)):
             if root.is_dir():
                 files += sorted(p for p in root.rglob("*") if "__pycache__" not in p.parts)
@@ -74,7 +76,7 @@ class Preview:
             self.echo("no programmes/*.yaml yet; run 'progen new' to start one")
             return "failed"
         try:
-            build(paths, self.out, self.modules_dir, echo=self.echo)
+            build(paths, self.out, self.modules_dir, echo=self.echo, records_dir=self.records_dir)
         except UserError as err:
             self.echo(render_text(err.problems))
             self.echo(f"build failed; still serving the last good {self.out}/")
@@ -131,13 +133,14 @@ def serve(
     interval: float = 1.0,
     echo: Callable[[str], None] = print,
     examples: bool = False,
+    records_dir: Path | None = None,
 ) -> None:
     handler = functools.partial(_Handler, directory=str(out.resolve()))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     echo(f"serving {out}/ on http://127.0.0.1:{server.server_port}/ (Ctrl-C to stop)")
-    preview = Preview(specs, out, modules_dir, echo, examples)
+    preview = Preview(specs, out, modules_dir, echo, examples, records_dir)
     try:
         while True:
             preview.step()

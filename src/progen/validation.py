@@ -18,6 +18,8 @@ from progen.design.catalogue import load_catalogue
 from progen.design.feasible import feasibility_problems
 from progen.design.model import Programme
 from progen.errors import Problem, UserError
+from progen.records.load import programme_records
+from progen.records.model import Records
 from progen.spec.load import Document
 from progen.spec.model import Spec
 from progen.spec.validate import read_document, validate_document
@@ -31,6 +33,7 @@ class Validated:
     spec: Spec
     warnings: tuple[Problem, ...]
     programme: Programme
+    records: Records  # what happened so far (SPEC.md section 6), empty before it starts
 
 
 def _checked(
@@ -66,10 +69,16 @@ def check_document(
 
 
 def check_file(
-    path: Path, shown_as: str | None = None, modules_dir: Path | None = None
+    path: Path,
+    shown_as: str | None = None,
+    modules_dir: Path | None = None,
+    records_dir: Path | None = None,
 ) -> Validated:
+    """The spec at `path` checked and assembled, with its records (under `records_dir`,
+    else records/ beside its programmes/ folder) checked against the programme."""
     spec, programme = _checked(*read_document(path, shown_as), modules_dir)
-    return Validated(path, spec, programme.warnings, programme)
+    records, noted = programme_records(path, programme, records_dir)
+    return Validated(path, spec, programme.warnings + noted, programme, records)
 
 
 def check_files(
@@ -77,6 +86,7 @@ def check_files(
     shown: Callable[[Path], str] = str,
     each: Callable[[Validated], None] | None = None,
     modules_for: Callable[[Path], Path | None] = lambda _: None,
+    records_dir: Path | None = None,
 ) -> list[Validated]:
     """Every spec checked; one UserError with every problem in every file, in the order
     given, when any has one. A second spec with an id already taken is an error at its id."""
@@ -85,7 +95,7 @@ def check_files(
     owner: dict[str, str] = {}
     for path in paths:
         try:
-            found = check_file(path, shown(path), modules_for(path))
+            found = check_file(path, shown(path), modules_for(path), records_dir)
         except UserError as err:
             problems.extend(err.problems)
             continue

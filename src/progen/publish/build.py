@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import sys
 import time
@@ -146,6 +147,22 @@ def up_to_date(folder: Path, pid: str, wanted: str) -> bool:
 # ---------------------------------------------------------------- publishing
 
 
+def progress_of(programme, records):
+    """The programme's progress as at its latest record, or None before anything is
+    recorded (no progress pages, no report)."""
+    as_at = records.latest()
+    if as_at is None:
+        return None
+    from progen.results.progress import progress
+
+    return progress(programme, records, as_at)
+
+
+def records_digest(records) -> bytes:
+    """What the records add to a programme's content hash: a change to them rebuilds it."""
+    return hashlib.sha256(repr(records).encode("utf-8")).digest()
+
+
 def renderers() -> tuple[Callable, Callable]:
     """(write_site, write_pdf), imported only when publishing: they are heavy."""
     from progen.publish.pdf import write_pdf
@@ -154,20 +171,33 @@ def renderers() -> tuple[Callable, Callable]:
     return write_site, write_pdf
 
 
-def publish(programme, folder: Path, timings: dict[str, float]) -> None:
-    """Every output of one programme into `folder` (which may not exist yet)."""
+def publish(programme, records, folder: Path, timings: dict[str, float]) -> None:
+    """Every output of one programme into `folder` (which may not exist yet): the design,
+    the records template, and, once there are records, progress and the board report."""
     from progen.publish.calendar import Calendars
     from progen.publish.programme_json import programme_json
     from progen.publish.site import group_calendar_file, set_calendar_file
     from progen.publish.tables import set_meetings_csv, sets_csv
+    from progen.records.template import write_templates
 
     write_site, write_pdf = renderers()
     pid = programme.id
     folder.mkdir(parents=True, exist_ok=True)
+    progress = progress_of(programme, records)
     with timed(timings, "site"):
-        write_site(programme, folder)
+        write_site(programme, folder, progress)
     with timed(timings, "pdf"):
         write_pdf(programme, folder / f"{pid}.pdf")
+    if progress is not None:
+        from progen.publish.report import write_report_pdf
+        from progen.results.progress_json import progress_json
+
+        with timed(timings, "report"):
+            write_report_pdf(progress, programme, folder / f"{pid}-report.pdf")
+            text = json.dumps(progress_json(progress), indent=2, ensure_ascii=False) + "\n"
+            (folder / "progress.json").write_bytes(text.encode("utf-8"))
+    with timed(timings, "records template"):
+        write_templates(programme, folder)
     with timed(timings, "files"):
         (folder / "programme.json").write_bytes(programme_json(programme).encode("utf-8"))
         calendars = Calendars(programme)
@@ -188,10 +218,10 @@ def publish(programme, folder: Path, timings: dict[str, float]) -> None:
 
 
 def validate_all(
-    spec_paths: Sequence[Path], modules_dir: Path | None = None
+    spec_paths: Sequence[Path], modules_dir: Path | None = None, records_dir: Path | None = None
 ) -> tuple[list, list, dict[str, float]]:
-    """Every spec validated (and so assembled) with the modules it will use, with their
-    warnings, or one UserError carrying every problem in every file."""
+    """Every spec validated (and so assembled) with the modules it will use and its records
+    checked, with their warnings, or one UserError carrying every problem in every file."""
     from progen.validation import check_files
 
     seconds: dict[str, float] = {}
@@ -203,10 +233,14 @@ def validate_all(
         began = time.perf_counter()
 
     checked = check_files(
-        spec_paths, as_typed, timed_each, lambda path: modules_folder(path, modules_dir)
+        spec_paths,
+        as_typed,
+        timed_each,
+        lambda path: modules_folder(path, modules_dir),
+        records_dir,
     )
     warnings = [w for found in checked for w in found.warnings]
-    return [(found.path, found.programme) for found in checked], warnings, seconds
+    return checked, warnings, seconds
 
 
 # ---------------------------------------------------------------- the build
@@ -230,6 +264,7 @@ def build(
     force: bool = False,
     echo: Callable[[str], None] = print,
     warned: Callable[[list], None] = lambda warnings: None,
+    records_dir: Path | None = None,
 ) -> list[Outcome]:
     """Validate, assemble and publish the specs into `out`; see the module docstring.
     Each spec uses `modules_dir` when given, else the modules beside its own programmes/.
@@ -243,7 +278,7 @@ def build(
     """
     began = time.perf_counter()
     given_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build before any work
-    specs, warnings, validate_seconds = validate_all(spec_paths, modules_dir)
+    specs, warnings, validate_seconds = validate_all(spec_paths, modules_dir, records_dir)
     warned(warnings)
     shared = functools.cache(shared_digest)
     created = not os.path.lexists(out)
@@ -280,30 +315,31 @@ def publish_all(
 
     outcomes: list[Outcome] = []
     stale = []
-    for path, programme in specs:
+    for found in specs:
+        path, programme, records = found.path, found.programme, found.records
         spec = programme.spec
         pid = spec.programme.id
         outcome = Outcome(pid, spec.source)
         outcome.timings["validate"] = validate_seconds[pid]
         modules = modules_folder(path, modules_dir)
-        wanted = content_hash(path.read_bytes(), shared(modules))
+        wanted = content_hash(path.read_bytes() + records_digest(records), shared(modules))
         if not force and up_to_date(out / pid, pid, wanted):
             outcome.status = "up to date"
             echo(outcome.line())
         else:
-            stale.append((programme, outcome, wanted))
+            stale.append((programme, records, outcome, wanted))
         outcomes.append(outcome)
-    pids = [outcome.id for _, outcome, _ in stale]
+    pids = [outcome.id for _, _, outcome, _ in stale]
     in_the_way(out, pids)
 
     if stale:
         with staging(out) as temp:
             staged = []
-            for programme, outcome, wanted in stale:
+            for programme, records, outcome, wanted in stale:
                 spec = programme.spec
                 with source_date_epoch(spec.programme.start):
                     folder = temp / "new" / spec.programme.id
-                    publish(programme, folder, outcome.timings)
+                    publish(programme, records, folder, outcome.timings)
                 with timed(outcome.timings, "files"):
                     write_manifest(folder, spec.programme.id, wanted)
                 echo(outcome.line())

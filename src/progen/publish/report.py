@@ -184,6 +184,11 @@ def _block(html: str) -> str:
     return "\n".join(line for line in html.splitlines() if line.strip())
 
 
+def progress_page(task: str, i: int) -> str:
+    """The site page of the `i`th measured task, under the docs folder."""
+    return f"progress/{_safe(task, f'task-{i + 1}')}.md"
+
+
 def progress_markdown(progress: Progress, programme: Programme) -> dict[str, str]:
     """The site's Progress section: page path (under the docs folder) to Markdown. The
     overview holds the decisions, a summary per task linking its own page, attendance,
@@ -193,7 +198,7 @@ def progress_markdown(progress: Progress, programme: Programme) -> dict[str, str
     pages: dict[str, str] = {}
     links = []
     for i, (m, view) in enumerate(zip(progress.measures, v.measures, strict=True)):
-        path = f"progress/{_safe(m.task, f'task-{i + 1}')}.md"
+        path = progress_page(m.task, i)
         pages[path] = f"# {md_escape(m.title)}\n\n{_block(str(macros.measure(view, True)))}\n"
         links.append(
             f"- [{md_escape(m.title)}]({path.removeprefix('progress/')}): "

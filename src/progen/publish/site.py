@@ -105,12 +105,14 @@ def download_names(p: Programme) -> dict[str, str]:
         "csv": "sets.csv",
         "meetings": "set-meetings.csv",
         "json": "programme.json",
+        "records": "records-template.xlsx",
     }
 
 
-def write_pages(p: Programme, docs: Path) -> tuple[list, list[str]]:
-    """Write every Markdown page into `docs`; return the MkDocs nav for them, and the HTML
-    of the content partials the pages hold placeholders for (site_hooks)."""
+def write_pages(p: Programme, docs: Path, progress=None) -> tuple[list, list[str]]:
+    """Write every Markdown page into `docs`, with the Progress section when there is
+    `progress` (results.progress); return the MkDocs nav for them, and the HTML of the
+    content partials the pages hold placeholders for (site_hooks)."""
     env = md_env()
     h = Helpers(p)
     session_files = {s.id: session_file(p, i) for i, s in enumerate(p.sessions)}
@@ -134,7 +136,8 @@ def write_pages(p: Programme, docs: Path) -> tuple[list, list[str]]:
     group_files = [group_file(p, i) for i in range(len(p.spec.stakeholders))]
     # Markdown links between pages, which MkDocs checks: the paths hold checked ids only.
     group_href = {g.id: Markup(group_files[i]) for i, g in enumerate(p.spec.stakeholders)}
-    page("index.md", "index.md.j2", files=download_names(p))
+    report = {"report": f"{p.id}-report.pdf"} if progress is not None else {}
+    page("index.md", "index.md.j2", files=download_names(p) | report)
     page("groups.md", "groups.md.j2", group_href=lambda g: group_href[g.id])
     page("timeline.md", "timeline.md.j2", timeline=svg.timeline_svg(p))
     for s in p.sessions:
@@ -187,6 +190,16 @@ def write_pages(p: Programme, docs: Path) -> tuple[list, list[str]]:
         nav.append(
             {"PDSA": [{_title(h.task(x.task)): pdsa_file(p, i)} for i, x in enumerate(p.pdsa)]}
         )
+    if progress is not None:
+        from progen.publish.report import progress_markdown, progress_page
+
+        for name, text in progress_markdown(progress, p).items():
+            (docs / name).parent.mkdir(parents=True, exist_ok=True)
+            (docs / name).write_text(text, encoding="utf-8")
+        measured = [
+            {_title(m.title): progress_page(m.task, i)} for i, m in enumerate(progress.measures)
+        ]
+        nav.append({"Progress": [{"Overview": "progress/index.md"}, *measured]})
     nav += [
         {"Evaluation": "evaluation.md"},
         {"Stakeholder map": "map.md"},
@@ -257,7 +270,7 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def write_site(programme: Programme, out_dir: Path) -> None:
+def write_site(programme: Programme, out_dir: Path, progress=None) -> None:
     """Build the programme's site into `out_dir` (which MkDocs empties first)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life notice
     from mkdocs.commands.build import build
@@ -272,7 +285,7 @@ def write_site(programme: Programme, out_dir: Path) -> None:
         (docs / "assets").mkdir(parents=True)
         for sheet in STYLESHEETS:
             shutil.copyfile(templates_dir() / "site" / sheet, docs / "assets" / sheet)
-        nav, blocks = write_pages(programme, docs)
+        nav, blocks = write_pages(programme, docs, progress)
         config_file = root / "mkdocs.yml"
         config_file.write_text("site_name: progen\n", encoding="utf-8")
 
