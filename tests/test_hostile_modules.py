@@ -68,8 +68,19 @@ def test_text_built_by_multiplying_is_capped_when_the_plan_is_written(tmp_path):
         ("{{ '| a ' * 40 }}|", "a table row of 40 columns"),
         ("{{ 1/0 }}", "division by zero"),
         ("{{ nothing }}", "'nothing' is undefined"),
+        ('{{ "%0999999999d" % 1 }}', "text cannot be formatted with %"),
+        ("{{ '\x1b]0;x\x07' }}", "control character U+001B"),
     ],
-    ids=["quotes", "quote bomb", "many capped texts", "wide table", "zero", "undefined"],
+    ids=[
+        "quotes",
+        "quote bomb",
+        "many capped texts",
+        "wide table",
+        "zero",
+        "undefined",
+        "format bomb",
+        "escape built",
+    ],
 )
 def test_a_plan_that_only_goes_wrong_when_written_out_fails_validate(tmp_path, extra, said):
     """Expressions can build what the body does not show, and fail only when run: validate
@@ -126,3 +137,22 @@ def test_only_the_module_files_count_towards_the_build_hash(tmp_path):
     assert shared_digest(tmp_path) == before
     (tmp_path / "programme-launch.md").write_text(LAUNCH + "\nMore.\n")
     assert shared_digest(tmp_path) != before
+
+
+@pytest.mark.parametrize(
+    ("find", "put"),
+    [
+        ('title: "Launch:', 'title: "\\e]0;PWNED\\aLaunch:'),
+        ("## Purpose", "## Purpose \x1b[31m"),
+        ("## Purpose", "## Purpose \u202e"),
+    ],
+    ids=["title", "body", "bidi override"],
+)
+def test_control_characters_in_a_module_are_a_located_error(tmp_path, find, put):
+    assert find in LAUNCH
+    (tmp_path / "programme-launch.md").write_text(LAUNCH.replace(find, put, 1))
+    with pytest.raises(UserError) as err:
+        load_catalogue(tmp_path)
+    (problem,) = err.value.problems
+    assert "control character" in problem.message
+    assert problem.line > 1 or problem.path == "title"

@@ -179,3 +179,48 @@ def test_sessions_left_out_by_the_budget_are_one_warning_at_contact_hours(here):
     warnings = json.loads(result.stdout)["warnings"]
     assert [(w["line"], w["path"]) for w in warnings] == [(7, "programme.contact_hours")]
     assert warnings[0]["message"].startswith("at 24 contact hours, ")
+
+
+@pytest.mark.parametrize(
+    ("find", "put", "path", "said"),
+    [
+        ("team_working: {real_teams: 40}", "team_working: {in_teams: 10, real_teams: 40}",
+         "context.team_working.real_teams", "more than the 10% who work in teams"),
+        ("baseline: 6, target: 2}", "baseline: 6, target: 2, improvement: increase}",
+         "tasks[0].measure.improvement", "is below the baseline (6)"),
+        ("baseline: 6, target: 2}", "baseline: 6, target: 6}",
+         "tasks[0].measure.target", "the target equals the baseline"),
+    ],
+    ids=["real teams above teams", "direction", "target is baseline"],
+)  # fmt: skip
+def test_facts_that_contradict_each_other_are_warned_about(find, put, path, said):
+    assert find in QUIET
+    _, found = check_document(parse("spec.yaml", swap(QUIET, find, put).encode()))
+    (warning,) = found
+    assert warning.path == path and said in warning.message, warning.headline()
+
+
+def test_a_facilitator_named_twice_is_warned_about():
+    text = QUIET + "facilitators:\n  - {name: Dr A. Example}\n  - {name: Dr A. Example}\n"
+    _, found = check_document(parse("spec.yaml", text.encode()))
+    (warning,) = found
+    assert warning.path == "facilitators[1]" and "named twice" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("find", "put", "said"),
+    [
+        ("  weeks: 26\n", '  weeks: 26\n  session_start: "23:59"\n',
+         "programme.session_start: starting at 23:59, a 240-minute meeting would run past "
+         "midnight; start at 20:00 or earlier"),
+        ("  weeks: 26\n", '  weeks: 26\n  session_start: "24:00"\n',
+         "programme.session_start: '24:00' is not a time of day; write HH:MM from 00:00 to 23:59"),
+        ("  weeks: 26\n", "  weeks: 8\n  session_days: [thu]\n  set_cadence_weeks: 4\n",
+         "programme.weeks: between the session that forms them and the closing event, some "
+         "action-learning sets can meet only once"),
+    ],
+    ids=["past midnight", "no such time", "sets meet once"],
+)  # fmt: skip
+def test_a_programme_that_cannot_be_run_as_assembled_is_an_error(problems, find, put, said):
+    found = problems(swap(QUIET, find, put))
+    assert any(said in p.headline() for p in found), [p.headline() for p in found]

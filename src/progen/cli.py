@@ -6,6 +6,7 @@ place; the commands themselves only choose what to run and what to print.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -325,7 +326,15 @@ def build(
         click.echo(unchanged, err=True)
         sys.exit(1)
     except OSError as err:  # e.g. the output folder cannot be written, or the disk is full
-        click.echo(f"progen build: {err}", err=True)
+        where = printable(as_typed(Path(err.filename))) if err.filename else printable(str(out))
+        why = {
+            errno.EEXIST: "is a file, not a folder",
+            errno.ENOTDIR: "is inside something that is not a folder",
+            errno.EACCES: "cannot be written (permission denied)",
+            errno.EROFS: "is on a read-only file system",
+            errno.ENOSPC: "cannot be written: the disk is full",
+        }.get(err.errno or 0, f"cannot be written ({err.strerror or err})")
+        click.echo(f"progen build: {where} {why}", err=True)
         click.echo(unchanged, err=True)
         sys.exit(1)
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from progen.design.assemble import assemble
 from progen.design.catalogue import load_catalogue
-from progen.design.feasible import feasibility_problems
+from progen.design.feasible import assembled_problems, feasibility_problems
 from progen.design.model import Programme
 from progen.errors import Problem, UserError
-from progen.records.load import programme_records
+from progen.records.load import programme_records, with_held
 from progen.records.model import Records
 from progen.spec.load import Document
 from progen.spec.model import Spec
@@ -56,7 +56,10 @@ def _checked(
     # Assembling is the last check: a module's plan is a template that only fails when
     # written out for a session, and the sessions a budget leaves out are warnings only
     # the assembled programme knows, so `validate` and `plan` must see the same ones.
-    return spec, assemble(spec, modules_dir)
+    programme = assemble(spec, modules_dir)
+    if problems := assembled_problems(programme):
+        raise UserError(problems)
+    return spec, programme
 
 
 def check_document(
@@ -78,7 +81,8 @@ def check_file(
     else records/ beside its programmes/ folder) checked against the programme."""
     spec, programme = _checked(*read_document(path, shown_as), modules_dir)
     records, noted = programme_records(path, programme, records_dir)
-    return Validated(path, spec, programme.warnings + noted, programme, records)
+    held = with_held(programme, records)
+    return Validated(path, spec, programme.warnings + noted, held, records)
 
 
 def check_files(

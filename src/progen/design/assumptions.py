@@ -125,6 +125,54 @@ def _blackouts_outside(spec: Spec) -> Iterator[Problem]:
             )
 
 
+def _real_teams_above_in_teams(spec: Spec) -> Iterator[Problem]:
+    tw = spec.context.team_working
+    if tw.in_teams is not None and tw.real_teams is not None and tw.real_teams > tw.in_teams:
+        yield spec.where.warning(
+            ("context", "team_working", "real_teams"),
+            f"{tw.real_teams:g}% in real teams is more than the {tw.in_teams:g}% who work in "
+            f"teams at all; staff in real teams are some of those in teams, so one figure is "
+            f"likely mistyped (progen uses both as given)",
+        )
+
+
+def _measures_that_contradict(spec: Spec) -> Iterator[Problem]:
+    for i, task in enumerate(spec.tasks):
+        m = task.measure
+        if m is None or m.baseline is None or m.target is None:
+            continue
+        path = ("tasks", i, "measure")
+        if m.baseline == m.target:
+            yield spec.where.warning(
+                (*path, "target"),
+                f"task '{task.id}': the target equals the baseline ({m.target:g}), so the "
+                f"run chart has nothing to improve towards; give the level you aim for",
+            )
+        elif (m.improvement == "increase") != (m.target > m.baseline) and m.improvement in (
+            "increase",
+            "decrease",
+        ):
+            yield spec.where.warning(
+                (*path, "improvement"),
+                f"task '{task.id}': improvement is '{m.improvement}' but the target "
+                f"({m.target:g}) is {'below' if m.target < m.baseline else 'above'} the "
+                f"baseline ({m.baseline:g}); the charts read points by 'improvement', so "
+                f"check which way is better",
+            )
+
+
+def _facilitators_named_twice(spec: Spec) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, f in enumerate(spec.facilitators):
+        if f.name in seen:
+            yield spec.where.warning(
+                ("facilitators", i),
+                f"'{f.name}' is named twice; progen treats them as two facilitators, so "
+                f"one person may be given two sets or two sessions at once",
+            )
+        seen.add(f.name)
+
+
 RULES: tuple[Rule, ...] = (
     _groups_in_no_task,
     _dependencies_apart,
@@ -134,6 +182,9 @@ RULES: tuple[Rule, ...] = (
     _single_organisation_tasks,
     _tasks_without_measure,
     _blackouts_outside,
+    _real_teams_above_in_teams,
+    _measures_that_contradict,
+    _facilitators_named_twice,
 )
 
 

@@ -21,7 +21,7 @@ from progen.design.plan_shape import shape_problems
 from progen.errors import Problem, UserError
 from progen.resources import schemas_dir, templates_dir
 from progen.spec.files import NotReadable, read_limited
-from progen.spec.limits import MAX_BYTES
+from progen.spec.limits import CONTROL_CHARACTERS, MAX_BYTES
 from progen.spec.load import decode, parse
 from progen.spec.schema import checker, describe_errors
 
@@ -169,6 +169,7 @@ def _module(path: Path) -> Module:
     doc = parse(str(path), front.encode("utf-8"), what="front matter")
     problems = describe_errors(doc, _validator())
     problems += body_problems(str(path), text, body)
+    problems += _control_problems(doc, doc.data)
     data = doc.data
     if not problems and data["id"] != path.stem:  # type: ignore[index]
         problems.append(
@@ -217,6 +218,22 @@ def _module(path: Path) -> Module:
         body=body,
         source=str(path),
     )
+
+
+def _control_problems(doc, value: object, path: tuple = ()) -> list[Problem]:
+    """Control characters in the front matter's text, located: a title printed by `plan`
+    must not retitle the user's terminal."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _control_problems(doc, v, (*path, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _control_problems(doc, v, (*path, i))]
+    if isinstance(value, str) and (bad := CONTROL_CHARACTERS.search(value)):
+        return [
+            doc.problem(
+                path, f"the text holds the control character U+{ord(bad[0]):04X}; delete it"
+            )
+        ]
+    return []
 
 
 def _must_follow(modules: list[Module]) -> dict[str, set[str]]:

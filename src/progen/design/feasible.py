@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from progen.design.budget import minimum_contact_hours
 from progen.design.catalogue import Module
+from progen.design.model import Programme, clock, minutes_of
 from progen.design.participants import expand_participants
 from progen.design.schedule import calendar_problems
 from progen.design.sets import infeasible_tasks
@@ -55,3 +56,45 @@ def day_problems(spec: Spec, catalogue: tuple[Module, ...]) -> list[Problem]:
 def feasibility_problems(spec: Spec, catalogue: tuple[Module, ...]) -> list[Problem]:
     """Every reason this spec could not be assembled, located in the spec."""
     return set_problems(spec) + budget_problems(spec, catalogue) + day_problems(spec, catalogue)
+
+
+DAY_MINUTES = 24 * 60
+FEWEST_SET_MEETINGS = 2  # a set that meets once is a workshop, not action learning
+
+
+def assembled_problems(p: Programme) -> list[Problem]:
+    """What only the assembled programme shows is impossible: a day's sessions or set
+    meetings running past midnight (an end time of 26:29 is no time at all), or sets that
+    the calendar lets meet only once, which the plan's every word about a set's rhythm and
+    its self-managed later meetings would then contradict."""
+    problems = []
+    spec = p.spec
+    for key, start, longest in (
+        ("session_start", spec.programme.session_start, _longest(p.sessions)),
+        ("set_start", spec.programme.set_start, _longest(p.sets)),
+    ):
+        if minutes_of(start) + longest > DAY_MINUTES:
+            latest = clock("00:00", DAY_MINUTES - longest)
+            problems.append(
+                spec.where.problem(
+                    ("programme", key),
+                    f"starting at {start}, a {longest}-minute meeting would run past midnight; "
+                    f"start at {latest} or earlier",
+                )
+            )
+    fewest = min((len(s.schedule) for s in p.sets), default=FEWEST_SET_MEETINGS)
+    if fewest < FEWEST_SET_MEETINGS:
+        problems.append(
+            spec.where.problem(
+                ("programme", "weeks"),
+                f"between the session that forms them and the closing event, some "
+                f"action-learning sets can meet {'only once' if fewest else 'not at all'}; "
+                f"they need at least {FEWEST_SET_MEETINGS}: lengthen the programme, meet "
+                f"more often (set_cadence_weeks) or add session days",
+            )
+        )
+    return problems
+
+
+def _longest(meetings) -> int:
+    return max((m.minutes for m in meetings), default=0)

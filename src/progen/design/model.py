@@ -120,6 +120,7 @@ class Session:
     findings: tuple[str, ...] = ()
     venue: str | None = None  # where it is held (design/venues.py), None when not known
     facilitators: tuple[str, ...] = ()  # lead first (design/facilitation.py)
+    held: bool = False  # someone is recorded as attending it (records, SPEC.md section 6)
 
     @property
     def key(self) -> str:

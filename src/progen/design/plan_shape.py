@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from progen.spec.limits import CONTROL_CHARACTERS
+
 MAX_PLAN_CHARACTERS = 100_000
 MAX_PLAN_LINE = 2_000
 MAX_PLAN_NESTING = 8  # blockquote '>' marks, or list levels, at the start of a line
@@ -38,7 +40,9 @@ def shape_problems(text: str) -> Iterator[tuple[int, str]]:
         )
         return
     for n, line in enumerate(text.splitlines(), 1):
-        if len(line) > MAX_PLAN_LINE:
+        if bad := CONTROL_CHARACTERS.search(line):
+            yield n, f"the plan holds the control character U+{ord(bad[0]):04X}; delete it"
+        elif len(line) > MAX_PLAN_LINE:
             yield (
                 n,
                 (

@@ -178,7 +178,7 @@ def plan_facts(p: Programme, titles: dict[str, str]) -> PlanFacts:
 class _Sandbox(SandboxedEnvironment):
     """Calls only the plan helpers, and caps the text an operator can build."""
 
-    intercepted_binops = frozenset({"+", "*"})
+    intercepted_binops = frozenset({"+", "*", "%"})
 
     def call(self, context, obj, /, *args, **kwargs):
         if not getattr(obj, "plan_helper", False):
@@ -186,6 +186,8 @@ class _Sandbox(SandboxedEnvironment):
         return obj(*args, **kwargs)
 
     def call_binop(self, context, operator, left, right):
+        if operator == "%" and isinstance(left, str):  # "%0999999999d" % 1: a gigabyte
+            raise SecurityError("text cannot be formatted with % in a session plan")
         for side in (left, right):
             if isinstance(side, (str, list, tuple)) and operator == "*":
                 other = right if side is left else left

@@ -291,6 +291,11 @@ def _weeks(days: int) -> str:
     return plural(days // 7, "week") if days % 7 == 0 else plural(days, "day")
 
 
+def _every(days: int) -> str:
+    """'every week', 'every 4 weeks', 'every 10 days'."""
+    return {7: "every week", 1: "every day"}.get(days, f"every {_weeks(days)}")
+
+
 def _span(shortest: int, longest: int) -> str:
     """'4 to 6 weeks', '26 to 37 days', '5 weeks': a range of gaps in one unit."""
     if shortest == longest:
@@ -361,7 +366,7 @@ def _meeting_note(spec: Spec, sets: Sequence[ActionLearningSet], window: Window)
         else f"{counts[0]} to {plural(counts[-1], 'time')}"
     )
     gaps = sorted({(b - a).days for s in meeting for a, b in pairwise(s.meetings)})
-    rhythm = f"every {_weeks(window.cadence)}"
+    rhythm = _every(window.cadence)
     if gaps and gaps != [window.cadence]:
         rhythm += f" where the calendar allows (gaps of {_span(gaps[0], gaps[-1])})"
     firsts = sorted(s.meetings[0] for s in meeting)

@@ -77,6 +77,8 @@ def _session_event(p: Programme, s: Session, stamp: dt.datetime):
     event.add("dtend", start + dt.timedelta(minutes=s.minutes))
     event.add("summary", one_line(f"{s.title} ({p.title})"))
     lines = [s.summary, "", f"For: {_names(p, s.audience)}"]
+    if s.held:
+        lines[:0] = ["Held: attendance recorded.", ""]
     if s.facilitators:
         lines.append(f"Facilitators: {', '.join(s.facilitators)}")
     if s.task:

@@ -87,6 +87,7 @@ def programme_dict(p: Programme) -> dict:
                 "minutes": s.minutes,
                 "venue": s.venue,
                 "facilitators": list(s.facilitators),
+                "held": s.held,
                 "audience": list(s.audience),
                 "audience_rule": s.audience_rule.as_json(),
                 "follows": list(s.follows),

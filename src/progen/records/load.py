@@ -7,6 +7,7 @@ warning (an event held on another day than planned) is reported with the spec's.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from progen.design.model import Programme
@@ -15,6 +16,14 @@ from progen.records.check import check_records
 from progen.records.model import Records
 from progen.records.read import read_records
 from progen.spec.find import records_folder
+
+
+def with_held(programme: Programme, records: Records) -> Programme:
+    """The programme with the sessions someone is recorded at marked as held, so the site,
+    the handbook, the calendar and the JSON show what has already happened."""
+    held = {a.event for a in records.attendance if a.attended}
+    sessions = tuple(replace(s, held=s.id in held) for s in programme.sessions)
+    return replace(programme, sessions=sessions)
 
 
 def programme_records(

@@ -8,6 +8,8 @@ hostile file (an alias bomb, a megabyte of nesting) tie up a build server. What
 is built in bench/ and its time and memory are in BENCHMARKS.md.
 """
 
+import re
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_EVENTS = 200_000
@@ -30,3 +32,8 @@ MAX_RECORD_COLUMNS = 50  # cells read across a row; the widest file has eight co
 # unpacked (Python's zipfile never unpacks more than a member declares).
 MAX_WORKBOOK_UNPACKED = 256 * 1024 * 1024
 MAX_WORKBOOK_MEMBERS = 1_000
+
+# Characters no text progen prints may hold: C0 and C1 controls other than tab and line
+# breaks, and the bidirectional overrides that make a line read other than it is written
+# (the spec schema's text pattern says the same).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

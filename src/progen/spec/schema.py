@@ -162,9 +162,11 @@ def _problems(doc: Document, error: jsonschema.ValidationError, hints: bool) -> 
         if wanted == "array" and isinstance(value, str | int | float) and path:
             shown = value if isinstance(value, str) else _shown(value)
             message += f"; write a list, even of one item: {path[-1]}: [{shown}]"
-    elif kind == "pattern" and not spec.startswith("^[a-z0-9]"):
+    elif kind == "pattern" and spec.startswith("^[^"):
         bad = next((c for c in str(value) if not re.fullmatch(spec, c)), "?")
         message = f"the text holds the control character U+{ord(bad):04X}; delete it"
+    elif kind == "pattern" and spec.startswith("^([01]"):
+        message = f"{_shown(value)} is not a time of day; write HH:MM from 00:00 to 23:59"
     elif kind == "pattern":
         message = (
             f"{_shown(value)} is not a valid id: use lowercase letters, digits and "
