@@ -163,3 +163,14 @@ def test_a_users_module_body_makes_no_link_or_script_in_the_handbook(tmp_path):
     text = squash(" ".join(page.extract_text() or "" for page in reader.pages))
     assert squash("[b](http://evil.example/b)") in text  # printed as written
     assert squash("Kept heading") in text
+
+
+def test_a_plan_repeated_word_for_word_is_printed_once_and_pointed_to():
+    p = assemble(read_spec(WESTMOOR))
+    html = handbook_html(p)
+    firsts = {e.id: e for s in p.sessions for e in p.sessions if e.id < s.id and e.plan == s.plan}
+    assert firsts, "two tasks' PDSA clinics share their plan"
+    for first in firsts.values():
+        assert f'The same plan as session <a href="#session-{p.sessions.index(first) + 1}">' in html
+        assert f"{first.id}, {first.title}</a>" in html
+    assert html.count('<div class="plan">') == len({s.plan for s in p.sessions})

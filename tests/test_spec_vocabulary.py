@@ -48,6 +48,11 @@ def test_the_staff_survey_follows_the_nation(spec, nation, survey):
     results = next(level for level in plan.levels if level.level == "results")
     morale = next(m for m in results.measures if m.name.startswith("Staff motivation"))
     assert morale.instrument.startswith(survey)
+    # the council in VALID runs no NHS survey of its own: it is named, with its own survey
+    assert "Our County Council: their own staff survey" in morale.instrument
+    learning = next(level for level in plan.levels if level.level == "learning")
+    framework = learning.measures[0].instrument
+    assert ("written for the NHS in England" in framework) == (nation != "england")
 
 
 def test_venues_and_times_are_read(spec):

@@ -97,6 +97,26 @@ def staff_survey(spec: Spec) -> str:
     return context_words()["nations"][spec.programme.nation]["staff_survey"]
 
 
+def survey_source(spec: Spec) -> str:
+    """Where staff motivation and morale are read: the nation's survey for the NHS bodies
+    that run it, and the partners' own surveys for the rest, named, so no partner is
+    assumed to run a survey it does not."""
+    surveyed = set(context_words()["surveyed_kinds"])
+    taking = participating_organisations(spec)
+    outside = [o.name for o in spec.organisations if o.id in taking and o.kind not in surveyed]
+    inside = len(taking) - len(outside)
+    text = f"{staff_survey(spec)} themes for the participating NHS bodies" if inside else ""
+    if outside:
+        named = ", ".join(outside[:-1]) + (" and " if len(outside) > 1 else "") + outside[-1]
+        rest = f"{named}: their own staff survey, or a short pulse survey at the same timepoints"
+        text = f"{text}; {rest}" if text else rest[0].upper() + rest[1:]
+    return text
+
+
+def _framework_note(spec: Spec) -> str:
+    return context_words()["nations"][spec.programme.nation]["framework_note"]
+
+
 def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
     reaction = [
         _m(
@@ -113,7 +133,7 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
             f"{FORMS['questionnaire']}, part A (in the handbook): a self-rating on each of the "
             f"nine dimensions of the Healthcare Leadership Model (NHS Leadership Academy "
             f"2013). The Academy's own self-assessment tool is the official instrument and "
-            f"may be used instead",
+            f"may be used instead" + (f". {note}" if (note := _framework_note(spec)) else ""),
             ("baseline", "end"),
             "Programme lead",
         ),
@@ -129,7 +149,8 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
         _m(
             "360° feedback",
             f"The NHS Leadership Academy's {LICENSED['hlm-360']}, with raters from across the "
-            f"task's groups (see {LICENSED_PAGE} in the handbook)",
+            f"task's groups (see {LICENSED_PAGE} in the handbook)"
+            + (f". {note}" if (note := _framework_note(spec)) else ""),
             ENDS,
             "Programme lead",
         ),
@@ -187,7 +208,7 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
     ] + [
         _m(
             "Staff motivation, morale and intention to stay",
-            f"{staff_survey(spec)} themes for the participating organisations",
+            survey_source(spec),
             ENDS,
             "Workforce lead",
             note="Weak attribution: see below.",

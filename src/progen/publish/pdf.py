@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from progen import __version__
-from progen.design.model import Programme
+from progen.design.model import Programme, Session
 from progen.publish import svg
 from progen.publish.render import Helpers, html_env, partial
 from progen.resources import templates_dir
@@ -64,6 +64,7 @@ def handbook_html(p: Programme) -> str:
     return template.render(
         p=p,
         h=h,
+        same_plan=same_plans(p),
         partial=partial,
         version=__version__,
         session_href=lambda s: f"#session-{index[s.id]}",
@@ -72,6 +73,20 @@ def handbook_html(p: Programme) -> str:
         tasks=svg.task_numbers(p),
         charts=[svg.run_chart_svg(x, p, i) for i, x in enumerate(p.pdsa)],
     )
+
+
+def same_plans(p: Programme) -> dict[str, Session]:
+    """Session id -> the earlier session whose facilitator's plan is word for word the
+    same. A programme of twenty tasks has forty PDSA clinics with two plans between them:
+    the handbook prints each plan once and points the others to it, so it stays a book a
+    facilitator can carry rather than a pile of repeats."""
+    first: dict[str, Session] = {}
+    out = {}
+    for s in p.sessions:
+        earlier = first.setdefault(s.plan, s)
+        if earlier is not s:
+            out[s.id] = earlier
+    return out
 
 
 class _Quiet(logging.Filter):
