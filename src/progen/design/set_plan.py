@@ -161,11 +161,21 @@ def _preference(
     dedicated: bool,
 ) -> list[Facilitator]:
     """Advisers to try for a set: for a set with its own adviser, those without a set of
-    their own; else the least loaded first; each time preferring one from outside the
-    set's largest organisation."""
+    their own; else the least loaded first; each time preferring one from no member's
+    organisation (an adviser is not their own colleagues' facilitator), then one from
+    outside the set's largest organisation."""
     pool = [a for a in advisers if not dedicated or not load[a.name]]
     majority = _majority(s)
-    return sorted(pool, key=lambda a: (load[a.name], a.organisation == majority, advisers.index(a)))
+    present = {m.organisation for m in s.members}
+    return sorted(
+        pool,
+        key=lambda a: (
+            load[a.name],
+            a.organisation in present,
+            a.organisation == majority,
+            advisers.index(a),
+        ),
+    )
 
 
 def _schedule(
