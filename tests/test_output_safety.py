@@ -504,7 +504,7 @@ def kill_on(n):
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def site(programme, folder):
+def site(programme, folder, progress=None):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text("<!doctype html><title>new</title>", "utf-8")
 
@@ -619,7 +619,7 @@ def test_staging_happens_inside_the_output_folder(tmp_path, monkeypatch):
     out = tmp_path / "out"
     staged: list[Path] = []
 
-    def recording_site(programme, folder):
+    def recording_site(programme, folder, progress=None):
         staged.append(folder)
         stub_site(programme, folder)
 

@@ -25,6 +25,7 @@ from progen.publish.calendar import Calendars, calendar_ics
 from progen.publish.pdf import handbook_html
 from progen.publish.site import NAV_GROUPS, write_site
 from progen.publish.tables import MEETINGS_HEADER
+from progen.records.model import Records
 from progen.spec.validate import read_spec
 
 # A Welsh health board with venues: its own, the council's, and an online one for the carers'
@@ -179,7 +180,7 @@ def built(tmp_path_factory) -> dict[str, tuple[Programme, Path]]:
         for name, text in SPECS.items():
             root = tmp_path_factory.mktemp(name)
             p = programme_of(root, text)
-            pipeline.publish(p, root / "site", {})
+            pipeline.publish(p, Records(p.id), root / "site", {})
             out[name] = (p, root / "site")
     return out
 
