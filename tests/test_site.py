@@ -266,8 +266,8 @@ def test_a_broken_link_fails_the_build_loudly(tmp_path, monkeypatch):
 
     real = site.write_pages
 
-    def with_broken_link(p, docs):
-        pages = real(p, docs)
+    def with_broken_link(p, docs, progress=None):
+        pages = real(p, docs, progress)
         (docs / "index.md").write_text("# Overview\n\n[gone](missing-page.md)\n", "utf-8")
         return pages
 
@@ -362,7 +362,7 @@ def test_a_users_module_body_makes_no_link_script_or_image_in_the_site(hostile_p
 def test_every_local_link_and_asset_resolves(built):
     """Every href and src on every page points at a file that exists (downloads are written
     by the build after the site, so only their names are checked here)."""
-    downloads = {"programme.json", "sets.csv", "set-meetings.csv"}
+    downloads = {"programme.json", "sets.csv", "set-meetings.csv", "records-template.xlsx"}
     for programme, out in built.values():
         calendars = {f"calendars/{g.id}.ics" for g in programme.spec.stakeholders}
         calendars |= {f"calendars/{st.id}.ics" for st in programme.sets}

@@ -87,4 +87,4 @@ print(json.dumps({{
         (REPO / "schemas" / "programme.schema.json").read_text("utf-8")
     )
     assert report["validate"].startswith("programmes/from-wheel.yaml: valid (")
-    assert "id: from-wheel" in (work / "programmes" / "from-wheel.yaml").read_text("utf-8")
+    assert 'id: "from-wheel"' in (work / "programmes" / "from-wheel.yaml").read_text("utf-8")
