@@ -334,11 +334,10 @@ def test_a_renderer_crash_leaves_site_byte_for_byte(tmp_path, monkeypatch):
     out = tmp_path / "site"
     pipeline.build(BUNDLED, out, echo=lambda line: None)
     before = tree(out)
-    calls = []
+    second = IDS[1]  # laid out in its own process: no shared counter, the id decides
 
     def crash_on_second(programme, pdf_path):
-        calls.append(programme.id)
-        if len(calls) == 2:
+        if programme.id == second:
             raise RuntimeError("renderer broke")
         fake_write_pdf(programme, pdf_path)
 

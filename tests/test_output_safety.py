@@ -505,13 +505,13 @@ def kill_on(n):
 
 
 def site(programme, folder, progress=None):
+    if where == "publish":  # the site is written here; the PDF in a child process
+        kill_on(count)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text("<!doctype html><title>new</title>", "utf-8")
 
 
 def pdf(programme, path):
-    if where == "publish":
-        kill_on(count)
     path.write_bytes(b"%PDF new")
 
 

@@ -173,21 +173,42 @@ def renderers() -> tuple[Callable, Callable]:
 
 def publish(programme, records, folder: Path, timings: dict[str, float]) -> None:
     """Every output of one programme into `folder` (which may not exist yet): the design,
-    the records template, and, once there are records, progress and the board report."""
+    the records template, and, once there are records, progress and the board report.
+    The handbook PDF is laid out in a second process meanwhile (publish.beside)."""
+    from progen.publish.beside import started
+
+    write_site, write_pdf = renderers()
+    pid = programme.id
+    folder.mkdir(parents=True, exist_ok=True)
+    progress = progress_of(programme, records)
+    # Laid out beside the folder, not in it: MkDocs empties the folder when it builds.
+    pdf = folder.parent / f".{pid}.pdf.part"
+    finish_pdf = started(write_pdf, programme, pdf)
+    ok = False
+    try:
+        _publish_the_rest(programme, progress, folder, timings, write_site)
+        ok = True
+    finally:
+        with timed(timings, "pdf (waited for)"):
+            finish_pdf(ok)
+    os.link(pdf, folder / f"{pid}.pdf")  # a new name in the same staging folder
+    pdf.unlink()
+    missing = [name for name in expected_files(pid) if not (folder / name).is_file()]
+    if missing:
+        raise RuntimeError(f"{pid}: publishing did not write {', '.join(missing)}")
+
+
+def _publish_the_rest(programme, progress, folder: Path, timings, write_site) -> None:
+    """Everything but the handbook PDF, which is laid out beside this (publish.beside)."""
     from progen.publish.calendar import Calendars
     from progen.publish.programme_json import programme_json
     from progen.publish.site import group_calendar_file, set_calendar_file
     from progen.publish.tables import set_meetings_csv, sets_csv
     from progen.records.template import write_templates
 
-    write_site, write_pdf = renderers()
     pid = programme.id
-    folder.mkdir(parents=True, exist_ok=True)
-    progress = progress_of(programme, records)
     with timed(timings, "site"):
         write_site(programme, folder, progress)
-    with timed(timings, "pdf"):
-        write_pdf(programme, folder / f"{pid}.pdf")
     if progress is not None:
         from progen.publish.report import write_report_pdf
         from progen.results.progress_json import progress_json
@@ -209,9 +230,6 @@ def publish(programme, records, folder: Path, timings: dict[str, float]) -> None
             (folder / group_calendar_file(programme, i)).write_bytes(calendars.group(group.id))
         for i, aset in enumerate(programme.sets):
             (folder / set_calendar_file(programme, i)).write_bytes(calendars.set(aset))
-    missing = [name for name in expected_files(pid) if not (folder / name).is_file()]
-    if missing:
-        raise RuntimeError(f"{pid}: publishing did not write {', '.join(missing)}")
 
 
 # ---------------------------------------------------------------- validation
