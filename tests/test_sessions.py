@@ -274,8 +274,14 @@ def test_a_group_in_no_task_joins_the_sessions_for_everyone_and_its_level():
         s.module
         for s in p.sessions
         if s.audience_rule.who == "everyone"
-        or (s.audience_rule.who == "levels" and not s.task and "senior" in s.audience_rule.levels)
+        or (
+            s.audience_rule.who == "levels"
+            and not s.task
+            and not s.audience_rule.set_members
+            and "senior" in s.audience_rule.levels
+        )
     }
+    assert "leaders" not in sessions_of(p, "action-learning-launch")[0].audience  # no set
     assert {"programme-launch", "sharing-event"} <= joined
     assert all(m.stakeholder != "leaders" for s in p.sets for m in s.members)
 

@@ -224,3 +224,14 @@ def test_a_facilitator_named_twice_is_warned_about():
 def test_a_programme_that_cannot_be_run_as_assembled_is_an_error(problems, find, put, said):
     found = problems(swap(QUIET, find, put))
     assert any(said in p.headline() for p in found), [p.headline() for p in found]
+
+
+def test_a_top_team_from_one_organisation_of_several_is_warned_about():
+    text = swap(QUIET, "top_team_effective: true", "top_team_effective: false") + (
+        "  - id: board\n    name: Trust board\n    organisation: trust\n    level: top-team\n"
+        "    count: 3\n"
+    )
+    _, found = check_document(parse("spec.yaml", text.encode()))
+    said = [w for w in found if "every top-team group belongs to" in w.message]
+    assert [w.path for w in said] == ["stakeholders[2]"]
+    assert "without the leaders of Our County Council" in said[0].message

@@ -77,6 +77,25 @@ def _top_team_unknown(spec: Spec) -> Iterator[Problem]:
         )
 
 
+def _top_team_from_one_organisation(spec: Spec) -> Iterator[Problem]:
+    """A senior team 'across organisations' whose members all come from one of them."""
+    if spec.context.top_team_effective is not False:
+        return
+    taking = participating_organisations(spec)
+    top = [(i, g) for i, g in enumerate(spec.stakeholders) if g.level == "top-team"]
+    orgs = {g.organisation for _, g in top}
+    if len(taking) >= t.SEVERAL_ORGANISATIONS and len(orgs) == 1:
+        i, first = top[0]
+        others = [spec.organisation(o).name for o in taking if o not in orgs]
+        named = ", ".join(others[:-1]) + (" and " if len(others) > 1 else "") + others[-1]
+        yield spec.where.warning(
+            ("stakeholders", i),
+            f"every top-team group belongs to {spec.organisation(first.organisation).name}, "
+            f"so the senior-team session meets without the leaders of {named}; add their "
+            f"accountable leaders as a top-team group",
+        )
+
+
 def _real_teams_unknown(spec: Spec) -> Iterator[Problem]:
     if spec.context.team_working.real_teams is None:
         yield spec.where.warning(
@@ -178,6 +197,7 @@ RULES: tuple[Rule, ...] = (
     _dependencies_apart,
     _unruled_culture,
     _top_team_unknown,
+    _top_team_from_one_organisation,
     _real_teams_unknown,
     _single_organisation_tasks,
     _tasks_without_measure,

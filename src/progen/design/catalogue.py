@@ -198,7 +198,11 @@ def _module(path: Path) -> Module:
         default_minutes=d["minutes"]["default"],
         max_minutes=d["minutes"]["max"],
         repeat=d.get("repeat", 1),
-        audience=AudienceRule(audience["who"], tuple(audience.get("levels", []))),
+        audience=AudienceRule(
+            audience["who"],
+            tuple(audience.get("levels", [])),
+            set_members=audience.get("set_members", False),
+        ),
         per_task=audience["who"] == "task" or audience.get("per_task", False),
         roles=tuple(audience.get("roles", [])),
         audience_note=audience.get("note", ""),

@@ -78,10 +78,12 @@ def _working_day(day: dt.date, step: int) -> dt.date:
     return day
 
 
-def timepoints(spec: Spec) -> tuple[Timepoint, ...]:
+def timepoints(spec: Spec, launch: dt.date | None = None) -> tuple[Timepoint, ...]:
+    """Baseline at the launch (the first session, where the questionnaires are handed out),
+    the midpoint, the end and the follow-up, each on a working day."""
     p = spec.programme
     return (
-        Timepoint("baseline", _working_day(p.start, 1)),
+        Timepoint("baseline", launch or _working_day(p.start, 1)),
         Timepoint("midpoint", _working_day(p.start + dt.timedelta(weeks=p.weeks // 2), 1)),
         Timepoint("end", _working_day(p.end, -1)),
         Timepoint("follow-up", _working_day(add_months(p.end, spec.follow_up_months), 1)),
@@ -109,6 +111,8 @@ def survey_source(spec: Spec) -> str:
     if outside:
         named = ", ".join(outside[:-1]) + (" and " if len(outside) > 1 else "") + outside[-1]
         rest = f"{named}: their own staff survey, or a short pulse survey at the same timepoints"
+    if inside:
+        text += " (it runs once a year: read the results nearest each timepoint)"
         text = f"{text}; {rest}" if text else rest[0].upper() + rest[1:]
     return text
 
@@ -256,9 +260,15 @@ def logic_model(
     real = spec.context.team_working.real_teams
     return LogicModel(
         inputs=(
-            f"{plural(people, 'participant')} from "
+            f"{plural(people, 'participant')} in action-learning sets, from "
             f"{plural(len(participating_organisations(spec)), 'organisation')} in "
-            f"{plural(len(participant_groups(spec)), 'stakeholder group')}",
+            f"{plural(len(participant_groups(spec)), 'stakeholder group')} that serve a task"
+            + (
+                f"; {plural(len(spec.stakeholders) - len(participant_groups(spec)), 'group')} "
+                f"more in the sessions only"
+                if len(spec.stakeholders) > len(participant_groups(spec))
+                else ""
+            ),
             f"{advisers} trained set adviser{'s' * (advisers != 1)}"
             if advisers
             else "No trained set advisers: sets manage themselves from the start",
@@ -290,7 +300,7 @@ def evaluation_plan(
 ) -> Evaluation:
     return Evaluation(
         levels=tuple(_levels(spec, pdsa)),
-        timepoints=timepoints(spec),
+        timepoints=timepoints(spec, sessions[0].date if sessions else None),
         logic_model=logic_model(spec, sessions, sets, pdsa),
         attribution=ATTRIBUTION,
     )

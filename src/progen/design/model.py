@@ -76,12 +76,14 @@ LEVELS = ("top-team", "senior", "middle", "frontline", "community")
 class AudienceRule:
     """Who a session is for (SPEC.md section 4). `everyone`: every stakeholder group in the
     spec, including groups in no task. `task`: that task's stakeholders. `levels`: the groups
-    at those levels that serve a task (within `task` when given). A session runs for the whole
-    audience its rule selects or not at all, so the rule, not a budget, decides who comes."""
+    at those levels (within `task` when given; only the groups in some task, whose people
+    are in sets, when `set_members`). A session runs for the whole audience its rule selects
+    or not at all, so the rule, not a budget, decides who comes."""
 
     who: str  # everyone | task | levels
     levels: tuple[str, ...] = ()
     task: str | None = None
+    set_members: bool = False  # a session about the sets: groups in no task have no set
 
     def as_json(self) -> dict:
         out: dict = {"who": self.who}
@@ -89,6 +91,8 @@ class AudienceRule:
             out["levels"] = list(self.levels)
         if self.task is not None:
             out["task"] = self.task
+        if self.set_members:
+            out["set_members"] = True
         return out
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from progen.design import thresholds as t
 from progen.design.catalogue import PHASES, Module
 from progen.design.model import AudienceRule, Diagnosis, Omission
+from progen.design.participants import participant_groups
 from progen.spec.model import Spec, Task
 
 
@@ -63,8 +64,10 @@ def audience_of(spec: Spec, rule: AudienceRule) -> tuple[str, ...]:
         pool = everyone
     elif task:
         pool = set(task.stakeholders)
+    elif rule.who == "levels":
+        pool = set(participant_groups(spec)) if rule.set_members else everyone
     else:
-        pool = everyone if rule.who == "levels" else set()
+        pool = set()
     return tuple(
         g.id
         for g in spec.stakeholders
