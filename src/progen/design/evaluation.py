@@ -107,14 +107,18 @@ def survey_source(spec: Spec) -> str:
     taking = participating_organisations(spec)
     outside = [o.name for o in spec.organisations if o.id in taking and o.kind not in surveyed]
     inside = len(taking) - len(outside)
-    text = f"{staff_survey(spec)} themes for the participating NHS bodies" if inside else ""
+    parts = []
+    if inside:
+        parts.append(
+            f"{staff_survey(spec)} themes for the participating NHS bodies (it runs once a "
+            f"year: read the results nearest each timepoint)"
+        )
     if outside:
         named = ", ".join(outside[:-1]) + (" and " if len(outside) > 1 else "") + outside[-1]
-        rest = f"{named}: their own staff survey, or a short pulse survey at the same timepoints"
-    if inside:
-        text += " (it runs once a year: read the results nearest each timepoint)"
-        text = f"{text}; {rest}" if text else rest[0].upper() + rest[1:]
-    return text
+        parts.append(
+            f"{named}: their own staff survey, or a short pulse survey at the same timepoints"
+        )
+    return "; ".join(parts)
 
 
 def _framework_note(spec: Spec) -> str:

@@ -45,7 +45,9 @@ def questions(task: Task) -> tuple[str, ...]:
     return (
         f"What are we trying to accomplish? {task.aim}.",
         f"How will we know that a change is an improvement? By {name}{change}, plotted on a "
-        f"run chart at least monthly.",
+        f"run chart at least monthly, beside a balancing measure the team chooses at the "
+        f"launch: what could get worse elsewhere if this improves (harm, readmissions, "
+        f"waits moved to another team, staff time).",
         "What changes can we make that will result in improvement? Ideas come from the sets, "
         "from people who use the service and from what already works elsewhere in the system.",
     )
@@ -75,6 +77,23 @@ def _prediction(task: Task, scale: str) -> str:
     )
 
 
+def _prompt(task: Task, n: int, scale: str) -> str:
+    """What a cycle asks. The scale is a ceiling the timetable allows, not a schedule: a
+    test widens only when the last one's prediction held (Langley et al. 2009 build
+    confidence by small tests before larger ones)."""
+    if n == 1:
+        return (
+            f"Plan the first test of a change for '{task.title}' on {scale}; do it; study "
+            f"what happened against your prediction; act: adopt, adapt or abandon."
+        )
+    return (
+        f"If the last cycle's prediction held, test the change on up to {scale}; if it did "
+        f"not, adapt it and test again at the same scale. Study the result against the "
+        f"prediction and the run chart (and the balancing measure); act: adopt, adapt or "
+        f"abandon."
+    )
+
+
 def _boundaries(launch: dt.date, meetings: tuple[dt.date, ...], end: dt.date) -> list[dt.date]:
     """Cycle ends: a week after launch, then two weeks, then each later set meeting."""
     ends = [launch + dt.timedelta(days=t.FIRST_TEST_DAYS), launch + dt.timedelta(days=21)]
@@ -93,11 +112,7 @@ def plan_for(task: Task, launch: dt.date, meetings: tuple[dt.date, ...], end: dt
                 start=start,
                 end=cycle_end,
                 scale=scale,
-                prompt=(
-                    f"Plan a change for '{task.title}' to test on {scale}; do it; study what "
-                    f"happened against your prediction and the run chart; act: adopt, adapt or "
-                    f"abandon, and plan the next cycle."
-                ),
+                prompt=_prompt(task, n, scale),
                 prediction=_prediction(task, scale),
             )
         )

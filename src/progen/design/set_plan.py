@@ -184,6 +184,7 @@ def _schedule(
     preference: list[Facilitator],
     adviser_days: dict[str, set[dt.date]],
     dedicated: bool,
+    supported: int = t.ADVISER_SUPPORTED_MEETINGS,
 ) -> tuple[tuple[dt.date, ...], str | None, int]:
     """(meetings, adviser, meetings the adviser attends) for one set.
 
@@ -207,7 +208,7 @@ def _schedule(
             plain = plain or _dates(window, clash, first) or ()
             if len(plain) < need:
                 break
-            attends = len(plain) if dedicated else min(t.ADVISER_SUPPORTED_MEETINGS, len(plain))
+            attends = len(plain) if dedicated else min(supported, len(plain))
             if busy.isdisjoint(plain[:attends]):
                 return plain, adviser.name, attends
             moved = _dates(window, clash, first, busy, len(window.days) if dedicated else attends)
@@ -242,6 +243,26 @@ def plan_sets(
         if not _frees_afternoon(s, start):
             for group in s.audience:
                 session_days[group].add(s.date)
+    # Fair before generous: when the advisers cannot give every set its first two meetings,
+    # each set gets its first one rather than some sets two and another none.
+    sets = _advised(spec, formed, window, session_days, t.ADVISER_SUPPORTED_MEETINGS)
+    unadvised = sum(not x.facilitator for x in sets)
+    if unadvised and spec.facilitators and t.ADVISER_SUPPORTED_MEETINGS > 1:
+        fairer = _advised(spec, formed, window, session_days, 1)
+        if sum(not x.facilitator for x in fairer) < unadvised:
+            sets = fairer
+    return tuple(sets), _notes(spec, sets, window), GROUND_RULES
+
+
+def _advised(
+    spec: Spec,
+    formed: Sequence[FormedSet],
+    window: Window,
+    session_days: dict[str, set[dt.date]],
+    supported: int,
+) -> list[ActionLearningSet]:
+    """The sets dated and given advisers for up to `supported` first meetings each."""
+    start = spec.programme.set_start
     advisers = spec.facilitators
     adviser_days: dict[str, set[dt.date]] = defaultdict(set)
     load: Counter[str] = Counter()
@@ -253,7 +274,9 @@ def plan_sets(
         dedicated = False
         clash = set().union(*(session_days[g] for g in {m.stakeholder for m in s.members}))
         preference = _preference(s, advisers, load, dedicated)
-        meetings, adviser, attends = _schedule(window, clash, preference, adviser_days, dedicated)
+        meetings, adviser, attends = _schedule(
+            window, clash, preference, adviser_days, dedicated, supported
+        )
         if adviser:
             load[adviser] += 1
             adviser_days[adviser] |= set(meetings[:attends])
@@ -274,7 +297,7 @@ def plan_sets(
                 ),
             )
         )
-    return tuple(sets), _notes(spec, sets, window), GROUND_RULES
+    return sets
 
 
 # --- what the handbook says about the sets: each sentence from the sets' real meetings ----
