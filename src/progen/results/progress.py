@@ -46,6 +46,7 @@ from progen.results.thresholds import (
     ATTENDANCE_FALL,
     ATTENDANCE_LOW,
     ATTENDANCE_MIN_EVENTS,
+    ATTENDANCE_MIN_PLACES,
     SET_STOPPED_AFTER,
     WEEKLY_GAP_DAYS,
 )
@@ -215,13 +216,14 @@ def _attendance_decisions(
     spec: Spec, held_by_group: dict[str, list[tuple[int, int]]]
 ) -> list[Decision]:
     """A group whose attendance at held events is low, or fell from the first half of
-    those events to the second (progen's own thresholds, results/thresholds.py)."""
+    those events to the second (progen's own thresholds, results/thresholds.py), judged
+    only on enough places that one or two absences cannot make the alarm alone."""
     out = []
     for group in spec.stakeholders:
         held = held_by_group.get(group.id, [])
         planned, filled = sum(p for p, _ in held), sum(f for _, f in held)
-        if not planned:
-            continue
+        if planned < ATTENDANCE_MIN_PLACES:
+            continue  # a handful of places says more about chance than about the group
         if filled / planned < ATTENDANCE_LOW:
             out.append(Decision(
                 "attendance_low", group.id, group.name,
@@ -234,6 +236,8 @@ def _attendance_decisions(
             continue
         half = len(held) // 2
         early, late = held[:half], held[-half:]
+        if min(sum(p for p, _ in early), sum(p for p, _ in late)) < ATTENDANCE_MIN_PLACES:
+            continue
         before = sum(f for _, f in early) / sum(p for p, _ in early)
         after = sum(f for _, f in late) / sum(p for p, _ in late)
         if before - after >= ATTENDANCE_FALL:
