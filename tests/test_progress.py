@@ -224,7 +224,9 @@ BASE = [9, 11] * 10
         ([*BASE, 15, 13, 15], "neutral", None,
          "Special cause variation: two of the last three months are close to the upper limit"),
         ([4] * 14, "decrease", 2, "the figures have not varied, so there are no limits yet"),
-        ([9, 11, 9, 11, 9], "decrease", 10, "the limits are provisional until there are 12 "
+        ([9, 11, 9, 11, 9], "decrease", 10, "too few points to judge whether the target of 10 "
+         "days will be met"),
+        ([9, 11, 9, 11, 9], "decrease", None, "the limits are provisional until there are 12 "
          "months"),
     ],
 )  # fmt: skip
