@@ -128,16 +128,30 @@ def test_sets_held_missed_and_stopped(small):
 
 
 def test_a_group_whose_attendance_falls_is_a_decision(small):
-    late = lambda st, n: n < 2  # noqa: E731  every set meets twice, then no one comes
-    day = small.sets[0].meetings[-1]
-    records = records_for(small, late)
-    # keep the later meetings held, by one member each, so attendance falls rather than stops
+    day = small.sessions[-1].date
+    half = len(small.sessions) // 2
+    attendance = tuple(
+        Attendance(s.id, s.date, n, i < half or k == 0)  # later, only one person comes
+        for i, s in enumerate(small.sessions)
+        for g in s.audience
+        for k, n in enumerate(member_names(small.spec.stakeholder(g)))
+    )
+    records = dataclasses.replace(records_for(small), attendance=attendance)
+    decisions = progress(small, records, day).decisions
+    fell = {d.subject for d in decisions if d.kind == "attendance_fell"}
+    assert "ward-managers" in fell
+
+
+def test_attendance_alarms_need_enough_places(small):
+    """Sets of five meeting twice, then one member each: too few places to call a fall."""
+    late = lambda st, n: n < 2  # noqa: E731
     extra = tuple(
         Attendance(st.id, d, st.members[0].name, True) for st in small.sets for d in st.meetings[2:]
     )
+    records = records_for(small, late)
     records = dataclasses.replace(records, attendance=records.attendance + extra)
-    kinds = {d.kind for d in progress(small, records, day).decisions}
-    assert kinds & {"attendance_fell", "attendance_low"}
+    kinds = {d.kind for d in progress(small, records, small.sets[0].meetings[-1]).decisions}
+    assert not kinds & {"attendance_fell", "attendance_low"}
 
 
 def test_pdsa_cycles_against_the_plan(small):
@@ -210,7 +224,9 @@ BASE = [9, 11] * 10
         ([*BASE, 15, 13, 15], "neutral", None,
          "Special cause variation: two of the last three months are close to the upper limit"),
         ([4] * 14, "decrease", 2, "the figures have not varied, so there are no limits yet"),
-        ([9, 11, 9, 11, 9], "decrease", 10, "the limits are provisional until there are 12 "
+        ([9, 11, 9, 11, 9], "decrease", 10, "too few points to judge whether the target of 10 "
+         "days will be met"),
+        ([9, 11, 9, 11, 9], "decrease", None, "the limits are provisional until there are 12 "
          "months"),
     ],
 )  # fmt: skip

@@ -170,3 +170,17 @@ def test_a_filled_in_template_reads_back_as_what_was_typed(written, tmp_path, pr
         "r1",
         3.0,
     )
+
+
+def test_drop_downs_refuse_a_wrong_entry_and_about_says_how_to_fill_in_measures(written):
+    book = openpyxl.load_workbook(written[0])
+    rules = [
+        rule
+        for name in ("attendance", "feedback", "pdsa", "measures")
+        for rule in book[name].data_validations.dataValidation
+    ]
+    assert len(rules) == 4 and all(r.showErrorMessage and r.error for r in rules)
+    about = "\n".join(str(row[0].value or "") for row in book["about"].iter_rows())
+    assert "one row per period" in about.lower() and "last day as the date" in about
+    assert "before the programme started is welcome" in about
+    assert "only after a sustained signal" in about and "held for 12 periods" in about

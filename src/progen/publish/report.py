@@ -21,20 +21,22 @@ from progen.publish.site import _safe
 from progen.publish.templating import longdate
 from progen.results.chart_svg import (
     assurance_icon,
+    note_list,
     numbers_table,
     run_chart_svg,
     variation_icon,
     xmr_svg,
 )
 from progen.results.progress_model import MeasureProgress, Progress, Tally
-from progen.results.sentence import amount, sentence
-from progen.wording import plural
+from progen.results.sentence import amount, sentence, target_judged
+from progen.wording import joined, plural
 
 HEADINGS = {
     "set_stopped": "A set that may have stopped",
     "attendance_low": "Low attendance",
     "attendance_fell": "Falling attendance",
     "measure_concern": "A measure that needs attention",
+    "measure_improving": "An improvement to sustain and spread",
 }
 LEVEL_NAMES = {
     "reaction": "Reaction: how participants rated the sessions",
@@ -60,10 +62,12 @@ def _measure_view(m: MeasureProgress, index: int, full: bool) -> SimpleNamespace
         target_text=amount(m.target, m.unit) if m.target is not None else "",
         sentence=sentence(m),
         icons=Markup(" ").join(
-            [variation_icon(chart.variation), assurance_icon(chart.assurance, m.target, m.unit)]
+            [variation_icon(chart.variation)]
+            + [assurance_icon(chart.assurance, m.target, m.unit)] * target_judged(m)
         )
         if chart
         else "",
+        notes=note_list(m),
         xmr=xmr_svg(m, f"xmr-{index}") if chart else "",
         run=run_chart_svg(m, f"run-{index}") if chart and full else "",
         table=numbers_table(m) if full else "",
@@ -72,7 +76,22 @@ def _measure_view(m: MeasureProgress, index: int, full: bool) -> SimpleNamespace
 
 def _dates(c) -> str:
     start = f"{c.start.day} {c.start:%b %Y}"
-    return f"{start} to {c.end.day} {c.end:%b %Y}" if c.end else f"from {start}, running"
+    if not c.end:
+        return f"from {start}, running"
+    same_year = f"{c.start.day} {c.start:%b}" if c.start.year == c.end.year else start
+    return f"{same_year} to {c.end.day} {c.end:%b %Y}"
+
+
+def _results_note(progress: Progress) -> str:
+    """What the Results level says when it has no evaluation scores of its own: the task
+    measures are its data, charted with the shared tasks."""
+    charted = [m.title for m in progress.measures if m.chart]
+    if not charted:
+        return ""
+    return (
+        f"The shared tasks' measures are this level's data: see the "
+        f"{'chart' if len(charted) == 1 else 'charts'} for {joined(charted)}."
+    )
 
 
 def _view(progress: Progress, programme: Programme, full: bool = False) -> SimpleNamespace:
@@ -114,6 +133,7 @@ def _view(progress: Progress, programme: Programme, full: bool = False) -> Simpl
                 name=LEVEL_NAMES[level.level],
                 question=level.question,
                 feedback=feedback,
+                note=_results_note(progress) if level.level == "results" else "",
                 scores=[
                     SimpleNamespace(
                         measure=s.measure,

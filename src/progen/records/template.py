@@ -29,6 +29,7 @@ from progen.errors import column_letters
 from progen.publish.tables import csv_bytes
 from progen.publish.timestamps import build_epoch
 from progen.records.columns import ABOUT_SHEET, BY_NAME, DECISIONS, FILES, RATINGS
+from progen.results.thresholds import REBASE_AFTER
 
 WORKBOOK_NAME = "records-template.xlsx"
 CSV_FOLDER = "records-template"  # <folder>/records-template/measures.csv, ...
@@ -95,8 +96,17 @@ def _about(programme: Programme) -> list[str]:
         f"Save this workbook as records.xlsx in the folder {folder} beside programmes/ (or "
         f"save each sheet as a CSV file of its name, UTF-8, in that folder) and build again.",
         "",
-        "measures: the task's measure, one value per date (YYYY-MM-DD); rebase = 1 on the "
-        "first value after a change was adopted.",
+        "measures: how to fill this in.",
+        "  - One row per period (a month, or a week) for each task, with the period's last "
+        "day as the date (2027-03-31 for March 2027).",
+        "  - History from before the programme started is welcome: the more periods before "
+        "the change, the better the chart can tell a real change from ordinary variation.",
+        f"  - rebase = 1 only after a sustained signal: the chart shows special cause "
+        f"improvement, the new level has held for {REBASE_AFTER} periods, and a change was "
+        f"adopted. Put it on the first period of the new level; the limits are then worked "
+        f"out again from there.",
+        "  - note: anything a reader of the chart should know about that period; it is shown "
+        "beside the point.",
         "attendance: attended = yes or no for each person at each session and set meeting.",
         "pdsa: what each cycle changed, predicted and found, and the decision (adopt, adapt, "
         "abandon or continue).",
@@ -106,6 +116,14 @@ def _about(programme: Programme) -> list[str]:
         "",
         "Dates are YYYY-MM-DD. This sheet is never read.",
     ]
+
+
+_ALLOWED = {  # what the drop-down refuses a typed entry with
+    "attended": "Choose yes or no.",
+    "rating": f"Type a whole number from {RATINGS[0]} (poor) to {RATINGS[1]} (excellent).",
+    "decision": f"Choose {', '.join(DECISIONS[:-1])} or {DECISIONS[-1]}.",
+    "rebase": "Choose 1, or leave it blank.",
+}
 
 
 def _validations(sheet, columns: tuple[str, ...], last_row: int) -> None:
@@ -123,6 +141,9 @@ def _validations(sheet, columns: tuple[str, ...], last_row: int) -> None:
     for i, name in enumerate(columns, 1):
         if name in rules:
             rule = rules[name]
+            rule.showErrorMessage = True  # a wrong entry is refused as it is typed
+            rule.errorTitle = f"Not a {name}"
+            rule.error = _ALLOWED[name]
             rule.add(f"{column_letters(i)}2:{column_letters(i)}{last_row}")
             sheet.add_data_validation(rule)
 

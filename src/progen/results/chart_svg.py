@@ -20,9 +20,10 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from progen.publish.svg import DARK, GREY, LIGHT, _e, _month_starts, _open, _Scale
+from progen.publish.svg import DARK, GREY, LIGHT, _e, _open, _Scale
+from progen.results.precision import decimals, fixed
 from progen.results.progress_model import MeasureProgress
-from progen.results.sentence import amount, sentence, when
+from progen.results.sentence import amount, longday, sentence, when
 
 POINT_STYLE = {  # colour, shape, words
     "common_cause": ("#768692", "circle", "Common cause"),
@@ -60,11 +61,29 @@ ASSURANCE_ICON = {
 
 WIDTH, LEFT, RIGHT, TOP, PLOT_BOTTOM = 720, 56, 118, 14, 214
 CHAR = 6.2  # a label character's width at font size 11, generously
+LANE = 18  # height of a lane of PDSA cycle labels below the axis
+LABEL_GAP = 14  # reference labels at font size 11 at least this far apart, baseline to baseline
 
 
 def num(v: float) -> str:
     """A number as the chart prints it: at most three significant decimals."""
     return f"{round(v, 2):g}" if abs(v) < 1e6 else f"{v:.3g}"
+
+
+def worked(m: MeasureProgress):
+    """How the chart prints what is worked out from the values (mean, limits, median):
+    always one decimal more than the values were recorded with (precision.py)."""
+    assert m.chart is not None
+    places = decimals(p.value for p in m.chart.points) + 1
+    return lambda v: fixed(v, places)
+
+
+def tick_labels(m: MeasureProgress) -> list[tuple[dt.date, str]]:
+    """A label for each point at the point's own date, naming the period it stands for, so
+    a value for April (dated 30 April) sits above "Apr 2027", never beside "May"."""
+    assert m.chart is not None
+    style = "%-d %b %Y" if m.frequency == "week" else "%b %Y"
+    return [(p.date, f"{p.date:{style}}") for p in m.chart.points]
 
 
 # ------------------------------------------------------------------ axes
@@ -80,8 +99,14 @@ class _Frame:
     """Scales and the parts every chart shares: the value grid, the date labels, and the
     reference lines labelled in the right margin."""
 
-    def __init__(self, dates: Sequence[dt.date], values: Sequence[float], bottom_rows: int):
+    def __init__(
+        self,
+        dates: Sequence[dt.date],
+        values: Sequence[float],
+        ticks: Sequence[tuple[dt.date, str]],
+    ):
         self.first, self.last = min(dates), max(dates)
+        self.ticks = ticks
         self.x = _Scale(self.first, self.last, LEFT + 8, WIDTH - RIGHT - 8)
         low, high = min(values), max(values)
         if high == low:
@@ -90,7 +115,6 @@ class _Frame:
         self.low = math.floor(low / step) * step
         self.high = math.ceil(high / step) * step
         self.step = step
-        self.rows = bottom_rows
 
     def y(self, v: float) -> float:
         return PLOT_BOTTOM - (PLOT_BOTTOM - TOP) * (v - self.low) / (self.high - self.low)
@@ -122,14 +146,10 @@ class _Frame:
         return out
 
     def date_labels(self) -> list[str]:
-        """Month labels, every k-th month with k the smallest that keeps them apart; for
-        data within one month, the first and last dates. Labels never overlap."""
-        months = [m for m in _month_starts(self.first, self.last) if m >= self.first]
-        candidates: list[tuple[dt.date, str]] = [(m, f"{m:%b %Y}") for m in months]
-        if len(candidates) < 2:
-            candidates = [(d, f"{d.day} {d:%b %Y}") for d in dict.fromkeys((self.first, self.last))]
+        """The points' own period labels, every k-th counted back from the latest point,
+        with k the smallest that keeps them apart. Labels never overlap."""
         for stride in (1, 2, 3, 4, 6, 12, 24, 60, 120, 10**6):
-            chosen = candidates[::stride]
+            chosen = list(self.ticks)[::-1][::stride][::-1]
             placed = [self._place(d, label) for d, label in chosen]
             if all(b[0] - a[1] >= 8 for a, b in itertools.pairwise(placed)):
                 break
@@ -157,12 +177,12 @@ class _Frame:
         )
         ys: list[float] = []
         for y, _, _ in placed:
-            ys.append(max(y + 4, ys[-1] + 13) if ys else y + 4)
+            ys.append(max(y + 4, ys[-1] + LABEL_GAP) if ys else y + 4)
         overflow = ys[-1] - (PLOT_BOTTOM + 4) if ys else 0
         if overflow > 0:
             ys = [y - overflow for y in ys]
             for i in range(len(ys) - 2, -1, -1):
-                ys[i] = min(ys[i], ys[i + 1] - 13)
+                ys[i] = min(ys[i], ys[i + 1] - LABEL_GAP)
         return [
             f'<text x="{WIDTH - RIGHT + 6}" y="{ly:.1f}" font-size="11" fill="{colour}">'
             f"{_e(text)}</text>"
@@ -199,10 +219,11 @@ def _line(frame: _Frame, dates: Sequence[dt.date], values: Sequence[float]) -> s
     return f'<polyline points="{pts}" fill="none" stroke="#aeb7bd" stroke-width="1.5"/>'
 
 
-def _cycles(m: MeasureProgress, frame: _Frame) -> tuple[list[str], int]:
+def _cycles(m: MeasureProgress, frame: _Frame) -> tuple[list[str], int, float]:
     """The PDSA cycles on the time axis: a bar from start to end (to the last date while
     one runs) and a dotted line up the plot at its start, each label in the first lane
-    below the axis where it meets no other. Returns the marks and the number of lanes."""
+    below the axis where it meets no other. Returns the marks, the number of lanes and
+    the left edge of the leftmost mark (the chart's right edge when there is none)."""
     lanes: list[list[tuple[float, float]]] = []
     out = []
     for c in m.cycles:
@@ -221,14 +242,18 @@ def _cycles(m: MeasureProgress, frame: _Frame) -> tuple[list[str], int]:
         if lane == len(lanes):
             lanes.append([])
         lanes[lane].append((x0, reach))
-        top = PLOT_BOTTOM + 30 + 22 * lane
+        top = PLOT_BOTTOM + 30 + LANE * lane
         out.append(
-            f'<rect x="{x0:.1f}" y="{top + 12}" width="{x1 - x0:.1f}" height="5" fill="{GREEN}"/>'
+            f'<rect x="{x0:.1f}" y="{top + 11}" width="{x1 - x0:.1f}" height="4" fill="{GREEN}"/>'
             f'<line x1="{x0:.1f}" y1="{TOP}" x2="{x0:.1f}" y2="{PLOT_BOTTOM}" '
             f'stroke="{GREEN}" stroke-width="1" stroke-dasharray="2 3"/>'
             f'<text x="{x0:.1f}" y="{top + 9}" font-size="10" fill="{GREEN}">{_e(label)}</text>'
         )
-    return out, len(lanes)
+    return out, len(lanes), min((a for lane in lanes for a, _ in lane), default=WIDTH)
+
+
+def _legend_width(types: Sequence[str]) -> float:
+    return sum(30 + len(POINT_STYLE[t][2]) * 6.8 for t in types)  # words run wider than ticks
 
 
 def _legend(types: Sequence[str], y: float) -> list[str]:
@@ -237,8 +262,54 @@ def _legend(types: Sequence[str], y: float) -> list[str]:
         words = POINT_STYLE[t][2]
         out.append(_marker(x + 4, y - 4, t))
         out.append(f'<text x="{x + 12}" y="{y}" font-size="11" fill="{DARK}">{_e(words)}</text>')
-        x += 30 + len(words) * 6.8  # legend words run wider than axis labels
+        x += _legend_width([t])
     return out
+
+
+def _started(m: MeasureProgress, frame: _Frame) -> list[str]:
+    """The programme's first day on the time axis, so a reader can see which change came
+    before it: a dashed line up the plot, labelled at the top on the side with room."""
+    if m.started is None:
+        return []
+    x = frame.x(m.started)
+    label = "Programme starts"
+    room_left = x - LEFT > len(label) * 5.6 + 6
+    tx, anchor = (x - 3, "end") if room_left else (x + 3, "start")
+    return [
+        f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{PLOT_BOTTOM}" stroke="{DARK}" '
+        f'stroke-width="1.5" stroke-dasharray="6 3"/>'
+        f'<text x="{tx:.1f}" y="{TOP + 10}" text-anchor="{anchor}" font-size="10" '
+        f'fill="{DARK}">{label}</text>'
+    ]
+
+
+def _note_marks(m: MeasureProgress, frame: _Frame) -> list[str]:
+    """A numbered ring above each point that has a note; the notes are listed, by the
+    same numbers, under the chart and in the numbers table."""
+    assert m.chart is not None
+    at = {p.date: p for p in m.chart.points}
+    out = []
+    for i, (day, _) in enumerate(m.notes, 1):
+        p = at.get(day)
+        if p is None:
+            continue
+        x, y = frame.x(day), frame.y(p.value) - 14
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6.5" fill="#fff" stroke="{DARK}"/>'
+            f'<text x="{x:.1f}" y="{y + 3.5:.1f}" text-anchor="middle" font-size="9" '
+            f'fill="{DARK}">{i}</text>'
+        )
+    return out
+
+
+def note_list(m: MeasureProgress) -> list[str]:
+    """'1. March 2027: first tests on two wards': the measure's notes as the chart numbers
+    them."""
+    return [f"{i}. {when(day, m.frequency)}: {text}" for i, (day, text) in enumerate(m.notes, 1)]
+
+
+def _notes_said(m: MeasureProgress) -> str:
+    return f"Notes: {' '.join(note_list(m))}. " if m.notes else ""
 
 
 # ------------------------------------------------------------------ charts
@@ -254,21 +325,29 @@ def xmr_svg(m: MeasureProgress, label_id: str) -> Markup:
     values += [v for v in (m.target, m.baseline) if v is not None]
     dates = [p.date for p in points]
     dates += [d for c in m.cycles for d in (c.start, c.end) if d is not None]
-    frame = _Frame(dates, values, 0)
-    marks, lanes = _cycles(m, frame)
-    legend_y = PLOT_BOTTOM + 30 + 22 * lanes + 16
-    height = legend_y + 12
+    dates += [m.started] if m.started else []
+    frame = _Frame(dates, values, tick_labels(m))
+    marks, lanes, leftmost = _cycles(m, frame)
+    types = [t for t in POINT_STYLE if any(p.point_type == t for p in points)]
+    if LEFT + _legend_width(types) < leftmost:  # the legend fits beside the cycles' lanes
+        legend_y = PLOT_BOTTOM + 30 + 12
+        height = max(legend_y, PLOT_BOTTOM + 30 + LANE * lanes) + 12
+    else:
+        legend_y = PLOT_BOTTOM + 30 + LANE * lanes + 16
+        height = legend_y + 12
     last = points[-1]
+    fmt = worked(m)
     limits = (
-        f"Mean {num(last.mean)}, process limits {num(last.lpl)} to {num(last.upl)}"
+        f"Mean {fmt(last.mean)}, process limits {fmt(last.lpl)} to {fmt(last.upl)}"
         if last.upl is not None and last.lpl is not None
-        else f"Mean {num(last.mean)}, no process limits yet (the figures have not varied)"
+        else f"Mean {fmt(last.mean)}, no process limits yet (the figures have not varied)"
     )
+    started = f"The programme started on {longday(m.started)}. " if m.started else ""
     desc = (
         f"{len(points)} points from {when(points[0].date, m.frequency)} to "
         f"{when(last.date, m.frequency)}. {limits}"
-        f"{' in the latest segment' if last.segment else ''}. "
-        f"{len(m.cycles)} PDSA cycles marked. {sentence(m)}"
+        f"{' in the latest segment' if last.segment else ''}. {started}"
+        f"{len(m.cycles)} PDSA cycles marked. {_notes_said(m)}{sentence(m)}"
     )
     out = [_open(WIDTH, height, label_id, f"{m.name}: XmR chart", desc, "progen-xmr")]
     out += frame.grid(m.unit)
@@ -299,15 +378,16 @@ def xmr_svg(m: MeasureProgress, label_id: str) -> Markup:
         for limit in (seg[0].lpl, seg[0].upl):
             if limit is not None:
                 out.append(frame.hline(x0, x1, limit, "#425563", "5 3", 1))
-    labels.append((last.mean, f"Mean {num(last.mean)}", "#425563"))
+    labels.append((last.mean, f"Mean {fmt(last.mean)}", "#425563"))
     if last.upl is not None and last.lpl is not None:
-        labels.append((last.upl, f"Upper {num(last.upl)}", "#425563"))
-        labels.append((last.lpl, f"Lower {num(last.lpl)}", "#425563"))
+        labels.append((last.upl, f"Upper {fmt(last.upl)}", "#425563"))
+        labels.append((last.lpl, f"Lower {fmt(last.lpl)}", "#425563"))
+    out += _started(m, frame)
     out += marks
     out.append(_line(frame, [p.date for p in points], [p.value for p in points]))
     out += [_marker(frame.x(p.date), frame.y(p.value), p.point_type) for p in points]
+    out += _note_marks(m, frame)
     out += frame.reference_labels(labels)
-    types = [t for t in POINT_STYLE if any(p.point_type == t for p in points)]
     out += _legend(types, legend_y)
     out.append("</svg>")
     return Markup("".join(out))
@@ -320,7 +400,8 @@ def run_chart_svg(m: MeasureProgress, label_id: str) -> Markup:
     assert chart is not None and m.runs.median is not None
     points = chart.points
     values = [p.value for p in points] + [v for v in (m.target,) if v is not None]
-    frame = _Frame([p.date for p in points], values, 0)
+    frame = _Frame([p.date for p in points], values, tick_labels(m))
+    fmt = worked(m)
     flagged = {
         p.date
         for s in m.runs.signals
@@ -331,13 +412,13 @@ def run_chart_svg(m: MeasureProgress, label_id: str) -> Markup:
     runs = next((s for s in m.runs.signals if s.rule == "runs"), None)
     words = {"shift": "a shift", "trend": "a trend", "runs": "too few or too many runs"}
     found = sorted({words[s.rule] for s in m.runs.signals})
-    desc = f"{len(points)} points, median {num(m.runs.median)}, {m.runs.runs} runs. " + (
+    desc = f"{len(points)} points, median {fmt(m.runs.median)}, {m.runs.runs} runs. " + (
         f"Signals: {', '.join(found)}." if found else "No signal of non-random change."
     )
     height = PLOT_BOTTOM + 52
     out = [_open(WIDTH, height, label_id, f"{m.name}: run chart", desc, "progen-run")]
     out += frame.grid(m.unit)
-    labels = [(m.runs.median, f"Median {num(m.runs.median)}", "#425563")]
+    labels = [(m.runs.median, f"Median {fmt(m.runs.median)}", "#425563")]
     out.append(frame.hline(LEFT, WIDTH - RIGHT, m.runs.median, "#425563"))
     if m.target is not None:
         out.append(frame.hline(LEFT, WIDTH - RIGHT, m.target, GREEN, "8 4", 2))
@@ -361,28 +442,36 @@ def run_chart_svg(m: MeasureProgress, label_id: str) -> Markup:
 
 
 def numbers_table(m: MeasureProgress) -> Markup:
-    """The numbers behind the XmR chart as an HTML table, for screen readers and checking."""
+    """The numbers behind the XmR chart as an HTML table, for screen readers and checking,
+    in a region that scrolls sideways on a phone rather than cutting columns off."""
     chart = m.chart
     if chart is None:
         return Markup("")
+    fmt = worked(m)
+    places = decimals(p.value for p in chart.points)
+    notes = {day: (i, text) for i, (day, text) in enumerate(m.notes, 1)}
     rows = []
     for p in chart.points:
         signal = RULE_WORDS.get(p.rule or "", "")
         kind = POINT_STYLE[p.point_type][2]
+        note = f"{notes[p.date][0]}. {notes[p.date][1]}" if p.date in notes else ""
         rows.append(
-            f"<tr><td>{_e(p.date.isoformat())}</td><td>{_e(num(p.value))}</td>"
-            f"<td>{_e(num(p.mean))}</td>"
-            f"<td>{'' if p.lpl is None else _e(num(p.lpl))}</td>"
-            f"<td>{'' if p.upl is None else _e(num(p.upl))}</td>"
-            f"<td>{_e(kind + (': ' + signal if signal else ''))}</td></tr>"
+            f"<tr><td>{_e(p.date.isoformat())}</td><td>{_e(fixed(p.value, places))}</td>"
+            f"<td>{_e(fmt(p.mean))}</td>"
+            f"<td>{'' if p.lpl is None else _e(fmt(p.lpl))}</td>"
+            f"<td>{'' if p.upl is None else _e(fmt(p.upl))}</td>"
+            f"<td>{_e(kind + (': ' + signal if signal else ''))}</td><td>{_e(note)}</td></tr>"
         )
     unit = f" ({m.unit})" if m.unit else ""
+    caption = f"{m.name}{unit}: the numbers behind the chart"
     return Markup(
-        f'<table class="progen-numbers"><caption>{_e(m.name + unit)}: the numbers behind the '
-        'chart</caption><thead><tr><th scope="col">Date</th><th scope="col">Value</th>'
+        f'<div class="progen-scroll" role="region" tabindex="0" aria-label="{_e(caption)}">'
+        f'<table class="progen-numbers"><caption>{_e(caption)}</caption><thead><tr>'
+        '<th scope="col">Date</th><th scope="col">Value</th>'
         '<th scope="col">Mean</th><th scope="col">Lower limit</th>'
-        '<th scope="col">Upper limit</th><th scope="col">Point</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        '<th scope="col">Upper limit</th><th scope="col">Point</th>'
+        '<th scope="col">Note</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

@@ -40,17 +40,19 @@ from progen.results.progress_model import (
     TimepointScore,
 )
 from progen.results.runchart import run_chart
-from progen.results.sentence import sentence
+from progen.results.sentence import began_early, improving, latest, sentence, when
 from progen.results.spc import xmr
 from progen.results.thresholds import (
     ATTENDANCE_FALL,
     ATTENDANCE_LOW,
     ATTENDANCE_MIN_EVENTS,
+    ATTENDANCE_MIN_PLACES,
+    REBASE_AFTER,
     SET_STOPPED_AFTER,
     WEEKLY_GAP_DAYS,
 )
 from progen.spec.model import Spec, Task
-from progen.wording import number_word
+from progen.wording import joined, number_word, plural
 
 RATINGS = range(1, 6)
 
@@ -58,7 +60,9 @@ RATINGS = range(1, 6)
 def progress(programme: Programme, records: Records, as_at: dt.date) -> Progress:
     """Everything the progress pages and the board report show, as at `as_at`."""
     measures = tuple(
-        _measure(task, records, as_at) for task in programme.spec.tasks if task.measure
+        _measure(task, records, as_at, programme.spec.programme.start)
+        for task in programme.spec.tasks
+        if task.measure
     )
     events = _events(programme, records, as_at)
     attendance, group_events = _attendance(programme.spec, events, {s.id for s in programme.sets})
@@ -90,7 +94,7 @@ def frequency(dates: Iterable[dt.date]) -> str:
     return "week" if gaps and statistics.median(gaps) <= WEEKLY_GAP_DAYS else "month"
 
 
-def _measure(task: Task, records: Records, as_at: dt.date) -> MeasureProgress:
+def _measure(task: Task, records: Records, as_at: dt.date, started: dt.date) -> MeasureProgress:
     m = task.measure
     assert m is not None  # only tasks with a measure are charted
     points = [
@@ -110,18 +114,64 @@ def _measure(task: Task, records: Records, as_at: dt.date) -> MeasureProgress:
         chart=xmr(points, m.improvement, m.target) if points else None,  # type: ignore[arg-type]
         runs=run_chart(points),
         cycles=tuple(
-            CycleMark(c.n, c.start, c.end, c.decision) for c in _cycles(task.id, records, as_at)
+            CycleMark(c.n, c.start, c.end, c.decision, c.change, c.result)
+            for c in _cycles(task.id, records, as_at)
+        ),
+        started=started,
+        notes=tuple(
+            (p.date, p.note)
+            for p in sorted(records.measures, key=lambda p: p.date)
+            if p.task == task.id and p.date <= as_at and p.note
         ),
     )
 
 
 def _measure_decisions(measures: tuple[MeasureProgress, ...]) -> list[Decision]:
-    return [
-        Decision("measure_concern", m.task, m.title, sentence(m))
-        for m in measures
-        if m.chart
-        and (m.chart.variation.startswith("concern") or m.chart.assurance == "consistent_fail")
-    ]
+    """An improvement to sustain and spread; or a measure that needs attention: concern, or
+    common cause that will not meet its target (judged only on limits that are not
+    provisional)."""
+    out = []
+    for m in measures:
+        if m.chart is None:
+            continue
+        better = improving(m)
+        if better:
+            early = began_early(better, m)
+            text = (
+                f"{latest(m)}, and improving since {when(better.began, m.frequency)}"
+                f"{f' ({early})' if early else ''}. {_spread(m)}"
+            )
+            if better.before:
+                text += (
+                    f" Agree to rebase the chart once the new level has held for "
+                    f"{plural(REBASE_AFTER, m.frequency)} ({len(better.stretch)} so far)?"
+                )
+            out.append(Decision("measure_improving", m.task, m.title, text))
+        elif m.chart.variation.startswith("concern") or (
+            m.chart.variation == "common_cause"
+            and m.chart.assurance == "consistent_fail"
+            and not m.chart.provisional
+        ):
+            out.append(Decision("measure_concern", m.task, m.title, sentence(m)))
+    return out
+
+
+def _spread(m: MeasureProgress) -> str:
+    """The board's question about an improvement: which adopted changes to spread, and what
+    the latest cycle, if it is still being adapted, found it needs."""
+    adopted = [f"PDSA {c.n} ({c.change})" for c in m.cycles if c.decision == "adopt"]
+    ended = [c for c in m.cycles if c.decision]
+    if not adopted:
+        return (
+            "No change from the PDSA cycles has been adopted yet: what is behind the "
+            "improvement, and how will the board know it will last?"
+        )
+    ask = f"Spread and sustain the changes adopted: {joined(adopted)}?"
+    if ended and ended[-1].decision == "adapt" and ended[-1].result:
+        c = ended[-1]  # the latest cycle to end is still being adapted
+        found = c.result.rstrip(". ")
+        ask += f" PDSA {c.n}, being adapted, found “{found}”: what does it need?"
+    return ask
 
 
 # ------------------------------------------------------------------ attendance
@@ -215,13 +265,14 @@ def _attendance_decisions(
     spec: Spec, held_by_group: dict[str, list[tuple[int, int]]]
 ) -> list[Decision]:
     """A group whose attendance at held events is low, or fell from the first half of
-    those events to the second (progen's own thresholds, results/thresholds.py)."""
+    those events to the second (progen's own thresholds, results/thresholds.py), judged
+    only on enough places that one or two absences cannot make the alarm alone."""
     out = []
     for group in spec.stakeholders:
         held = held_by_group.get(group.id, [])
         planned, filled = sum(p for p, _ in held), sum(f for _, f in held)
-        if not planned:
-            continue
+        if planned < ATTENDANCE_MIN_PLACES:
+            continue  # a handful of places says more about chance than about the group
         if filled / planned < ATTENDANCE_LOW:
             out.append(Decision(
                 "attendance_low", group.id, group.name,
@@ -234,6 +285,8 @@ def _attendance_decisions(
             continue
         half = len(held) // 2
         early, late = held[:half], held[-half:]
+        if min(sum(p for p, _ in early), sum(p for p, _ in late)) < ATTENDANCE_MIN_PLACES:
+            continue
         before = sum(f for _, f in early) / sum(p for p, _ in early)
         after = sum(f for _, f in late) / sum(p for p, _ in late)
         if before - after >= ATTENDANCE_FALL:

@@ -22,6 +22,8 @@ class CycleMark:
     start: dt.date
     end: dt.date | None  # None while it runs
     decision: str  # adopt | adapt | abandon | continue, or "" while it runs
+    change: str = ""  # what the cycle tested, as the records say it
+    result: str = ""  # what it found, once it has ended
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class MeasureProgress:
     chart: XmrChart | None  # None until the measure has a point
     runs: RunChart
     cycles: tuple[CycleMark, ...]
+    started: dt.date | None = None  # the programme's first day, for reading attribution
+    notes: tuple[tuple[dt.date, str], ...] = ()  # measures.csv notes, by the point's date
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ class LevelProgress:
 
 @dataclass(frozen=True)
 class Decision:
-    kind: str  # set_stopped | attendance_low | attendance_fell | measure_concern
+    kind: str  # set_stopped|attendance_low|attendance_fell|measure_concern|measure_improving
     subject: str  # the set id, stakeholder group id or task id it is about
     title: str  # what the subject is called, in words
     text: str  # one plain-English sentence for the board

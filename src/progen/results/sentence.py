@@ -1,19 +1,31 @@
-"""One plain-English sentence per measure, for a board member reading its chart.
+"""Plain English for a board member reading a measure's chart: its latest value and the gap
+to the target, then what the chart says.
 
 A board member reads the variation icon (is something changing, for better or worse?)
 and the assurance icon (will we meet the target?); the sentence says both in words,
 with the pattern behind the variation counted in the measure's own unit of time
 ("7 months below the mean since April 2027"), so the chart need not be decoded first.
+
+It also says what the icons cannot. Limits worked out from a segment that still holds
+the months before an improvement describe neither the old process nor the new one, so an
+improvement is not judged against them: the sentence asks for a rebase once the new level
+has held (thresholds.REBASE_AFTER) and tests the target after. An improvement that began
+before the programme did is said to have done so. Limits from too few points
+(provisional) make no claim about the target at all. A shift or trend the run chart
+shows and the XmR chart does not is mentioned, and after a rebase the sentence says
+which stretch it reads ("since the rebase in March 2027").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from progen.results.model import XmrChart, XmrPoint
+from progen.results.precision import decimals, fixed
 from progen.results.progress_model import MeasureProgress
 from progen.results.spc import HIGH_RULES
-from progen.results.thresholds import PROVISIONAL_BELOW
+from progen.results.thresholds import PROVISIONAL_BELOW, REBASE_AFTER
 from progen.wording import plural
 
 VARIATION = {
@@ -22,6 +34,8 @@ VARIATION = {
     "concern": "Special cause concern",
     "neutral": "Special cause variation",
 }
+IMPROVEMENT = "special_cause_improvement"
+REBASE_HOW = "the rebase column in the measures records"
 
 
 def amount(value: float, unit: str) -> str:
@@ -38,8 +52,65 @@ def when(day: dt.date, frequency: str) -> str:
     return f"{day:%B %Y}"
 
 
+def longday(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Improving:
+    """The improvement the latest points show, read against the segment's own limits."""
+
+    stretch: tuple[XmrPoint, ...]  # the improvement points at the end, oldest first
+    before: tuple[XmrPoint, ...]  # the segment's points before them: in the same limits
+
+    @property
+    def began(self) -> dt.date:
+        return self.stretch[0].date
+
+    @property
+    def rebase_due(self) -> bool:
+        return len(self.stretch) >= REBASE_AFTER
+
+
+def improving(m: MeasureProgress) -> Improving | None:
+    """The improvement at the end of the latest segment, or None if the latest point is not
+    special cause improvement."""
+    if m.chart is None or m.chart.points[-1].point_type != IMPROVEMENT:
+        return None
+    seg = _segment(m.chart)
+    n = _stretch(seg, lambda a, b: a.point_type == b.point_type == IMPROVEMENT)
+    return Improving(tuple(seg[-n:]), tuple(seg[:-n]))
+
+
+def target_judged(m: MeasureProgress) -> bool:
+    """Whether the limits can be read against the target (the assurance icon is shown):
+    not while they are provisional, nor while they still hold the points before an
+    improvement."""
+    better = improving(m)
+    return m.chart is not None and not m.chart.provisional and not (better and better.before)
+
+
+def latest(m: MeasureProgress) -> str:
+    """'3.8 days in May 2027, 1.8 days above the target of 2 days': the latest value, and
+    how far it is from the target in the direction that counts."""
+    assert m.chart is not None
+    last = m.chart.points[-1]
+    said = f"{amount(last.value, m.unit)} in {when(last.date, m.frequency)}"
+    if m.target is None:
+        return said
+    target = f"the target of {amount(m.target, m.unit)}"
+    gap = last.value - m.target
+    met = {"decrease": gap <= 0, "increase": gap >= 0}.get(m.improvement, gap == 0)
+    if met:
+        return f"{said}, meeting {target}"
+    places = decimals([p.value for p in m.chart.points] + [m.target])
+    size = fixed(abs(gap), places)
+    size = f"{size} percentage points" if m.unit == "%" else f"{size} {m.unit}".rstrip()
+    return f"{said}, {size} {'above' if gap > 0 else 'below'} {target}"
+
+
 def sentence(m: MeasureProgress) -> str:
-    """What the chart says, and whether the target will be met, in one sentence."""
+    """The latest value, then what the chart says and whether the target will be met."""
     if m.chart is None:
         return (
             f"No data yet: the chart starts when the first {m.frequency}'s figure for "
@@ -47,20 +118,85 @@ def sentence(m: MeasureProgress) -> str:
         )
     chart = m.chart
     family = "common_cause" if chart.variation == "common_cause" else chart.variation.split("_")[0]
-    head = VARIATION[family]
-    pattern = "no sign of change yet" if family == "common_cause" else _pattern(chart, m)
-    clauses = [f"{head}: {pattern}", _assurance(chart, m)]
-    if chart.provisional:
-        clauses.append(
-            f"the limits are provisional until there are {PROVISIONAL_BELOW} {m.frequency}s "
-            "of data in each stretch between rebases"
-        )
-    return "; ".join(clauses) + "."
+    last = chart.points[-1]
+    since = f" since the rebase in {when(_segment(chart)[0].date, m.frequency)}" * bool(
+        last.segment
+    )
+    better = improving(m)
+    if family == "common_cause":
+        runs = _run_signal(m)
+        seen = f"no sign of change on this chart, {runs}" if runs else "no sign of change yet"
+        clauses = [f"{VARIATION[family]}{since}: {seen}"]
+    else:
+        clauses = [f"{VARIATION[family]}{since}: {_pattern(chart, m)}"]
+    if better and better.before:
+        return " ".join([f"{latest(m)}.", "; ".join(clauses) + ".", *_mixed_limits(better, m)])
+    clauses.append(_assurance(chart, m))
+    return f"{latest(m)}. " + "; ".join(clauses) + "."
+
+
+def _segment(chart: XmrChart) -> list[XmrPoint]:
+    return [p for p in chart.points if p.segment == chart.points[-1].segment]
+
+
+def _mixed_limits(better: Improving, m: MeasureProgress) -> list[str]:
+    """Sentences for an improvement whose limits still hold the points before it: what that
+    means, when to rebase, and whether the improvement began before the programme."""
+    unit = m.frequency
+    n = len(better.stretch)
+    echo = any(p.point_type == "special_cause_concern" for p in better.before)
+    when_due = (
+        f"rebase now ({REBASE_HOW}): the new level has held for {plural(n, unit)}"
+        if better.rebase_due
+        else f"rebase ({REBASE_HOW}) once the new level has held for "
+        f"{plural(REBASE_AFTER, unit)} ({n} so far)"
+    )
+    out = [
+        f"The limits still include the {plural(len(better.before), unit)} before the change"
+        + (" (hence the earlier concern points)" if echo else "")
+        + f", so the target is not judged against them yet: {when_due}, then test the target."
+    ]
+    return out + attribution(better, m)
+
+
+def attribution(better: Improving, m: MeasureProgress) -> list[str]:
+    """Whether the improvement began before the programme did, in a sentence if it did."""
+    early = began_early(better, m)
+    return [f"It began in {when(better.began, m.frequency)}, {early}."] if early else []
+
+
+def began_early(better: Improving, m: MeasureProgress) -> str:
+    """'before the programme started on 12 January 2027, so not all of it can be the
+    programme's', or '' when the improvement began after the programme did."""
+    if m.started is None or better.began >= m.started:
+        return ""
+    return (
+        f"before the programme started on {longday(m.started)}, so not all of it can be the "
+        "programme's"
+    )
+
+
+def _run_signal(m: MeasureProgress) -> str:
+    """The latest shift or trend on the run chart within the latest segment, which the
+    XmR chart (common cause here) does not show; '' if there is none."""
+    assert m.chart is not None
+    start = _segment(m.chart)[0].date
+    found = [s for s in m.runs.signals if s.rule in ("shift", "trend") and s.end >= start]
+    if not found:
+        return ""
+    s = max(found, key=lambda s: (s.end, s.start))
+    kind = "a shift" if s.rule == "shift" else "a trend"
+    if s.end == m.chart.points[-1].date:
+        return f"but the run chart shows {kind} since {when(s.start, m.frequency)}"
+    return (
+        f"but the run chart showed {kind} from {when(s.start, m.frequency)} to "
+        f"{when(s.end, m.frequency)}"
+    )
 
 
 def _pattern(chart: XmrChart, m: MeasureProgress) -> str:
     """The rule behind the last point's signal, counted back from the last point."""
-    points = [p for p in chart.points if p.segment == chart.points[-1].segment]
+    points = _segment(chart)
     last = points[-1]
     rule = last.rule or ""  # flagged: the variation is special cause
     unit = m.frequency
@@ -95,8 +231,18 @@ def _stretch(points: list[XmrPoint], same) -> int:
 
 def _assurance(chart: XmrChart, m: MeasureProgress) -> str:
     if m.target is None:
+        if chart.provisional:
+            return (
+                f"no target is set, and the limits are provisional until there are "
+                f"{PROVISIONAL_BELOW} {m.frequency}s of data in each stretch between rebases"
+            )
         return "no target is set, so none is tested"
     target = f"the target of {amount(m.target, m.unit)}"
+    if chart.provisional:
+        return (
+            f"too few points to judge whether {target} will be met (the limits need "
+            f"{PROVISIONAL_BELOW} {m.frequency}s in each stretch between rebases)"
+        )
     if chart.assurance is None:
         return f"with no direction set for better, {target} is not tested against the limits"
     last = chart.points[-1]

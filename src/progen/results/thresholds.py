@@ -47,4 +47,13 @@ SET_STOPPED_AFTER = 2  # a set whose last this-many planned meetings were all mi
 ATTENDANCE_LOW = 0.5  # a group attending fewer than half the places it was expected at
 ATTENDANCE_FALL = 0.2  # a group whose rate fell by 20 points from the first half of its
 ATTENDANCE_MIN_EVENTS = 4  # held events to the second, judged once it has this many
+ATTENDANCE_MIN_PLACES = 20  # ...and only when each half (or, for a low rate, all) has this many
 WEEKLY_GAP_DAYS = 10  # points a median of this many days apart or fewer are weekly data
+
+# Reading an improvement: progen's own default, not a published rule. Limits worked out
+# from a segment that still holds the points before a change describe neither the old
+# process nor the new one, so progen asks the team to rebase once the new level has held
+# for this many points, and only then to test the target against the limits. It is the
+# count below which NHSRplotthedots calls a segment's limits provisional (PROVISIONAL_BELOW),
+# so the rebased segment starts with limits that are not.
+REBASE_AFTER = PROVISIONAL_BELOW
