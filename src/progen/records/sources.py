@@ -65,9 +65,9 @@ class Table:
         return None
 
 
-def file_problem(shown: str, message: str, line: int = 1) -> Problem:
+def file_problem(shown: str, message: str, line: int = 1, severity: str = "error") -> Problem:
     """A problem with a whole file, before any cell of it could be read."""
-    return Problem(shown, line, 1, "", message, cells=True)
+    return Problem(shown, line, 1, "", message, severity, cells=True)
 
 
 def _bounded(rows: Iterable[Row], table: Table) -> tuple[tuple[Row, ...], list[Problem]]:
