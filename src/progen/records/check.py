@@ -68,7 +68,7 @@ class _Unknown:
         self.hints -= 1
         hint = suggest(value, choices) if self.hints >= 0 else ""
         if not hint and 0 < len(choices) <= _LISTED:
-            hint = f"; the {kind}s are {joined([shown(c) for c in choices])}"
+            hint = f"; the {kind}s are {joined([repr(c) for c in choices])}"
         return f"the programme has no {kind} {shown(value)}{hint}"
 
 
