@@ -53,7 +53,8 @@ def test_good_records_have_no_problem(check, programme):
             {
                 "measures.csv": "task,date,value\ndischarge,2026-06-30,7\ndischarge,2027-01-31,6\n",
                 "attendance.csv": "event,date,name,attended\ns01,2027-01-12,Alex Brown,yes\n"
-                f"set-1,2027-02-24,Alex Brown,no\nset-1,{programme.sets[0].meetings[-1]},Jo White,yes\n",
+                "set-1,2027-02-24,Alex Brown,no\n"
+                f"set-1,{programme.sets[0].meetings[-1]},Jo White,yes\n",
                 "pdsa.csv": "task,cycle,start,end,change,prediction,result,decision\n"
                 "discharge,1,2027-02-18,2027-02-24,x,y,z,adopt\n",
                 "feedback.csv": "session,rating\ns01,5\ns01,4\n",

@@ -109,8 +109,8 @@ def test_columns_in_any_order_any_case_with_or_without_the_excel_bom():
         ('discharge,2027-01-31,"1,234"', f"{M}:2:3: value: '1,234' is not a number (write it "
          "without thousands separators)"),
         ("discharge,2027-01-31,nan", f"{M}:2:3: value: 'nan' is not a number"),
-        ("discharge,2027-01-31,1e999", f"{M}:2:3: value: '1e999' is too large a number; records hold "
-             "numbers from -1e+12 to 1e+12"),
+        ("discharge,2027-01-31,1e999", f"{M}:2:3: value: '1e999' is too large a number; "
+             "records hold numbers from -1e+12 to 1e+12"),
         ("discharge,2027-01-31,", f"{M}:2:3: value: no value: this row needs one"),
         (",2027-01-31,5", f"{M}:2:1: task: no task: this row needs one"),
     ],
@@ -319,7 +319,7 @@ def test_an_over_long_cell_is_a_problem_at_its_own_column():
         {"measures.csv": 'task,date,value,note\ndischarge,2027-01-31,5,"' + "x" * 200_000 + '"\n'}
     )
     assert found == [f"{M}:2:4: note: this text is 200,000 characters long; a records cell may "
-                     "hold at most 4,000"]  # fmt: skip
+                     "hold at most 2,000"]  # fmt: skip
 
 
 # --- workbooks --------------------------------------------------------------------------------
