@@ -253,6 +253,14 @@ def test_an_unknown_id_is_quoted_cut_short(project):
     assert len(found) == 1 and len(found[0]) < 300
 
 
+def test_a_lookalike_character_in_an_id_is_named(project):
+    found = checked(project, {"feedback.csv": "session,rating\ns\u043e1,4\n"})
+    assert found == [
+        "records/test-programme/feedback.csv:2:1: session: the programme has no session 's\u043e1' "
+        "(it holds '\u043e', U+043E, which only looks like an ASCII character: retype it)"
+    ]
+
+
 def test_a_sheet_name_with_spaces_is_quoted_in_its_location(project):
     raw = workbook({" MEASURES ": [("task", "date", "value"), ("discharge", "2027-01-31", "x")]})
     assert headlines({"records.xlsx": raw}) == [

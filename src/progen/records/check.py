@@ -58,7 +58,10 @@ def _at(origin: Origin | None, column: str, message: str, severity: str = "error
 class _Unknown:
     """Words an id the programme does not have. A close match is looked for only for the
     first SHOWN_PROBLEMS of them: a hostile file of 100,000 unknown ids would otherwise be
-    compared with every known id, and only the first problems are shown anyway."""
+    compared with every known id, and only the first problems are shown anyway. An id
+    holding a character outside ASCII when every known one is ASCII is most likely a
+    lookalike (a Cyrillic о for o, pasted from elsewhere): the message names it rather
+    than suggest an id that merely shares the other characters."""
 
     def __init__(self) -> None:
         self.hints = SHOWN_PROBLEMS
@@ -66,7 +69,14 @@ class _Unknown:
     def __call__(self, kind: str, value: str, known: Iterable[str]) -> str:
         choices = list(known)
         self.hints -= 1
-        hint = suggest(value, choices) if self.hints >= 0 else ""
+        odd = next((c for c in value if not c.isascii()), None)
+        if odd and all(c.isascii() for c in choices):
+            hint = (
+                f" (it holds {odd!r}, U+{ord(odd):04X}, which only looks like an ASCII "
+                f"character: retype it)"
+            )
+        else:
+            hint = suggest(value, choices) if self.hints >= 0 else ""
         if not hint and 0 < len(choices) <= _LISTED:
             hint = f"; the {kind}s are {joined([repr(c) for c in choices])}"
         return f"the programme has no {kind} {shown(value)}{hint}"
