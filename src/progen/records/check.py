@@ -34,7 +34,6 @@ import datetime as dt
 import math
 from collections.abc import Callable, Hashable, Iterable
 
-from progen.design.evaluation import add_months
 from progen.design.model import Programme
 from progen.design.participants import member_names
 from progen.errors import SHOWN_PROBLEMS, Problem, file_order
@@ -99,6 +98,13 @@ def _duplicates(
     return problems
 
 
+def _years_from(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (29 February as the 28th), kept within the calendar
+    Python has: a programme may be dated anywhere in it."""
+    year = min(max(day.year + years, dt.MINYEAR), dt.MAXYEAR)
+    return day.replace(year=year, day=min(day.day, 28) if day.month == 2 else day.day)
+
+
 def _too_many(rows: Iterable, limit: int, column: str, what: str) -> list[Problem]:
     """A problem at the first row of a task past `limit` rows (`what` words them)."""
     counts: dict[str, int] = {}
@@ -120,7 +126,7 @@ def _too_many(rows: Iterable, limit: int, column: str, what: str) -> list[Proble
 def _measures(records: Records, programme: Programme, unknown: _Unknown) -> list[Problem]:
     tasks = {t.id: t for t in programme.spec.tasks}
     end = programme.spec.programme.end
-    horizon = max(add_months(end, 12), *(t.date for t in programme.evaluation.timepoints))
+    horizon = max(_years_from(end, 1), *(t.date for t in programme.evaluation.timepoints))
     problems = _too_many(records.measures, MAX_MEASURE_POINTS, "task", "measure points")
     for m in records.measures:
         if m.date > horizon:
@@ -231,7 +237,7 @@ def _unplanned_names(
 def _pdsa(records: Records, programme: Programme, unknown: _Unknown) -> list[Problem]:
     tasks = [t.id for t in programme.spec.tasks]
     start, end = programme.spec.programme.start, programme.spec.programme.end
-    earliest, latest = add_months(start, -12), add_months(end, 12)
+    earliest, latest = _years_from(start, -1), _years_from(end, 1)
     problems = _too_many(records.pdsa, MAX_PDSA_CYCLES, "cycle", "PDSA cycles")
     for p in records.pdsa:
         if p.task not in tasks:
