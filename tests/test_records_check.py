@@ -53,7 +53,8 @@ def test_good_records_have_no_problem(check, programme):
             {
                 "measures.csv": "task,date,value\ndischarge,2026-06-30,7\ndischarge,2027-01-31,6\n",
                 "attendance.csv": "event,date,name,attended\ns01,2027-01-12,Alex Brown,yes\n"
-                f"set-1,2027-02-24,Alex Brown,no\nset-1,{programme.sets[0].meetings[-1]},A,yes\n",
+                "set-1,2027-02-24,Alex Brown,no\n"
+                f"set-1,{programme.sets[0].meetings[-1]},Jo White,yes\n",
                 "pdsa.csv": "task,cycle,start,end,change,prediction,result,decision\n"
                 "discharge,1,2027-02-18,2027-02-24,x,y,z,adopt\n",
                 "feedback.csv": "session,rating\ns01,5\ns01,4\n",
@@ -91,11 +92,11 @@ def test_attendance_ids_dates_and_duplicates(check):
     found = check(
         {
             "attendance.csv": "event,date,name,attended\n"
-            "s-01,2027-01-12,Alex,yes\n"
-            "s01,2026-12-01,Alex,yes\n"
-            "s01,2027-01-12,Alex,yes\n"
-            "s01,2027-01-12,alex ,no\n"
-            "set-9,2027-02-24,Alex,yes\n"
+            "s-01,2027-01-12,Alex Brown,yes\n"
+            "s01,2026-12-01,Alex Brown,yes\n"
+            "s01,2027-01-12,Alex Brown,yes\n"
+            "s01,2027-01-12,alex brown ,no\n"
+            "set-9,2027-02-24,Alex Brown,yes\n"
         }
     )
     assert found == [
@@ -105,6 +106,9 @@ def test_attendance_ids_dates_and_duplicates(check):
         "first session (2027-01-12) to its last event (2027-07-01)",
         "rec/attendance.csv:3:2: warning: date s01 was not planned for 2026-12-01 (planned: "
         "2027-01-12); was it moved?",
+        "rec/attendance.csv:5:3: warning: name 1 name at 's01' ('alex brown' first) is not in "
+        "the plan's list for it; they count as unplanned attendance, so check the spelling of "
+        "any planned person",
         "rec/attendance.csv:5:3: name: this person's attendance at this event on this date is "
         "recorded twice (first at row 4)",
         "rec/attendance.csv:6:1: event: the programme has no session or set 'set-9' (did you mean "
@@ -116,7 +120,7 @@ def test_a_moved_set_meeting_is_one_warning_naming_the_planned_dates_either_side
     found = check(
         {
             "attendance.csv": "event,date,name,attended\n"
-            "set-1,2027-03-03,Alex,yes\nset-1,2027-03-03,Sam,yes\n"
+            "set-1,2027-03-03,Alex Brown,yes\nset-1,2027-03-03,Sam Green,yes\n"
         }
     )
     assert found == [

@@ -109,7 +109,8 @@ def test_columns_in_any_order_any_case_with_or_without_the_excel_bom():
         ('discharge,2027-01-31,"1,234"', f"{M}:2:3: value: '1,234' is not a number (write it "
          "without thousands separators)"),
         ("discharge,2027-01-31,nan", f"{M}:2:3: value: 'nan' is not a number"),
-        ("discharge,2027-01-31,1e999", f"{M}:2:3: value: '1e999' is too large a number"),
+        ("discharge,2027-01-31,1e999", f"{M}:2:3: value: '1e999' is too large a number; "
+             "records hold numbers from -1e+12 to 1e+12"),
         ("discharge,2027-01-31,", f"{M}:2:3: value: no value: this row needs one"),
         (",2027-01-31,5", f"{M}:2:1: task: no task: this row needs one"),
     ],
@@ -313,10 +314,12 @@ def test_rows_are_bounded(monkeypatch):
     assert found[0] == f"{M}:4:1: more than 3 rows; a records file may hold at most that"
 
 
-def test_a_field_over_the_csv_limit_is_a_problem_not_a_traceback():
-    found = headlines({"measures.csv": 'task,date,value\n"' + "x" * 200_000 + '",2027-01-31,5\n'})
-    assert found == [f"{M}:2:1: this is not a readable CSV file: field larger than field limit "
-                     "(131072)"]  # fmt: skip
+def test_an_over_long_cell_is_a_problem_at_its_own_column():
+    found = headlines(
+        {"measures.csv": 'task,date,value,note\ndischarge,2027-01-31,5,"' + "x" * 200_000 + '"\n'}
+    )
+    assert found == [f"{M}:2:4: note: this text is 200,000 characters long; a records cell may "
+                     "hold at most 2,000"]  # fmt: skip
 
 
 # --- workbooks --------------------------------------------------------------------------------
@@ -368,7 +371,7 @@ def test_a_formula_counts_by_its_stored_result_and_one_with_none_is_a_problem():
     assert read({"records.xlsx": cached}).measures[0].value == 2.0
 
 
-def test_merged_cells_leave_the_cells_under_them_blank():
+def test_a_blank_cell_under_a_merge_is_named_as_merged():
     import openpyxl
 
     book = openpyxl.load_workbook(
@@ -388,7 +391,8 @@ def test_merged_cells_leave_the_cells_under_them_blank():
     out = io.BytesIO()
     book.save(out)
     assert headlines({"records.xlsx": out.getvalue()}) == [
-        "rec/records.xlsx:attendance!A3: event: no event: this row needs one"
+        "rec/records.xlsx:attendance!A3: event: no event: this cell is merged into A2, which "
+        "alone holds the value; unmerge the cells and type the event in every row"
     ]
 
 

@@ -19,6 +19,7 @@ import click
 from progen import __version__
 from progen.errors import Problem, UserError, printable, render_json, render_text
 from progen.spec.find import as_typed, chosen_specs, modules_folder, records_folder
+from progen.spec.limits import EARLIEST_RECORD_YEAR, LATEST_RECORD_YEAR
 from progen.wording import plural
 
 
@@ -58,13 +59,21 @@ def warn(warnings: Sequence[Problem], strict: bool, fmt: str) -> None:
         click.echo(render_text(tuple(warnings)), err=True)
 
 
-def validated(paths: list[Path], modules_dir: Path | None, each: Callable | None = None) -> list:
+def validated(
+    paths: list[Path],
+    modules_dir: Path | None,
+    each: Callable | None = None,
+    records_dir: Path | None = None,
+) -> list:
     """Every spec validated (progen.validation) with the modules it will be planned with
-    (`modules_dir`, else the modules beside its own programmes/), or every problem printed
-    and exit 1."""
+    (`modules_dir`, else the modules beside its own programmes/) and its records (under
+    `records_dir`, else records/ beside its programmes/), or every problem printed and
+    exit 1."""
     from progen.validation import check_files
 
-    return check_files(paths, as_typed, each, lambda path: modules_folder(path, modules_dir))
+    return check_files(
+        paths, as_typed, each, lambda path: modules_folder(path, modules_dir), records_dir
+    )
 
 
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
@@ -136,14 +145,20 @@ def main() -> None:
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
 @MODULES
+@RECORDS
 @EXAMPLES_OPTION
 @STRICT
 @FORMAT
 def validate(
-    specs: tuple[str, ...], modules_dir: Path | None, examples: bool, strict: bool, fmt: str
+    specs: tuple[str, ...],
+    modules_dir: Path | None,
+    records_dir: Path | None,
+    examples: bool,
+    strict: bool,
+    fmt: str,
 ) -> None:
-    """Check specs (default: every programmes/*.yaml, else the bundled examples), and the
-    modules each would use, and report every problem."""
+    """Check specs (default: every programmes/*.yaml, else the bundled examples), the
+    modules each would use and the records kept for each, and report every problem."""
     paths = spec_paths(specs, examples)
 
     def ok(found) -> None:
@@ -160,7 +175,7 @@ def validate(
                 + (f", {plural(len(found.warnings), 'warning')}" if found.warnings else "")
             )
 
-    checked = validated(paths, modules_dir, ok)
+    checked = validated(paths, modules_dir, ok, records_dir)
     warn([w for found in checked for w in found.warnings], strict, fmt)
     if fmt == "json":
         click.echo(render_json(()))
@@ -382,6 +397,29 @@ def serve(
         raise click.UsageError(f"cannot serve on 127.0.0.1:{port} ({err.strerror or err})") from err
 
 
+def _as_at_day(_ctx: click.Context, _param: click.Parameter, value):
+    """The --as-at day, within the years a record may have (a typed 0027 for 2027 would
+    report on a year no one means)."""
+    if value is None:
+        return None
+    if not EARLIEST_RECORD_YEAR <= value.year <= LATEST_RECORD_YEAR:
+        raise click.BadParameter(
+            f"{value.date()} is not a day to report as at; give a day from "
+            f"{EARLIEST_RECORD_YEAR} to {LATEST_RECORD_YEAR}"
+        )
+    return value.date()
+
+
+def _pdf_file(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
+    """An empty --pdf would name the current folder, and '-' is not standard output here
+    (a PDF is no text for a terminal): say so rather than write a file called '-'."""
+    if value is None:
+        return None
+    if not value.strip() or value == "-":
+        raise click.BadParameter("name the PDF file to write, e.g. --pdf board-report.pdf")
+    return Path(value)
+
+
 @main.command(name="report")
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option(
@@ -389,14 +427,16 @@ def serve(
     "as_at",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
+    callback=_as_at_day,
     help="Report as at this day (YYYY-MM-DD; default: the latest record).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print progress.json (SPEC.md section 6).")
 @click.option(
     "--pdf",
     "pdf_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     default=None,
+    callback=_pdf_file,
     help="Also write the board report to this PDF file (it must not exist yet).",
 )
 @MODULES
@@ -415,13 +455,15 @@ def progress_report(
 ) -> None:
     """Progress from SPEC's records: each measure's chart read the Making Data Count way,
     attendance, sets, PDSA cycles, evaluation and the decisions for the board."""
-    from progen.validation import check_files
-
-    (found,) = check_files(
-        [Path(spec)], as_typed, None, lambda path: modules_folder(path, modules_dir), records_dir
-    )
+    (found,) = validated([Path(spec)], modules_dir, None, records_dir)
     warn(found.warnings, strict, fmt)
-    day = as_at.date() if as_at else found.records.latest()
+    start = found.programme.spec.programme.start
+    if as_at is not None and as_at < start:
+        raise click.UsageError(
+            f"--as-at {as_at} is before the programme starts ({start}); there is no "
+            f"progress to report yet"
+        )
+    day = as_at or found.records.latest()
     if day is None:
         folder = records_folder(Path(spec), found.programme.id, records_dir)
         raise click.ClickException(

@@ -39,7 +39,8 @@ class Problem:
     @property
     def place(self) -> str:
         if self.sheet is not None:
-            return f"{self.file}:{self.sheet}!{column_letters(self.column)}{self.line}"
+            cell = f"{column_letters(self.column)}{self.line}"
+            return f"{self.file}:{sheet_reference(self.sheet)}!{cell}"
         return f"{self.file}:{self.line}:{self.column}"
 
     def headline(self) -> str:
@@ -52,6 +53,18 @@ class Problem:
     def as_error(self) -> Problem:
         """The same problem as an error: what --strict makes of a warning."""
         return replace(self, severity="error")
+
+
+_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
+def sheet_reference(sheet: str) -> str:
+    """A sheet's name as a spreadsheet reference writes it: quoted when it holds a space
+    or anything else a bare name may not (' MEASURES ', 'Q1 2027'), so the user sees
+    exactly which sheet, spaces and all."""
+    if _PLAIN_SHEET.fullmatch(sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
 
 
 def column_letters(column: int) -> str:

@@ -10,7 +10,7 @@ Commands call this and nothing else to validate, so no later stage needs a check
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from progen.design.assemble import assemble
@@ -18,8 +18,9 @@ from progen.design.catalogue import load_catalogue
 from progen.design.feasible import assembled_problems, feasibility_problems
 from progen.design.model import Programme
 from progen.errors import Problem, UserError
-from progen.records.load import programme_records, with_held
+from progen.records.load import programme_records, stray_folders, with_held
 from progen.records.model import Records
+from progen.spec.find import records_root, specs_using
 from progen.spec.load import Document
 from progen.spec.model import Spec
 from progen.spec.validate import read_document, validate_document
@@ -120,4 +121,20 @@ def check_files(
     if problems:
         # a broken module in a folder several specs share is reported once
         raise UserError(list(dict.fromkeys(problems)))
+    return _with_stray_folders(good, records_dir)
+
+
+def _with_stray_folders(good: list[Validated], records_dir: Path | None) -> list[Validated]:
+    """The specs checked, the first keeping its records in each records folder warned of
+    the folders there that no programme reads (records.load.stray_folders)."""
+    users: dict[Path, list[int]] = {}
+    for i, found in enumerate(good):
+        users.setdefault(records_root(found.path, records_dir), []).append(i)
+    checked = {found.path.absolute() for found in good}
+    for root, which in users.items():
+        complete = records_dir is None and all(p.absolute() in checked for p in specs_using(root))
+        ids = {good[i].programme.id for i in which}
+        if stray := stray_folders(root, ids, complete):
+            first = good[which[0]]
+            good[which[0]] = replace(first, warnings=first.warnings + tuple(stray))
     return good

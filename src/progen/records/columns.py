@@ -55,3 +55,12 @@ ATTENDED = {
 }  # fmt: skip
 DECISIONS = ("adopt", "adapt", "abandon", "continue")
 RATINGS = (1, 5)
+# The scales of the evaluation measures whose forms the handbook prints
+# (templates/pdf/questionnaire_form.html and feedback_form.html): a score outside one is a
+# typo. Other measures (licensed instruments, local data) keep their own scales, which
+# progen does not know; their scores are bounded only by MAX_RECORD_VALUE.
+SCORE_SCALES = {
+    "Session feedback": (1, 5),
+    "Leadership self-assessment": (1, 5),
+    "Confidence and commitment": (0, 10),
+}

@@ -12,17 +12,23 @@ otherwise have to guess at:
 - A file and a sheet of the same name may both exist (the template has every sheet), but
   only one of them may hold records: if both do, which one counts would be a guess.
 - Other CSV or workbook files in the folder are an error, since a misspelt name would
-  otherwise drop its records without a word; hidden files and Excel's ~$ lock files are
-  ignored, and so is any file of another kind.
+  otherwise drop its records without a word; a file of another kind whose name is close
+  to a records file's (measures.txt, "measures.csv " with a trailing space) is a warning;
+  hidden files, Excel's ~$ lock files and any other file are ignored.
+- A symbolic link in the folder is an error and is never followed: records are the
+  files in the folder, and a link could make a message quote a file from elsewhere.
+- Rows that read cleanly are kept even when others have problems, so the checks against
+  the programme (check.py) run on them too and one run reports every problem.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable
 from pathlib import Path
 
-from progen.errors import Problem, UserError
+from progen.errors import SHOWN_PROBLEMS, Problem, UserError
 from progen.records.cells import Cells, is_blank, shown
 from progen.records.columns import ATTENDED, BY_NAME, DECISIONS, WORKBOOK, RecordsFile
 from progen.records.model import (
@@ -161,6 +167,7 @@ def _rows(table: Table) -> tuple[list, list[Problem]]:
     positions = {n: i for i, n in reversed(list(enumerate(names))) if n in spec.columns}
     build = BUILDERS[table.name]
     found = []
+    hints = SHOWN_PROBLEMS  # rows whose blank cells are looked up in the merged ranges
     for number, row in enumerate(table.rows[1:], 2):
         for i, value in enumerate(row):
             if not is_blank(value) and (i >= len(names) or not names[i]):
@@ -172,7 +179,15 @@ def _rows(table: Table) -> tuple[list, list[Problem]]:
         values = {n: row[i] if i < len(row) else None for n, i in positions.items()}
         if all(is_blank(values[n]) for n in spec.typed if n in values):
             continue  # blank, or planned and not yet recorded
-        cells = Cells(Origin(table.file, number, table.sheet, names), values)
+        merged = {}
+        if table.merged and hints > 0 and any(is_blank(values[n]) for n in spec.required):
+            hints -= 1
+            merged = {
+                n: first
+                for n, i in positions.items()
+                if (first := table.merged_into(number, i + 1))
+            }
+        cells = Cells(Origin(table.file, number, table.sheet, names), values, merged)
         record = build(cells)
         problems += cells.problems
         if record is not None:
@@ -183,12 +198,21 @@ def _rows(table: Table) -> tuple[list, list[Problem]]:
 def _tables(folder: Path, shown_folder: str) -> tuple[list[Table], list[Problem]]:
     tables: list[Table] = []
     problems: list[Problem] = []
+    known = [f"{n}.csv" for n in BY_NAME] + [WORKBOOK]
     for entry in sorted(os.listdir(folder)):
         shown_file = f"{shown_folder}/{entry}"
         stem, _, kind = entry.lower().rpartition(".")
         if entry.startswith((".", "~$")):
             continue
-        if kind == "csv" and stem in BY_NAME:
+        if (folder / entry).is_symlink():
+            problems.append(
+                file_problem(
+                    shown_file,
+                    "this is a symbolic link; progen reads only files kept in the records "
+                    "folder itself, so copy the file here instead",
+                )
+            )
+        elif kind == "csv" and stem in BY_NAME:
             table, found = read_csv(folder / entry, shown_file, stem)
             tables += [table] if table else []
             problems += found
@@ -197,7 +221,6 @@ def _tables(folder: Path, shown_folder: str) -> tuple[list[Table], list[Problem]
             tables += found_tables
             problems += found
         elif kind in ("csv", "xlsx", "xlsm", "xls"):
-            known = [f"{n}.csv" for n in BY_NAME] + [WORKBOOK]
             problems.append(
                 file_problem(
                     shown_file,
@@ -205,23 +228,55 @@ def _tables(folder: Path, shown_folder: str) -> tuple[list[Table], list[Problem]
                     f"{', '.join(known)}{suggest(entry.lower(), known)}",
                 )
             )
+        elif near := _near_miss(entry, known):
+            problems.append(
+                file_problem(
+                    shown_file,
+                    f"progen does not read this file; if it holds records, name it {near!r}",
+                    severity="warning",
+                )
+            )
     return tables, problems
 
 
-def read_records(folder: Path, programme_id: str) -> Records:
-    """The records in `folder` (records/<programme-id>/), or UserError with every problem in
-    it. A folder that does not exist holds no records yet: that is no problem."""
+def _near_miss(entry: str, known: list[str]) -> str | None:
+    """The records file a file of another kind was probably meant to be: the same name
+    with spaces around it or another extension (measures.txt), or a close spelling."""
+    name = entry.strip().lower()
+    stem = name.rpartition(".")[0] or name
+    by_stem = {k.rpartition(".")[0]: k for k in known}
+    if name in known or stem in by_stem:
+        return by_stem.get(stem, name)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def read_folder(folder: Path, programme_id: str) -> tuple[Records, tuple[Problem, ...]]:
+    """The records in `folder` (records/<programme-id>/) that read cleanly, and every
+    problem (errors and warnings) in it: the rows kept can still be checked against the
+    programme when others are wrong. A folder that does not exist holds no records yet:
+    that is no problem, unless what should hold it (records/) is a file."""
     shown_folder = folder.as_posix()
     if not os.path.lexists(folder):
-        return Records(programme_id)
+        holder = folder.parent
+        if os.path.lexists(holder) and not holder.is_dir():
+            where = holder.as_posix()
+            return Records(programme_id), (
+                file_problem(
+                    where, f"{where} is a file; records are kept in a folder of that name"
+                ),
+            )
+        return Records(programme_id), ()
     if not folder.is_dir():
-        raise UserError([file_problem(shown_folder, "the records folder is not a folder")])
+        return Records(programme_id), (
+            file_problem(shown_folder, "the records folder is not a folder"),
+        )
     try:
         tables, problems = _tables(folder, shown_folder)
     except OSError as err:
-        raise UserError(
-            [file_problem(shown_folder, f"cannot list the records folder: {err.strerror}")]
-        ) from None
+        return Records(programme_id), (
+            file_problem(shown_folder, f"cannot list the records folder: {err.strerror}"),
+        )
     kept: dict[str, tuple[Table, list]] = {}
     for table in tables:
         found, table_problems = _rows(table)
@@ -240,11 +295,18 @@ def read_records(folder: Path, programme_id: str) -> Records:
             )
         else:
             kept[table.name] = (table, found)
-    if problems:
-        raise UserError(problems)
     parts = {name: tuple(found) for name, (_, found) in kept.items()}
-    return Records(programme_id, **parts)
+    return Records(programme_id, **parts), tuple(problems)
+
+
+def read_records(folder: Path, programme_id: str) -> Records:
+    """The records in `folder`, or UserError with every problem in it when any is an
+    error (its warnings are read_folder's)."""
+    records, problems = read_folder(folder, programme_id)
+    if any(p.severity == "error" for p in problems):
+        raise UserError(problems)
+    return records
 
 
 def _where(table: Table) -> str:
-    return table.file if table.sheet is None else f"the sheet '{table.sheet}' of {table.file}"
+    return table.file if table.sheet is None else f"the sheet {shown(table.sheet)} of {table.file}"

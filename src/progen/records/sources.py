@@ -18,8 +18,9 @@ from dataclasses import dataclass, replace
 from itertools import zip_longest
 from pathlib import Path
 
-from progen.errors import Problem
+from progen.errors import Problem, column_letters
 from progen.records.cells import is_blank
+from progen.records.cells import shown as shown_value
 from progen.records.columns import ABOUT_SHEET, BY_NAME, WORKBOOK
 from progen.spec.files import NotReadable, read_limited
 from progen.spec.limits import (
@@ -48,14 +49,25 @@ class Table:
     # Rows with a cell that could not be read, its problem already reported: they are not
     # read further, so one cell gives one problem.
     unread: frozenset[int] = frozenset()
+    # A workbook sheet's merged ranges: only a range's first cell holds its value, so the
+    # others read blank, and a message about a blank cell says why.
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # (top, left, bottom, right)
 
-    def problem(self, row: int, column: int, message: str) -> Problem:
-        return Problem(self.file, row, column, "", message, sheet=self.sheet, cells=True)
+    def problem(self, row: int, column: int, message: str, severity: str = "error") -> Problem:
+        return Problem(self.file, row, column, "", message, severity, sheet=self.sheet, cells=True)
+
+    def merged_into(self, row: int, column: int) -> str | None:
+        """The first cell of the merged range holding this cell (not being it), as a
+        spreadsheet names it, or None."""
+        for top, left, bottom, right in self.merged:
+            if top <= row <= bottom and left <= column <= right and (row, column) != (top, left):
+                return f"{column_letters(left)}{top}"
+        return None
 
 
-def file_problem(shown: str, message: str, line: int = 1) -> Problem:
+def file_problem(shown: str, message: str, line: int = 1, severity: str = "error") -> Problem:
     """A problem with a whole file, before any cell of it could be read."""
-    return Problem(shown, line, 1, "", message, cells=True)
+    return Problem(shown, line, 1, "", message, severity, cells=True)
 
 
 def _bounded(rows: Iterable[Row], table: Table) -> tuple[tuple[Row, ...], list[Problem]]:
@@ -100,11 +112,7 @@ def read_csv(path: Path, shown: str, name: str) -> tuple[Table | None, list[Prob
             )
         ]
     table = Table(name, shown, None, ())
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows, problems = _bounded((tuple(r) for r in reader), table)
-    except csv.Error as err:  # a field over csv.field_size_limit(), for one
-        return None, [table.problem(reader.line_num, 1, f"this is not a readable CSV file: {err}")]
+    rows, problems = _csv_rows(text, table)
     nul = [
         table.problem(
             number,
@@ -116,6 +124,62 @@ def read_csv(path: Path, shown: str, name: str) -> tuple[Table | None, list[Prob
         if "\x00" in cell
     ]
     return _unread(Table(name, shown, None, rows), nul), problems + nul
+
+
+def _csv_rows(text: str, table: Table) -> tuple[tuple[Row, ...], list[Problem]]:
+    """The rows of CSV text, bounded, strictly quoted: a quote left open would otherwise
+    swallow every later line into one cell without a word. A cell may be as long as the
+    file (the limit on text cells is checked with the other cells, at its own column)."""
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    broken: list[Problem] = []
+
+    def read() -> Iterator[Row]:
+        ended, count = 0, 0  # the physical line the last row ended on; rows read
+        try:
+            for row in reader:
+                count += 1
+                yield tuple(row)
+                ended = reader.line_num
+        except csv.Error as err:
+            lines = io.StringIO(text, newline="").readlines()
+            start = lines[ended] if ended < len(lines) else ""
+            message = (
+                "a quote opens in this cell and is never closed, so every line after it "
+                "would be read as one cell; close the quote"
+                if "end of data" in str(err)
+                else "this cell has text after its closing quote"
+                if "expected after" in str(err)
+                else f"this row is not readable CSV ({err})"
+            )
+            broken.append(
+                table.problem(
+                    count + 1,
+                    _quoted_column(start),
+                    f"{message} (a quote inside a cell is written as two quotes)",
+                )
+            )
+
+    rows, problems = _bounded(read(), table)
+    return rows, problems + broken
+
+
+def _quoted_column(line: str) -> int:
+    """The column of the quoted cell that breaks a CSV line: the one whose quote is still
+    open at the line's end, or the first with something after its closing quote."""
+    column, opened, quoted, closed, start = 1, 1, False, False, True
+    for char in line.rstrip("\r\n"):
+        if quoted:
+            quoted, closed = char != '"', char == '"'
+        elif char == '"' and (start or closed):
+            quoted, closed, start, opened = True, False, False, column
+        elif char == ",":
+            column, closed, start = column + 1, False, True
+        elif closed:
+            return column
+        else:
+            start = False
+    return opened if quoted else column
 
 
 def _unread(table: Table, problems: list[Problem]) -> Table:
@@ -195,7 +259,52 @@ def _has_formulas(raw: bytes) -> bool:
         )
 
 
-def _sheets(book, written, shown: str) -> tuple[list[Table], list[Problem]]:
+_MERGE = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"'
+)
+_MERGES_READ = 1_000  # merged ranges of one sheet that a message may name; more is no table
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _merges(archive: zipfile.ZipFile, sheet) -> tuple[tuple[int, int, int, int], ...]:
+    """A read-only sheet's merged ranges, read from its XML (openpyxl reads them only when
+    it loads the whole workbook, at many times the cost)."""
+    path = sheet._worksheet_path.lstrip("/")
+    found = _MERGE.finditer(archive.read(path)) if path in archive.namelist() else ()
+    return tuple(
+        (int(top), _column_number(left), int(bottom), _column_number(right))
+        for (left, top, right, bottom), _ in zip(
+            (m.groups() for m in found), range(_MERGES_READ), strict=False
+        )
+    )
+
+
+def _state_problem(table: Table, state: str) -> list[Problem]:
+    """A sheet no one can see holds records no one can check: a very hidden one (which
+    only a macro or the VBA editor can show) is an error, a hidden one a warning."""
+    if state == "veryHidden":
+        return [
+            table.problem(
+                1,
+                1,
+                "this sheet is very hidden, so no one can see or check its records; unhide "
+                "it (in the VBA editor, set Visible to -1) or delete it",
+            )
+        ]
+    if state == "hidden":
+        return [table.problem(1, 1, "this sheet is hidden; its records count", "warning")]
+    return []
+
+
+def _sheets(
+    book, written, archive: zipfile.ZipFile, shown: str
+) -> tuple[list[Table], list[Problem]]:
     """The known sheets of an open workbook (`book` its values, `written` what was typed,
     formulas included) as tables; a problem for each sheet progen does not know, unless it
     is empty (as Excel's own Sheet1 is) or the template's `about`."""
@@ -213,12 +322,13 @@ def _sheets(book, written, shown: str) -> tuple[list[Table], list[Problem]]:
                 table.problem(
                     1,
                     1,
-                    f"progen keeps no records in a sheet {title!r}; the sheets are "
+                    f"progen keeps no records in a sheet {shown_value(title)}; the sheets are "
                     f"{', '.join(known)}{suggest(name, known)}",
                 )
             )
             continue
-        table = Table(name, shown, title, rows)
+        problems += _state_problem(table, book[title].sheet_state)
+        table = Table(name, shown, title, rows, merged=_merges(archive, book[title]))
         formulas = _bounded(_sheet_rows(written[title]), table)[0] if written else ()
         unread = _formula_problems(table, formulas)
         problems += limit + unread
@@ -241,7 +351,8 @@ def read_workbook(path: Path, shown: str) -> tuple[list[Table], list[Problem]]:
         books = [_open(raw, values=True)]
         if _has_formulas(raw):
             books.append(_open(raw, values=False))
-        return _sheets(books[0], books[1] if len(books) > 1 else None, shown)
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return _sheets(books[0], books[1] if len(books) > 1 else None, archive, shown)
     except Exception as err:
         return [], [file_problem(shown, f"this workbook cannot be read ({type(err).__name__})")]
     finally:

@@ -54,11 +54,30 @@ def modules_folder(spec: Path, given: Path | None = None) -> Path | None:
     return folder if folder.is_dir() else None
 
 
+def records_root(spec: Path, given: Path | None = None) -> Path:
+    """The folder holding a folder of records per programme: `given` (--records), else
+    records/ beside the spec's programmes/ folder."""
+    return given if given is not None else _beside_programmes(spec, RECORDS)
+
+
 def records_folder(spec: Path, programme_id: str, given: Path | None = None) -> Path:
     """Where what happened in a programme is kept (SPEC.md section 6): `<given>/<id>/`
     (--records), else records/<id>/ beside the spec's programmes/ folder. It may not exist:
     a programme that has not started has no records."""
-    return (given if given is not None else _beside_programmes(spec, RECORDS)) / programme_id
+    return records_root(spec, given) / programme_id
+
+
+def specs_using(root: Path) -> list[Path]:
+    """Every spec whose records are kept under `root` by default (those in programmes/ and
+    programmes/examples/ beside it, or beside it themselves): when all of them have been
+    checked, a folder in `root` that is none of their ids belongs to no programme."""
+    project = root.parent
+    found = [
+        *programme_files(project / PROGRAMMES.name),
+        *programme_files(project / EXAMPLES),
+        *programme_files(project),
+    ]
+    return [p for p in found if records_root(p).absolute() == root.absolute()]
 
 
 def as_typed(path: Path) -> str:

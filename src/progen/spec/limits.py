@@ -37,3 +37,17 @@ MAX_WORKBOOK_MEMBERS = 1_000
 # breaks, and the bidirectional overrides that make a line read other than it is written
 # (the spec schema's text pattern says the same).
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+# What one records cell or one programme's records may hold. A measured value or an
+# evaluation score beyond a million million is a typo (no count, cost or rate in a care
+# system comes near it) and would overflow the arithmetic of the charts; a text cell of
+# a few paragraphs is a long PDSA result, not a pasted document. The counts bound the
+# work of the charts and of the board report (BENCHMARKS.md): a measure read daily for
+# thirteen years, and a PDSA cycle a week for two years on one task, still fit.
+MAX_RECORD_VALUE = 1e12  # the largest magnitude of a measure value or evaluation score
+MAX_RECORD_TEXT = 2_000  # characters in one records text cell: a long paragraph
+MAX_MEASURE_POINTS = 5_000  # data points of one task's measure
+MAX_PDSA_CYCLES = 100  # PDSA cycles recorded for one task
+# The earliest year a record may be dated: a typed 0202 or a blank read as year 1 is a typo.
+EARLIEST_RECORD_YEAR = 1900
+LATEST_RECORD_YEAR = 2200  # and the latest; records after the programme are checked with it
