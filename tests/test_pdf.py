@@ -45,16 +45,30 @@ def test_pdf_holds_every_session_title(westmoor):
     assert squash("PDSA cycle form") in text
 
 
-def test_the_handbook_sends_readers_to_the_rosters_instead_of_printing_them(westmoor):
+def test_a_small_programmes_handbook_prints_every_roster(westmoor):
     p, pdf = westmoor
     text = squash(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
     assert squash("Sets and their rosters") in text
-    assert squash("sets/<set id>.html") in text and "sets.csv" in text
     for task in p.spec.tasks:
         count = sum(st.task == task.id for st in p.sets)
         assert squash(f"{task.title} {count}") in text  # the sets-by-task table
-    members = [m.name for st in p.sets for m in st.members]
-    assert members and [name for name in members if squash(name) in text] == []
+    for st in p.sets:
+        assert squash(f"Members of {st.id} ({len(st.members)})") in text
+        assert all(squash(m.name) in text for m in st.members)
+
+
+def test_a_regions_handbook_sends_readers_to_the_rosters_instead(monkeypatch):
+    """Past ROSTERS_IN_HANDBOOK members the rosters would be most of the book."""
+    import progen.publish.pdf as pdf_module
+
+    p = assemble(read_spec(WESTMOOR))
+    monkeypatch.setattr(pdf_module, "ROSTERS_IN_HANDBOOK", 10)
+    html = handbook_html(p)
+    assert "sets/&lt;set id&gt;.html" in html and "sets.csv" in html
+    assert "Members of set-1" not in html
+    assert all(
+        m.name not in html for st in p.sets for m in st.members if m.stakeholder != "exec-team"
+    )
 
 
 def test_pdf_has_more_pages_than_sessions_and_a_title(westmoor):

@@ -65,6 +65,7 @@ def handbook_html(p: Programme) -> str:
         p=p,
         h=h,
         same_plan=same_plans(p),
+        rosters=sum(len(st.members) for st in p.sets) <= ROSTERS_IN_HANDBOOK,
         partial=partial,
         version=__version__,
         session_href=lambda s: f"#session-{index[s.id]}",
@@ -73,6 +74,13 @@ def handbook_html(p: Programme) -> str:
         tasks=svg.task_numbers(p),
         charts=[svg.run_chart_svg(x, p, i) for i, x in enumerate(p.pdsa)],
     )
+
+
+# Up to this many set members the handbook prints every set's roster, one set to a page,
+# as a facilitator expects; beyond it (a region of hundreds of sets) rosters would make
+# most of the book, and they go to the sets' own pages and sets.csv instead. progen's own
+# default.
+ROSTERS_IN_HANDBOOK = 150
 
 
 def same_plans(p: Programme) -> dict[str, Session]:
