@@ -336,7 +336,7 @@ def test_validate_plan_and_build_see_the_same_warnings(here):
     validate assembles, so validate --strict fails exactly when plan --strict does."""
     spec = write(
         here / "programmes" / "p.yaml",
-        swap(VALID, "  weeks: 26", "  weeks: 26\n  contact_hours: 12"),
+        swap(VALID, "  weeks: 26", "  weeks: 26\n  contact_hours: 16"),
     )
     for command in ("validate", "plan", "build"):
         result = progen(command, "--strict", str(spec))
