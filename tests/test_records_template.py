@@ -184,3 +184,16 @@ def test_drop_downs_refuse_a_wrong_entry_and_about_says_how_to_fill_in_measures(
     assert "one row per period" in about.lower() and "last day as the date" in about
     assert "before the programme started is welcome" in about
     assert "only after a sustained signal" in about and "held for 12 periods" in about
+
+
+def test_a_programme_planning_more_places_than_a_file_holds_lists_none(programme, monkeypatch):
+    """A region's hundreds of thousands of places would make a template its reader refuses."""
+    import progen.records.template as template
+
+    places = template.planned_places(programme)
+    assert len(template_rows(programme)["attendance"]) == places
+    monkeypatch.setattr(template, "MAX_RECORD_ROWS", places)  # now too many to pre-fill
+    assert template_rows(programme)["attendance"] == []
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(programme, 0)))
+    about = " ".join(str(c.value) for c in book["about"]["A"] if c.value)
+    assert f"This programme plans {places:,} places, more than a records file may hold" in about

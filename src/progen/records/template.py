@@ -30,6 +30,7 @@ from progen.publish.tables import csv_bytes
 from progen.publish.timestamps import build_epoch
 from progen.records.columns import ABOUT_SHEET, BY_NAME, DECISIONS, FILES, RATINGS
 from progen.results.thresholds import REBASE_AFTER
+from progen.spec.limits import MAX_RECORD_ROWS
 
 WORKBOOK_NAME = "records-template.xlsx"
 CSV_FOLDER = "records-template"  # <folder>/records-template/measures.csv, ...
@@ -63,7 +64,9 @@ def template_rows(programme: Programme) -> dict[str, list[tuple[Cell, ...]]]:
             (event, day, name, None)
             for day, _, event, names in sorted(events, key=lambda e: e[:3])
             for name in names
-        ],
+        ]
+        if prefills_attendance(programme)
+        else [],
         "pdsa": [
             (plan.task, c.n, c.start, c.end, None, None, None, None)
             for plan in programme.pdsa
@@ -78,6 +81,20 @@ def template_rows(programme: Programme) -> dict[str, list[tuple[Cell, ...]]]:
             if t.name in m.when
         ],
     }
+
+
+def planned_places(programme: Programme) -> int:
+    """One per planned person per session and per set meeting: the attendance rows."""
+    sizes = {g.id: g.count for g in programme.spec.stakeholders}
+    taught = sum(sizes[g] for s in programme.sessions for g in s.audience)
+    return taught + sum(len(s.members) * len(s.meetings) for s in programme.sets)
+
+
+def prefills_attendance(programme: Programme) -> bool:
+    """Whether the template lists every planned place: not when there are more than a
+    records file may hold (a region of 20,000 people plans hundreds of thousands), which
+    would give a template its own reader refuses and a workbook of gigabytes to build."""
+    return planned_places(programme) < MAX_RECORD_ROWS - _SPARE_ROWS
 
 
 def _text(cell: Cell) -> str:
@@ -107,7 +124,15 @@ def _about(programme: Programme) -> list[str]:
         f"out again from there.",
         "  - note: anything a reader of the chart should know about that period; it is shown "
         "beside the point.",
-        "attendance: attended = yes or no for each person at each session and set meeting.",
+        "attendance: attended = yes or no for each person at each session and set meeting."
+        + (
+            ""
+            if prefills_attendance(programme)
+            else f" This programme plans {planned_places(programme):,} places, more than a "
+            f"records file may hold ({MAX_RECORD_ROWS:,} rows), so they are not listed here: "
+            f"record the events you follow closely (each set's meetings, say), one row per "
+            f"person."
+        ),
         "pdsa: what each cycle changed, predicted and found, and the decision (adopt, adapt, "
         "abandon or continue).",
         "feedback: each participant's rating of a session, 1 (poor) to 5 (excellent); copy "
