@@ -164,6 +164,23 @@ def spec(tmp_path: Path) -> Callable[[str | bytes], Spec]:
     return run
 
 
+@pytest.fixture(scope="session")
+def small(tmp_path_factory):
+    """VALID with a measure on its task, assembled: the programme the progress tests record."""
+    from progen.design.assemble import assemble
+    from progen.spec.validate import read_spec
+
+    path = tmp_path_factory.mktemp("spec") / "spec.yaml"
+    text = swap(
+        VALID,
+        "    stakeholders: [ward-managers, social-workers]",
+        "    measure: {name: median days delayed, unit: days, baseline: 6, target: 2}\n"
+        "    stakeholders: [ward-managers, social-workers]",
+    )
+    path.write_text(text, encoding="utf-8")
+    return assemble(read_spec(path))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: builds a wheel or runs whole processes (still part of the default run)"

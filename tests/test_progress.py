@@ -10,7 +10,7 @@ import io
 import json
 
 import pytest
-from conftest import REPO, VALID
+from conftest import REPO
 from pypdf import PdfReader
 
 from progen.design.assemble import assemble
@@ -33,19 +33,6 @@ from progen.results.runchart import run_chart
 from progen.results.sentence import sentence
 from progen.results.spc import xmr
 from progen.spec.validate import read_spec
-
-SPEC = VALID.replace(
-    "    stakeholders: [ward-managers, social-workers]",
-    "    measure: {name: median days delayed, unit: days, baseline: 6, target: 2}\n"
-    "    stakeholders: [ward-managers, social-workers]",
-)
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    path = tmp_path_factory.mktemp("spec") / "spec.yaml"
-    path.write_text(SPEC, encoding="utf-8")
-    return assemble(read_spec(path))
 
 
 def month(i: int) -> dt.date:

@@ -11,9 +11,7 @@ import itertools
 import re
 
 import pytest
-from conftest import VALID
 
-from progen.design.assemble import assemble
 from progen.publish.report import report_html
 from progen.records.model import MeasurePoint, PdsaRecord, Records
 from progen.results.chart_svg import LABEL_GAP, numbers_table, tick_labels, xmr_svg
@@ -24,7 +22,6 @@ from progen.results.progress_model import CycleMark, MeasureProgress
 from progen.results.runchart import run_chart
 from progen.results.sentence import sentence, target_judged
 from progen.results.spc import xmr
-from progen.spec.validate import read_spec
 
 STABLE = [6.2, 5.8, 6.5, 6.0, 5.6, 6.4, 6.9, 6.1, 5.9, 6.3, 5.7, 6.0, 6.6, 6.2, 5.8, 6.1, 6.4, 5.9]
 FALLING = [6.0, 5.5, 4.9, 4.6, 4.4, 4.1, 3.8]  # the Westmoor discharge measure's last 7 months
@@ -148,19 +145,6 @@ def test_reference_labels_never_overlap():
     assert len(ys) == 5 and all(b - a >= LABEL_GAP for a, b in itertools.pairwise(ys))
 
 
-SPEC = VALID.replace(
-    "    stakeholders: [ward-managers, social-workers]",
-    "    measure: {name: median days delayed, unit: days, baseline: 6, target: 2}\n"
-    "    stakeholders: [ward-managers, social-workers]",
-    1,
-)
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    path = tmp_path_factory.mktemp("spec") / "spec.yaml"
-    path.write_text(SPEC, encoding="utf-8")
-    return assemble(read_spec(path))
 
 
 def test_an_improvement_is_a_decision_to_spread_and_the_results_level_points_at_charts(small):
