@@ -145,8 +145,6 @@ def test_reference_labels_never_overlap():
     assert len(ys) == 5 and all(b - a >= LABEL_GAP for a, b in itertools.pairwise(ys))
 
 
-
-
 def test_an_improvement_is_a_decision_to_spread_and_the_results_level_points_at_charts(small):
     start = small.spec.programme.start
     values = STABLE + FALLING

@@ -197,3 +197,21 @@ def test_a_programme_planning_more_places_than_a_file_holds_lists_none(programme
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(programme, 0)))
     about = " ".join(str(c.value) for c in book["about"]["A"] if c.value)
     assert f"This programme plans {places:,} places, more than a records file may hold" in about
+
+
+def test_a_group_in_no_task_has_its_places_at_the_sessions_it_joins(tmp_path):
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        SPEC + "  - {id: board, name: Trust board, organisation: trust, level: top-team,"
+        " people: [Ann Lee, Raj Patel]}\n",
+        "utf-8",
+    )
+    p = assemble(read_spec(path))
+    rows = template_rows(p)["attendance"]
+    joined = [s for s in p.sessions if "board" in s.audience]
+    assert joined, "the board joins the sessions for everyone"
+    for s in joined:
+        assert {("Ann Lee", s.id), ("Raj Patel", s.id)} <= {(r[2], r[0]) for r in rows}
+    import progen.records.template as template
+
+    assert len(rows) == template.planned_places(p)

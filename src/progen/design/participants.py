@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from progen.spec.model import Spec, Stakeholder
+
+if TYPE_CHECKING:  # the programme model imports Participant from here
+    from progen.design.model import Programme
 
 
 @dataclass(frozen=True)
@@ -107,3 +111,13 @@ def member_names(group: Stakeholder) -> tuple[str, ...]:
 def dependency_pairs(spec: Spec) -> frozenset[tuple[str, str]]:
     """Directed (group, depends-on group) pairs from the spec's depends_on lists."""
     return frozenset((g.id, d) for g in spec.stakeholders for d in g.depends_on)
+
+
+def expected_at(p: Programme) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Event id (a session's s03, a set's set-2) -> the (name, group id) of everyone the plan
+    expects there: a session's whole audience, groups in no task included, and a set's
+    members. The records template, the records check and progress all count against this."""
+    members = {g.id: member_names(g) for g in p.spec.stakeholders}
+    out = {s.id: tuple((n, g) for g in s.audience for n in members[g]) for s in p.sessions}
+    out |= {st.id: tuple((m.name, m.stakeholder) for m in st.members) for st in p.sets}
+    return out

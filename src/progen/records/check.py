@@ -35,7 +35,7 @@ import math
 from collections.abc import Callable, Hashable, Iterable
 
 from progen.design.model import Programme
-from progen.design.participants import member_names
+from progen.design.participants import expected_at
 from progen.errors import SHOWN_PROBLEMS, Problem, file_order
 from progen.records.cells import shown
 from progen.records.columns import SCORE_SCALES
@@ -210,9 +210,7 @@ def _unplanned_names(
     records: Records, programme: Programme, events: Iterable[str]
 ) -> list[Problem]:
     """One warning per event naming people the plan does not list for it, at the first."""
-    members = {g.id: member_names(g) for g in programme.spec.stakeholders}
-    expected = {s.id: {n for g in s.audience for n in members[g]} for s in programme.sessions}
-    expected |= {s.id: {m.name for m in s.members} for s in programme.sets}
+    expected = {e: {name for name, _ in people} for e, people in expected_at(programme).items()}
     strangers: dict[str, list] = {}
     for a in records.attendance:
         if a.event in events and a.name not in expected.get(a.event, ()):

@@ -24,7 +24,7 @@ import zipfile
 from pathlib import Path
 
 from progen.design.model import Programme
-from progen.design.participants import expand_participants
+from progen.design.participants import expected_at
 from progen.errors import column_letters
 from progen.publish.tables import csv_bytes
 from progen.publish.timestamps import build_epoch
@@ -45,25 +45,16 @@ _ZIP_EARLIEST = (1980, 1, 1, 0, 0, 0)  # a zip entry cannot be dated earlier
 
 def template_rows(programme: Programme) -> dict[str, list[tuple[Cell, ...]]]:
     """Each records file's pre-filled rows, in its columns' order (columns.py)."""
-    people = {}
-    for p in expand_participants(programme.spec):
-        people.setdefault(p.stakeholder, []).append(p.name)
-    events = [
-        (s.date, 0, s.id, [n for g in s.audience for n in people.get(g, ())])
-        for s in programme.sessions
-    ]
-    events += [
-        (meeting, 1, s.id, [m.name for m in s.members])
-        for s in programme.sets
-        for meeting in s.meetings
-    ]
+    expected = expected_at(programme)
+    events = [(s.date, 0, s.id, expected[s.id]) for s in programme.sessions]
+    events += [(day, 1, st.id, expected[st.id]) for st in programme.sets for day in st.meetings]
     tasks = {t.id: t for t in programme.spec.tasks}
     return {
         "measures": [(t.id, None, None, None, None) for t in tasks.values() if t.measure],
         "attendance": [
             (event, day, name, None)
-            for day, _, event, names in sorted(events, key=lambda e: e[:3])
-            for name in names
+            for day, _, event, people in sorted(events, key=lambda e: e[:3])
+            for name, _ in people
         ]
         if prefills_attendance(programme)
         else [],
@@ -85,9 +76,9 @@ def template_rows(programme: Programme) -> dict[str, list[tuple[Cell, ...]]]:
 
 def planned_places(programme: Programme) -> int:
     """One per planned person per session and per set meeting: the attendance rows."""
-    sizes = {g.id: g.count for g in programme.spec.stakeholders}
-    taught = sum(sizes[g] for s in programme.sessions for g in s.audience)
-    return taught + sum(len(s.members) * len(s.meetings) for s in programme.sets)
+    expected = expected_at(programme)
+    taught = sum(len(expected[s.id]) for s in programme.sessions)
+    return taught + sum(len(expected[st.id]) * len(st.meetings) for st in programme.sets)
 
 
 def prefills_attendance(programme: Programme) -> bool:

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from progen.design.model import LEVELS, Programme
-from progen.design.participants import member_names
+from progen.design.participants import expected_at
 from progen.records.model import Records
 from progen.results.model import Observation
 from progen.results.progress_model import (
@@ -189,21 +189,18 @@ def _events(programme: Programme, records: Records, as_at: dt.date) -> list[_Eve
         if a.attended and a.date <= as_at:
             # a session happens once, so its records count whatever day they give
             yes[(a.event, None if a.event in sessions else a.date)].add(a.name)
-    spec = programme.spec
-    members = {g.id: member_names(g) for g in spec.stakeholders}
+    expected = expected_at(programme)
     events: list[_Event] = [
-        (s.id, s.date, tuple((n, g) for g in s.audience for n in members[g]),
-         frozenset(yes[(s.id, None)]))
+        (s.id, s.date, expected[s.id], frozenset(yes[(s.id, None)]))
         for s in programme.sessions
         if s.date <= as_at
-    ]  # fmt: skip
+    ]
     events += [
-        (st.id, day, tuple((m.name, m.stakeholder) for m in st.members),
-         frozenset(yes[(st.id, day)]))
+        (st.id, day, expected[st.id], frozenset(yes[(st.id, day)]))
         for st in programme.sets
         for day in st.meetings
         if day <= as_at
-    ]  # fmt: skip
+    ]
     return sorted(events, key=lambda e: (e[1], e[0]))
 
 
