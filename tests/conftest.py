@@ -111,6 +111,14 @@ def dump(data: dict) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
+def most_minutes(programme, group: str) -> int:
+    """The most taught minutes any member of `group` is expected at: what contact_hours
+    bounds (a member of a group in several tasks attends their own task's sessions)."""
+    from progen.design.participants import taught_minutes
+
+    return max((m for (_, g), m in taught_minutes(programme).items() if g == group), default=0)
+
+
 def swap(text: str, old: str, new: str) -> str:
     """`text` with its one occurrence of `old` replaced, so a test cannot edit the wrong line."""
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import most_minutes
 
 from progen.design.assemble import assemble
 from progen.design.budget import minimum_contact_hours
@@ -116,7 +117,7 @@ def sessions_of(p, module: str):
 
 
 def minutes_of(p, group: str) -> int:
-    return sum(s.minutes for s in p.sessions if group in s.audience)
+    return most_minutes(p, group)
 
 
 def override(folder: Path, module: str, **front) -> None:
@@ -362,3 +363,31 @@ def test_each_session_names_the_findings_that_chose_it_even_after_a_note_is_adde
         chosen = {f.id for f in p.diagnosis.findings if f.id in module.chosen_by}
         assert chosen <= set(s.findings), s.title
     assert any("appreciative" in s.findings for s in p.sessions)
+
+
+def test_a_member_of_a_group_in_two_tasks_attends_their_own_tasks_sessions_only():
+    """Tywi's GP leads, social workers and carers each serve both tasks: each member comes
+    to the task sessions of the task their set serves, to every whole-programme session,
+    and to no other task's sessions, so their hours are one task's, not the sum."""
+    from progen.design.participants import expected_at, tasks_served
+
+    p = assemble(read_spec(Path("programmes/examples/tywi-home-first.yaml")))
+    serves = tasks_served(p.spec)
+    set_task = {(m.name, m.stakeholder): st.task for st in p.sets for m in st.members}
+    expected = expected_at(p)
+    split = [g for g, tasks in serves.items() if len(tasks) > 1]
+    assert split
+    seen_tasks = set()
+    for s in p.sessions:
+        for g in s.audience:
+            if g not in split:
+                continue
+            names = {n for n, grp in expected[s.id] if grp == g}
+            mine = {n for (n, grp), task in set_task.items() if grp == g}
+            if s.task is None:
+                assert names == mine
+            else:
+                seen_tasks.add(s.task)
+                assert names == {n for n in mine if set_task[(n, g)] == s.task}
+                assert len(names) < len(mine)
+    assert len(seen_tasks) == 2

@@ -1,10 +1,11 @@
 """Fit the taught sessions to the contact-hours budget, over the whole programme at once.
 
-Which sessions run, and how long each one is, is one small optimisation: every group's
-total minutes stay within programme.contact_hours, a session runs for its whole audience
-or not at all, a session runs only when what it requires runs, and the calendar holds one
-session a day in sequence. Among the plans that fit, the best keeps every essential
-session, then the most valuable optional ones, then lengths closest to each module's
+Which sessions run, and how long each one is, is one small optimisation: every person's
+minutes stay within programme.contact_hours (a member of a group serving several tasks
+attends the sessions of their own task only: sessions.shares), a session runs for its
+whole audience or not at all, a session runs only when what it requires runs, and the
+calendar holds one session a day in sequence. Among the plans that fit, the best keeps
+every essential session, then the most valuable optional ones, then lengths closest to each module's
 default. A hand-written greedy gets this wrong as soon as two groups share sessions, so it
 is solved exactly with OR-Tools' CP-SAT solver (one worker, fixed seed: the same spec
 always gives the same plan). The solver is imported only when the defaults do not fit.
@@ -22,8 +23,9 @@ from progen.design.catalogue import Module
 from progen.design.diagnose import diagnose
 from progen.design.model import Omission
 from progen.design.order import blocked, essential_closure, requirements, same_work
+from progen.design.participants import tasks_served
 from progen.design.schedule import in_sequence
-from progen.design.sessions import Draft, draft_sessions, session_title
+from progen.design.sessions import Draft, Share, draft_sessions, session_title, shares
 from progen.spec.model import Spec
 
 SOLVER_PARAMETERS = "num_workers:1 random_seed:2027 max_deterministic_time:20"
@@ -34,19 +36,20 @@ def minimum_contact_hours(spec: Spec, catalogue: tuple[Module, ...]) -> float:
     session fits at its shortest for every group: what validation names when
     programme.contact_hours is too small."""
     drafts, _ = draft_sessions(spec, diagnose(spec), catalogue)
-    load: Counter[str] = Counter()
-    for i in essential_closure(drafts):
-        for group in drafts[i].audience:
-            load[group] += drafts[i].module.min_minutes
+    essential = essential_closure(drafts)
+    load = _loads(drafts, {i: drafts[i].module.min_minutes for i in essential}, tasks_served(spec))
     return math.ceil(max(load.values(), default=0) / 30) / 2
 
 
-def _loads(drafts: tuple[Draft, ...], minutes: dict[int, int]) -> Counter[str]:
-    """Each group's minutes when the drafts in `minutes` run at those lengths."""
-    load: Counter[str] = Counter()
+def _loads(
+    drafts: tuple[Draft, ...], minutes: dict[int, int], serves: dict[str, tuple[str, ...]]
+) -> Counter[Share]:
+    """Each share's minutes (sessions.shares) when the drafts in `minutes` run at those
+    lengths: what one member of that share attends."""
+    load: Counter[Share] = Counter()
     for i, length in minutes.items():
-        for group in drafts[i].audience:
-            load[group] += length
+        for share in shares(drafts[i], serves):
+            load[share] += length
     return load
 
 
@@ -55,7 +58,13 @@ def _dated(drafts: tuple[Draft, ...], run) -> int:
     return sum(1 for i in run if in_sequence(drafts[i]))
 
 
-def _solve(drafts: tuple[Draft, ...], run: list[int], budget: int, days: int) -> dict[int, int]:
+def _solve(
+    drafts: tuple[Draft, ...],
+    run: list[int],
+    budget: int,
+    days: int,
+    serves: dict[str, tuple[str, ...]],
+) -> dict[int, int]:
     """Draft index -> minutes for the drafts that run, from the exact optimum."""
     from ortools.linear_solver import pywraplp
 
@@ -70,12 +79,12 @@ def _solve(drafts: tuple[Draft, ...], run: list[int], budget: int, days: int) ->
     extra = {i: solver.IntVar(0, steps[i], f"k{i}") for i in run}
     for i in run:
         solver.Add(extra[i] <= steps[i] * runs[i])
-    # Groups that attend the same drafts share one constraint; groups that cannot pass the
+    # Shares that attend the same drafts share one constraint; shares that cannot pass the
     # budget even with everything at its default need none.
-    attends: dict[str, list[int]] = defaultdict(list)
+    attends: dict[Share, list[int]] = defaultdict(list)
     for i in run:
-        for group in drafts[i].audience:
-            attends[group].append(i)
+        for share in shares(drafts[i], serves):
+            attends[share].append(i)
     for members in sorted({tuple(m) for m in attends.values()}):
         if sum(drafts[i].module.default_minutes for i in members) > budget:
             solver.Add(
@@ -141,12 +150,11 @@ def _reason(
         return "requires", f"it builds on {' and '.join(titles)}, which does not run"
     hours = spec.programme.contact_hours
     budget = round(hours * 60)
-    load = _loads(drafts, minutes)
-    over = sorted(
-        ((load[g] + d.module.min_minutes - budget, g) for g in d.audience),
-        key=lambda pair: (-pair[0], d.audience.index(pair[1])),
-    )
-    over = [(n, g) for n, g in over if n > 0]
+    load = _loads(drafts, minutes, tasks_served(spec))
+    most: dict[str, int] = {}
+    for g, task in shares(d, tasks_served(spec)):
+        most[g] = max(most.get(g, 0), load[(g, task)] + d.module.min_minutes - budget)
+    over = sorted(((n, g) for g, n in most.items() if n > 0), key=lambda pair: -pair[0])
     if over:
         named = [f"{n} more minutes for {spec.stakeholder(g).name}" for n, g in over[:3]]
         if len(over) > 3:
@@ -165,15 +173,17 @@ def fit_budget(
     spec: Spec, drafts: tuple[Draft, ...], calendar: Calendar
 ) -> tuple[tuple[Draft, ...], tuple[Omission, ...]]:
     """The drafts that run, at their fitted lengths, and every draft that does not, with
-    its reason. Every group's minutes stay within programme.contact_hours."""
+    its reason. Every person's minutes stay within programme.contact_hours."""
     hours = spec.programme.contact_hours
     budget = round(hours * 60)
     days = len(calendar.open_days)
+    serves = tasks_served(spec)
     stuck = blocked(drafts)
     run = [i for i in range(len(drafts)) if i not in stuck]
     minutes = {i: drafts[i].minutes for i in run}
-    if max(_loads(drafts, minutes).values(), default=0) > budget or _dated(drafts, run) > days:
-        minutes = _solve(drafts, run, budget, days)
+    load = _loads(drafts, minutes, serves)
+    if max(load.values(), default=0) > budget or _dated(drafts, run) > days:
+        minutes = _solve(drafts, run, budget, days, serves)
     kept = []
     for i, length in sorted(minutes.items()):
         d = drafts[i]

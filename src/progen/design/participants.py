@@ -82,15 +82,21 @@ def participating_organisations(spec: Spec) -> tuple[str, ...]:
     return tuple(o.id for o in spec.organisations if o.id in taking_part)
 
 
-def expand_participants(spec: Spec) -> tuple[Participant, ...]:
-    """Everyone who serves at least one task, in spec order."""
+def tasks_served(spec: Spec) -> dict[str, tuple[str, ...]]:
+    """Group id -> the ids of the tasks it serves, in spec order (absent: none)."""
     serves: dict[str, list[str]] = {}
     for task in spec.tasks:
         for group_id in task.stakeholders:
             serves.setdefault(group_id, []).append(task.id)
+    return {g: tuple(tasks) for g, tasks in serves.items()}
+
+
+def expand_participants(spec: Spec) -> tuple[Participant, ...]:
+    """Everyone who serves at least one task, in spec order."""
+    serves = tasks_served(spec)
     people: list[Participant] = []
     for group in spec.stakeholders:
-        tasks = tuple(serves.get(group.id, ()))
+        tasks = serves.get(group.id, ())
         if not tasks:
             continue
         people.extend(
@@ -113,11 +119,46 @@ def dependency_pairs(spec: Spec) -> frozenset[tuple[str, str]]:
     return frozenset((g.id, d) for g in spec.stakeholders for d in g.depends_on)
 
 
+def task_of_person(p: Programme) -> dict[tuple[str, str], str]:
+    """(name, group id) -> the one task a member of a group serving several tasks works on:
+    the task their action-learning set serves. Such a group divides its work, so each
+    member comes to that task's own sessions only (budget.shares counts their hours so)."""
+    serves = tasks_served(p.spec)
+    return {
+        (m.name, m.stakeholder): st.task
+        for st in p.sets
+        for m in st.members
+        if len(serves.get(m.stakeholder, ())) > 1
+    }
+
+
 def expected_at(p: Programme) -> dict[str, tuple[tuple[str, str], ...]]:
     """Event id (a session's s03, a set's set-2) -> the (name, group id) of everyone the plan
     expects there: a session's whole audience, groups in no task included, and a set's
-    members. The records template, the records check and progress all count against this."""
+    members; at a session for one task, a member of a group serving several tasks only when
+    that task is theirs (`task_of_person`). The records template, the records check and
+    progress all count against this."""
     members = {g.id: member_names(g) for g in p.spec.stakeholders}
-    out = {s.id: tuple((n, g) for g in s.audience for n in members[g]) for s in p.sessions}
+    theirs = task_of_person(p)
+    out = {
+        s.id: tuple(
+            (n, g)
+            for g in s.audience
+            for n in members[g]
+            if s.task is None or theirs.get((n, g), s.task) == s.task
+        )
+        for s in p.sessions
+    }
     out |= {st.id: tuple((m.name, m.stakeholder) for m in st.members) for st in p.sets}
+    return out
+
+
+def taught_minutes(p: Programme) -> dict[tuple[str, str], int]:
+    """(name, group id) -> the minutes of taught sessions the plan expects that person at:
+    what programme.contact_hours bounds, and what a group's page tells its members."""
+    minutes = {s.id: s.minutes for s in p.sessions}
+    out: dict[tuple[str, str], int] = {}
+    for event, people in expected_at(p).items():
+        for person in people:
+            out[person] = out.get(person, 0) + minutes.get(event, 0)
     return out

@@ -114,6 +114,20 @@ def draft_sessions(
     return tuple(sorted(drafts, key=lambda d: d.rank)), tuple(omitted)
 
 
+Share = tuple[str, str | None]  # (group id, task id): whose hours a session spends
+
+
+def shares(d: Draft, serves: dict[str, tuple[str, ...]]) -> tuple[Share, ...]:
+    """The (group, task) shares whose hours a session spends. A group serving several tasks
+    divides its members between them (each member works on the task their set serves), so
+    a session for one task spends the hours of that task's share of the group only, and a
+    session for everyone spends every share's: a person's hours are their share's, never
+    the sum of every task their group serves (`serves` is participants.tasks_served)."""
+    if d.task is not None:
+        return tuple((g, d.task.id) for g in d.audience)
+    return tuple((g, task) for g in d.audience for task in serves.get(g) or (None,))
+
+
 def session_title(d: Draft, of: int | None = None) -> str:
     """The session's title, numbered among the `of` occurrences of its module (for its task)
     that run: '(1 of 2)' only when a second one does run (default: the module's repeat)."""

@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from progen.design.evaluation import FORMS, LICENSED, LICENSED_PAGE
 from progen.design.model import Programme, clock
+from progen.design.participants import taught_minutes
 from progen.publish.templating import environment, longdate, shortdate
 from progen.wording import kind_words, plural
 
@@ -141,6 +142,7 @@ class Helpers:
         self._groups = {g.id: g for g in p.spec.stakeholders}
         self._orgs = {o.id: o for o in p.spec.organisations}
         self._tasks = {t.id: t for t in p.spec.tasks}
+        self._taught: dict[tuple[str, str], int] | None = None
 
     def group(self, group_id: str) -> str:
         g = self._groups.get(group_id)
@@ -162,6 +164,19 @@ class Helpers:
     def tasks_of(self, group_id: str) -> list:
         """The tasks a stakeholder group works on, in spec order."""
         return [t for t in self.p.spec.tasks if group_id in t.stakeholders]
+
+    def hours_each(self, group_id: str) -> str:
+        """'12.5 hours': the most taught time any one member of the group is expected at
+        (participants.taught_minutes), for the group's own page."""
+        if self._taught is None:
+            self._taught = taught_minutes(self.p)
+        most = max((m for (_, g), m in self._taught.items() if g == group_id), default=0)
+        hours = most / 60
+        return (
+            f"{hours:g} hour{'s' * (hours != 1)}"
+            if hours * 2 == int(hours * 2)
+            else (f"about {round(hours)} hours")
+        )
 
     def reference(self, key: str) -> str:
         return self.p.references.get(key, key)
