@@ -298,14 +298,27 @@ def test_every_participant_has_exactly_one_set_within_bounds_and_task():
         assert all(m.stakeholder in tasks[s.task].stakeholders for m in s.members)
 
 
-def test_every_set_has_an_adviser_for_its_first_meetings_and_none_keeps_one_throughout():
-    p = assemble(spec_of())
+@pytest.mark.parametrize(
+    ("context", "meetings"),
+    [
+        ({"stage": "improving", "culture": ["siloed"]}, 2),
+        ({"stage": "improving", "culture": ["blame"]}, 3),
+        ({"stage": "early", "culture": []}, 3),
+    ],
+)
+def test_every_set_has_an_adviser_for_its_first_meetings_and_none_keeps_one_throughout(
+    context, meetings
+):
+    """Two meetings with an adviser, three where people are not used to questioning each
+    other openly (an early stage, a blaming or hierarchical culture), and the note says why."""
+    p = assemble(spec_of(**context))
     assert len(p.sets) > 1
     assert p.sets[0].facilitator == "Adviser One"
     supported = [s for s in p.sets if s.facilitator]
     assert supported == list(p.sets)
-    assert all(s.adviser_meetings == 2 < len(s.meetings) for s in supported)
-    assert any("first 2 meetings" in note for note in p.set_notes)
+    assert all(s.adviser_meetings == meetings < len(s.meetings) for s in supported)
+    assert any(f"first {meetings} meetings" in note for note in p.set_notes)
+    assert any("rather than two because" in note for note in p.set_notes) == (meetings == 3)
 
 
 def test_no_advisers_means_self_managed_sets():
@@ -492,3 +505,21 @@ def test_early_system_with_a_blame_culture_appreciates_before_clarifying_and_imp
     assert order.index("measures-and-run-charts") < order.index("model-for-improvement-launch")
     first_participative = min(i for i, s in enumerate(p.sessions) if s.emphasis == "participative")
     assert order.index("clarifying-expectations") < first_participative
+
+
+def test_one_adviser_on_one_day_a_week_starts_every_set_by_giving_up_a_last_meeting():
+    """Four sets, one adviser, Tuesdays only: the fourth set starts a week later with the
+    adviser and meets three times, rather than four times with nobody to start it."""
+
+    def tuesdays(data):
+        data["programme"].update(weeks=14, session_days=["tue"], set_cadence_weeks=3)
+        data["programme"]["contact_hours"] = 18
+        data["stakeholders"][1]["count"] = 8
+        data["stakeholders"][2]["count"] = 8
+
+    p = assemble(spec_of(tuesdays, stage="performing", culture=[]))
+    assert len(p.sets) == 4
+    assert all(s.adviser_meetings >= 1 for s in p.sets)
+    assert min(len(s.meetings) for s in p.sets) == 3
+    booked = [(s.facilitator, d) for s in p.sets for d in s.meetings[: s.adviser_meetings]]
+    assert len(booked) == len(set(booked))

@@ -29,7 +29,7 @@ from progen.design.participants import dependency_pairs, expand_participants
 from progen.design.set_score import TOP_TEAM, FormedSet
 from progen.design.sets import form_sets
 from progen.spec.model import Facilitator, Spec
-from progen.wording import plural
+from progen.wording import context_words, number_word, plural
 
 LAUNCH_MODULE = "action-learning-launch"
 CLOSING_PHASE = "close"
@@ -191,14 +191,36 @@ def _schedule(
     The set takes the earliest start day on which some adviser is free for every meeting
     they would attend, moving later meetings within the cadence's week of slack to miss
     the adviser's other sets; it never starts so late that it loses meetings it could
-    have had (up to SET_MINIMUM_MEETINGS). With no such day it meets from its first
-    start day and manages itself.
+    have had (up to SET_MINIMUM_MEETINGS), unless that is the only way an adviser can
+    start it: then it gives up one meeting (keeping at least three), as a set's first
+    meetings with an adviser matter more than its last one. With no such day it meets
+    from its first start day and manages itself.
     """
     firsts = _first_days(window, clash)
     if not firsts:
         return (), None, 0
     earliest = _dates(window, clash, firsts[0]) or ()
     need = min(t.SET_MINIMUM_MEETINGS, len(earliest))
+    for least in dict.fromkeys((need, max(3, need - 1) if need > 3 else need)):
+        found = _advised_start(
+            window, clash, firsts, preference, adviser_days, least, dedicated, supported
+        )
+        if found:
+            return found
+    return earliest, None, 0
+
+
+def _advised_start(
+    window: Window,
+    clash: set[dt.date],
+    firsts: list[dt.date],
+    preference: list[Facilitator],
+    adviser_days: dict[str, set[dt.date]],
+    need: int,
+    dedicated: bool,
+    supported: int,
+) -> tuple[tuple[dt.date, ...], str | None, int] | None:
+    """The earliest start with a free adviser that keeps at least `need` meetings."""
     for first in firsts:
         plain = None
         for adviser in preference:
@@ -214,7 +236,7 @@ def _schedule(
             moved = _dates(window, clash, first, busy, len(window.days) if dedicated else attends)
             if moved and len(moved) >= need:
                 return moved, adviser.name, len(moved) if dedicated else min(attends, len(moved))
-    return earliest, None, 0
+    return None
 
 
 def _frees_afternoon(session: Session, set_start: str) -> bool:
@@ -243,15 +265,24 @@ def plan_sets(
         if not _frees_afternoon(s, start):
             for group in s.audience:
                 session_days[group].add(s.date)
-    # Fair before generous: when the advisers cannot give every set its first two meetings,
-    # each set gets its first one rather than some sets two and another none.
-    sets = _advised(spec, formed, window, session_days, t.ADVISER_SUPPORTED_MEETINGS)
-    unadvised = sum(not x.facilitator for x in sets)
-    if unadvised and spec.facilitators and t.ADVISER_SUPPORTED_MEETINGS > 1:
-        fairer = _advised(spec, formed, window, session_days, 1)
+    # Fair before generous: when the advisers cannot give every set its first meetings,
+    # each set gets fewer rather than some sets all of them and another none.
+    sets = _advised(spec, formed, window, session_days, supported_meetings(spec))
+    for fewer in range(supported_meetings(spec) - 1, 0, -1):
+        unadvised = sum(not x.facilitator for x in sets)
+        if not unadvised or not spec.facilitators:
+            break
+        fairer = _advised(spec, formed, window, session_days, fewer)
         if sum(not x.facilitator for x in fairer) < unadvised:
             sets = fairer
     return tuple(sets), _notes(spec, sets, window), GROUND_RULES
+
+
+def supported_meetings(spec: Spec) -> int:
+    """How many first meetings a set keeps its adviser for: one more where people are not
+    yet used to questioning each other openly (thresholds.GUARDED_CULTURE, an early stage)."""
+    guarded = spec.context.stage == "early" or set(spec.context.culture) & set(t.GUARDED_CULTURE)
+    return t.ADVISER_SUPPORTED_MEETINGS_GUARDED if guarded else t.ADVISER_SUPPORTED_MEETINGS
 
 
 def _advised(
@@ -460,7 +491,25 @@ def _adviser_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
             " Set meetings are spread across the session days so that no adviser is needed "
             "by two sets on one day."
         )
-    return text + " An adviser helps a set start and then steps back (Revans 1982)."
+    text += " An adviser helps a set start and then steps back (Revans 1982)."
+    if any(s.adviser_meetings == t.ADVISER_SUPPORTED_MEETINGS_GUARDED for s in sets):
+        text += (
+            f" Advisers stay for {number_word(t.ADVISER_SUPPORTED_MEETINGS_GUARDED)} meetings "
+            f"rather than {number_word(t.ADVISER_SUPPORTED_MEETINGS)} because {_guarded(spec)}, "
+            f"so members practise open questioning with help before a set runs itself "
+            f"(a default of this design, not a research finding)."
+        )
+    return text
+
+
+def _guarded(spec: Spec) -> str:
+    """Why advisers stay longer, in words: the stage, the culture tags, or both."""
+    words = context_words()["culture"]
+    tags = [words[c] for c in spec.context.culture if c in t.GUARDED_CULTURE]
+    reasons = ["the system is at an early stage"] if spec.context.stage == "early" else []
+    if tags:
+        reasons.append(f"the culture is described as {' and '.join(tags)}")
+    return " and ".join(reasons)
 
 
 def _recontract_note(sets: Sequence[ActionLearningSet]) -> str:

@@ -25,6 +25,11 @@ AFTERNOON_MAX_MINUTES = 210
 SET_MINUTES = 180  # half a day
 SET_AFTER_SESSION_BREAK = 45  # minutes between a morning session's end and a set meeting
 ADVISER_SUPPORTED_MEETINGS = 2  # first meetings a later set keeps its adviser for
+# ... and where people are not yet used to questioning each other openly (a system at an
+# early stage, or a culture described as blaming or hierarchical), one more: progen's
+# default, so a set practises safe questioning with help before it runs itself.
+ADVISER_SUPPORTED_MEETINGS_GUARDED = 3
+GUARDED_CULTURE = ("blame", "hierarchical")
 SET_LIFETIME_MEETINGS = 6  # after which a set re-contracts or runs itself
 SET_START_WINDOW_DAYS = 14  # a set first meets within two weeks of the action-learning launch
 SET_CADENCE_SLACK_DAYS = 7  # a meeting may move up to a week from the cadence
