@@ -415,3 +415,17 @@ def test_derivation_page_keeps_every_fact_path_and_the_sessions_each_finding_bro
                 assert f"{s.id} {' '.join(s.title.split())}" in text
         index = (out / "index.html").read_text(encoding="utf-8")
         assert 'href="derivation.html"' in index
+
+
+def test_a_welsh_programme_says_what_the_active_offer_asks_and_an_english_one_does_not(tmp_path):
+    """Wales: the overview tells organisers how to run the programme in Welsh and English."""
+    from progen.design.assemble import assemble
+    from progen.publish.render import Helpers
+    from progen.spec.validate import read_spec
+
+    examples = Path(__file__).resolve().parent.parent / "programmes" / "examples"
+    welsh = Helpers(assemble(read_spec(examples / "tywi-home-first.yaml")))
+    english = Helpers(assemble(read_spec(examples / "westmoor-discharge.yaml")))
+    assert "Active Offer" in welsh.language_note()
+    assert "Welsh-medium action-learning set" in welsh.language_note()
+    assert english.language_note() == ""

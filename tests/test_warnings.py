@@ -235,3 +235,23 @@ def test_a_top_team_from_one_organisation_of_several_is_warned_about():
     said = [w for w in found if "every top-team group belongs to" in w.message]
     assert [w.path for w in said] == ["stakeholders[2]"]
     assert "without the leaders of Our County Council" in said[0].message
+
+
+@pytest.mark.parametrize(
+    ("aim", "warned"),
+    [
+        ("Cut the delay by December 2028", True),
+        ("Cut the delay by the end of march 2028", True),
+        ("Cut the delay by January 2028", False),  # the follow-up's own month
+        ("Cut the delay by 2 days", False),
+        ("Cut the delay by December 2027", False),
+    ],
+)
+def test_an_aim_due_after_the_follow_up_is_told(aim, warned):
+    """The programme runs 26 weeks from 12 January 2027 to July; the follow-up six months on
+    falls in January 2028, so an aim due later cannot be judged at it."""
+    text = swap(QUIET, "aim: Cut the delay for medically fit patients", f"aim: {aim}")
+    found = [w for w in warnings_of(text) if "falls due" in w]
+    assert bool(found) == warned, found
+    if warned:
+        assert found[0].startswith("spec.yaml:23:10: warning: tasks[0].aim")

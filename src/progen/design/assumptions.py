@@ -8,6 +8,8 @@ at the line they wrote, so nothing is silently ignored (SPEC.md section 2).
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Callable, Iterator
 
 from progen.design import thresholds as t
@@ -192,6 +194,31 @@ def _facilitators_named_twice(spec: Spec) -> Iterator[Problem]:
         seen.add(f.name)
 
 
+_MONTHS = [m.lower() for m in calendar.month_name[1:]]  # English: the C locale
+_AIM_DATE = re.compile(r"\bby (?:the end of )?(" + "|".join(_MONTHS) + r") (\d{4})\b", re.I)
+
+
+def _aims_after_follow_up(spec: Spec) -> Iterator[Problem]:
+    """An aim 'by March 2028' that falls after the evaluation's follow-up: the follow-up
+    cannot say whether the aim was met. Only this phrasing is read from the free text."""
+    from progen.design.evaluation import add_months
+
+    follow_up = add_months(spec.programme.end, spec.follow_up_months)
+    for i, task in enumerate(spec.tasks):
+        found = _AIM_DATE.search(task.aim)
+        if not found:
+            continue
+        month, year = _MONTHS.index(found[1].lower()) + 1, int(found[2])
+        if (year, month) > (follow_up.year, follow_up.month):
+            yield spec.where.warning(
+                ("tasks", i, "aim"),
+                f"the aim falls due in {found[1].capitalize()} {year}, after the evaluation's "
+                f"follow-up in {follow_up:%B %Y}, which then cannot say whether it was met; "
+                f"set evaluation.follow_up_months so the follow-up comes after it, or keep "
+                f"recording the measure until then",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     _groups_in_no_task,
     _dependencies_apart,
@@ -205,6 +232,7 @@ RULES: tuple[Rule, ...] = (
     _real_teams_above_in_teams,
     _measures_that_contradict,
     _facilitators_named_twice,
+    _aims_after_follow_up,
 )
 
 

@@ -31,7 +31,7 @@ from progen.design.evaluation import FORMS, LICENSED, LICENSED_PAGE
 from progen.design.model import Programme, clock
 from progen.design.participants import taught_minutes
 from progen.publish.templating import environment, longdate, shortdate
-from progen.wording import kind_words, plural
+from progen.wording import context_words, kind_words, plural
 
 # Characters Python-Markdown (with the tables extension) treats as syntax.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -164,6 +164,10 @@ class Helpers:
     def tasks_of(self, group_id: str) -> list:
         """The tasks a stakeholder group works on, in spec order."""
         return [t for t in self.p.spec.tasks if group_id in t.stakeholders]
+
+    def language_note(self) -> str:
+        """What the nation's languages ask of the organisers (templates/context.yaml)."""
+        return context_words()["nations"][self.p.spec.programme.nation]["language"]
 
     def hours_each(self, group_id: str) -> str:
         """'12.5 hours': the most taught time any one member of the group is expected at
