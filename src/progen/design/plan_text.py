@@ -48,9 +48,10 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from progen.design import thresholds as t
 from progen.design.catalogue import Module
 from progen.design.model import Programme, Session
+from progen.design.participants import participating_organisations
 from progen.design.plan_shape import MAX_PLAN_CHARACTERS, shape_problems
 from progen.errors import Problem, UserError
-from progen.wording import context_words, counted, number_word
+from progen.wording import context_words, counted, joined, number_word
 
 TEMPLATE = "<template>"  # the file name Jinja gives a template compiled from a string
 MAX_TEXT = 20_000  # characters one expression may produce
@@ -139,6 +140,9 @@ class PlanFacts:
     set_lifetime: int
     tasks: int
     collaborative: bool
+    organisations: str  # the participating organisations' names, as prose
+    summary: str  # the spec's local picture in its authors' words, or ""
+    task_titles: str  # every task's title in quotes, as prose
     held: tuple[Held, ...]  # every session that runs
     meetings: tuple[tuple, ...]  # each set's meeting dates
 
@@ -170,6 +174,11 @@ def plan_facts(p: Programme, titles: dict[str, str]) -> PlanFacts:
         set_lifetime=t.SET_LIFETIME_MEETINGS,
         tasks=len(p.spec.tasks),
         collaborative=p.diagnosis.has("collaborative"),
+        organisations=joined(
+            [o.name for o in p.spec.organisations if o.id in participating_organisations(p.spec)]
+        ),
+        summary=p.spec.context.summary or "",
+        task_titles=joined([f"'{task.title}'" for task in p.spec.tasks]),
         held=tuple(Held(s.module, titles[s.module], s.task, (s.date, s.start)) for s in p.sessions),
         meetings=tuple(s.meetings for s in p.sets),
     )
