@@ -255,3 +255,10 @@ def test_an_aim_due_after_the_follow_up_is_told(aim, warned):
     assert bool(found) == warned, found
     if warned:
         assert found[0].startswith("spec.yaml:23:10: warning: tasks[0].aim")
+
+
+def test_a_lone_facilitator_across_organisations_is_told_to_name_a_second():
+    one = QUIET + "facilitators:\n  - {name: Pat Lee, organisation: trust}\n"
+    two = one + "  - {name: Sam Roe, organisation: council}\n"
+    assert any("is the only facilitator" in w for w in warnings_of(one))
+    assert not any("only facilitator" in w for w in warnings_of(two))

@@ -194,6 +194,19 @@ def _facilitators_named_twice(spec: Spec) -> Iterator[Problem]:
         seen.add(f.name)
 
 
+def _one_facilitator(spec: Spec) -> Iterator[Problem]:
+    """One named facilitator leads every session and advises every set: a single point of
+    failure, and an insider facilitating their own organisation's top team."""
+    if len(spec.facilitators) == 1 and len(participating_organisations(spec)) > 1:
+        name = spec.facilitators[0].name
+        yield spec.where.warning(
+            ("facilitators", 0),
+            f"'{name}' is the only facilitator, so they lead every session, including the "
+            f"senior team's, and advise every set; name a second facilitator, ideally from "
+            f"another organisation or from outside, so sessions can be co-led and covered",
+        )
+
+
 _MONTHS = [m.lower() for m in calendar.month_name[1:]]  # English: the C locale
 _AIM_DATE = re.compile(r"\bby (?:the end of )?(" + "|".join(_MONTHS) + r") (\d{4})\b", re.I)
 
@@ -233,6 +246,7 @@ RULES: tuple[Rule, ...] = (
     _measures_that_contradict,
     _facilitators_named_twice,
     _aims_after_follow_up,
+    _one_facilitator,
 )
 
 

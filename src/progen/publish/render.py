@@ -165,6 +165,11 @@ class Helpers:
         """The tasks a stakeholder group works on, in spec order."""
         return [t for t in self.p.spec.tasks if group_id in t.stakeholders]
 
+    def split_groups(self, audience) -> list[str]:
+        """The groups in `audience` that serve several tasks, whose members divide the
+        tasks' own sessions between them (participants.expected_at)."""
+        return [g for g in audience if len(self.tasks_of(g)) > 1]
+
     def language_note(self) -> str:
         """What the nation's languages ask of the organisers (templates/context.yaml)."""
         return context_words()["nations"][self.p.spec.programme.nation]["language"]
