@@ -20,7 +20,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from progen.publish.svg import DARK, GREY, LIGHT, _e, _open, _Scale
+from progen.publish.svg.axis import TimeScale, nice_step
+from progen.publish.svg.markup import DARK, GREY, LIGHT, esc, svg_open
 from progen.results.precision import decimals, fixed
 from progen.results.progress_model import MeasureProgress
 from progen.results.sentence import amount, longday, sentence, when
@@ -89,10 +90,7 @@ def tick_labels(m: MeasureProgress) -> list[tuple[dt.date, str]]:
 # ------------------------------------------------------------------ axes
 
 
-def _nice_step(span: float, ticks: int = 5) -> float:
-    raw = span / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    return next(s * power for s in (1, 2, 2.5, 5, 10) if s * power >= raw)
+TICKS = 5  # about this many steps up the value axis
 
 
 class _Frame:
@@ -107,11 +105,11 @@ class _Frame:
     ):
         self.first, self.last = min(dates), max(dates)
         self.ticks = ticks
-        self.x = _Scale(self.first, self.last, LEFT + 8, WIDTH - RIGHT - 8)
+        self.x = TimeScale(self.first, self.last, LEFT + 8, WIDTH - RIGHT - 8)
         low, high = min(values), max(values)
         if high == low:
             low, high = low - 1, high + 1
-        step = _nice_step(high - low)
+        step = nice_step((high - low) / TICKS)
         self.low = math.floor(low / step) * step
         self.high = math.ceil(high / step) * step
         self.step = step
@@ -129,7 +127,7 @@ class _Frame:
                 f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
                 f'stroke="{LIGHT}" stroke-width="1"/>'
                 f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-                f'fill="{GREY}">{_e(num(v))}</text>'
+                f'fill="{GREY}">{esc(num(v))}</text>'
             )
         out.append(
             f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{PLOT_BOTTOM}" stroke="{DARK}"/>'
@@ -140,7 +138,7 @@ class _Frame:
             mid = (TOP + PLOT_BOTTOM) / 2
             out.append(
                 f'<text x="14" y="{mid:.0f}" text-anchor="middle" font-size="11" fill="{DARK}" '
-                f'transform="rotate(-90 14 {mid:.0f})">{_e(unit)}</text>'
+                f'transform="rotate(-90 14 {mid:.0f})">{esc(unit)}</text>'
             )
         out += self.date_labels()
         return out
@@ -160,7 +158,7 @@ class _Frame:
                 f'<line x1="{tick:.1f}" y1="{PLOT_BOTTOM}" x2="{tick:.1f}" '
                 f'y2="{PLOT_BOTTOM + 5}" stroke="{DARK}"/>'
                 f'<text x="{x0:.1f}" y="{PLOT_BOTTOM + 18}" font-size="11" '
-                f'fill="{DARK}">{_e(label)}</text>'
+                f'fill="{DARK}">{esc(label)}</text>'
             )
         return out
 
@@ -185,7 +183,7 @@ class _Frame:
                 ys[i] = min(ys[i], ys[i + 1] - LABEL_GAP)
         return [
             f'<text x="{WIDTH - RIGHT + 6}" y="{ly:.1f}" font-size="11" fill="{colour}">'
-            f"{_e(text)}</text>"
+            f"{esc(text)}</text>"
             for ly, (_, text, colour) in zip(ys, placed, strict=True)
         ]
 
@@ -247,7 +245,7 @@ def _cycles(m: MeasureProgress, frame: _Frame) -> tuple[list[str], int, float]:
             f'<rect x="{x0:.1f}" y="{top + 11}" width="{x1 - x0:.1f}" height="4" fill="{GREEN}"/>'
             f'<line x1="{x0:.1f}" y1="{TOP}" x2="{x0:.1f}" y2="{PLOT_BOTTOM}" '
             f'stroke="{GREEN}" stroke-width="1" stroke-dasharray="2 3"/>'
-            f'<text x="{x0:.1f}" y="{top + 9}" font-size="10" fill="{GREEN}">{_e(label)}</text>'
+            f'<text x="{x0:.1f}" y="{top + 9}" font-size="10" fill="{GREEN}">{esc(label)}</text>'
         )
     return out, len(lanes), min((a for lane in lanes for a, _ in lane), default=WIDTH)
 
@@ -261,7 +259,7 @@ def _legend(types: Sequence[str], y: float) -> list[str]:
     for t in types:
         words = POINT_STYLE[t][2]
         out.append(_marker(x + 4, y - 4, t))
-        out.append(f'<text x="{x + 12}" y="{y}" font-size="11" fill="{DARK}">{_e(words)}</text>')
+        out.append(f'<text x="{x + 12}" y="{y}" font-size="11" fill="{DARK}">{esc(words)}</text>')
         x += _legend_width([t])
     return out
 
@@ -349,7 +347,7 @@ def xmr_svg(m: MeasureProgress, label_id: str) -> Markup:
         f"{' in the latest segment' if last.segment else ''}. {started}"
         f"{len(m.cycles)} PDSA cycles marked. {_notes_said(m)}{sentence(m)}"
     )
-    out = [_open(WIDTH, height, label_id, f"{m.name}: XmR chart", desc, "progen-xmr")]
+    out = [svg_open(WIDTH, height, label_id, f"{m.name}: XmR chart", desc, "progen-xmr")]
     out += frame.grid(m.unit)
     right = WIDTH - RIGHT
     labels: list[tuple[float, str, str]] = []
@@ -416,7 +414,7 @@ def run_chart_svg(m: MeasureProgress, label_id: str) -> Markup:
         f"Signals: {', '.join(found)}." if found else "No signal of non-random change."
     )
     height = PLOT_BOTTOM + 52
-    out = [_open(WIDTH, height, label_id, f"{m.name}: run chart", desc, "progen-run")]
+    out = [svg_open(WIDTH, height, label_id, f"{m.name}: run chart", desc, "progen-run")]
     out += frame.grid(m.unit)
     labels = [(m.runs.median, f"Median {fmt(m.runs.median)}", "#425563")]
     out.append(frame.hline(LEFT, WIDTH - RIGHT, m.runs.median, "#425563"))
@@ -436,7 +434,7 @@ def run_chart_svg(m: MeasureProgress, label_id: str) -> Markup:
         out.append(_marker(LEFT + 4, y - 4, "special_cause_improvement"))
     out.append(
         f'<text x="{LEFT + 12}" y="{y}" font-size="11" fill="{DARK}">'
-        f"{_e('; '.join(legend) or 'No shift, trend or unusual number of runs')}</text></svg>"
+        f"{esc('; '.join(legend) or 'No shift, trend or unusual number of runs')}</text></svg>"
     )
     return Markup("".join(out))
 
@@ -456,17 +454,17 @@ def numbers_table(m: MeasureProgress) -> Markup:
         kind = POINT_STYLE[p.point_type][2]
         note = f"{notes[p.date][0]}. {notes[p.date][1]}" if p.date in notes else ""
         rows.append(
-            f"<tr><td>{_e(p.date.isoformat())}</td><td>{_e(fixed(p.value, places))}</td>"
-            f"<td>{_e(fmt(p.mean))}</td>"
-            f"<td>{'' if p.lpl is None else _e(fmt(p.lpl))}</td>"
-            f"<td>{'' if p.upl is None else _e(fmt(p.upl))}</td>"
-            f"<td>{_e(kind + (': ' + signal if signal else ''))}</td><td>{_e(note)}</td></tr>"
+            f"<tr><td>{esc(p.date.isoformat())}</td><td>{esc(fixed(p.value, places))}</td>"
+            f"<td>{esc(fmt(p.mean))}</td>"
+            f"<td>{'' if p.lpl is None else esc(fmt(p.lpl))}</td>"
+            f"<td>{'' if p.upl is None else esc(fmt(p.upl))}</td>"
+            f"<td>{esc(kind + (': ' + signal if signal else ''))}</td><td>{esc(note)}</td></tr>"
         )
     unit = f" ({m.unit})" if m.unit else ""
     caption = f"{m.name}{unit}: the numbers behind the chart"
     return Markup(
-        f'<div class="progen-scroll" role="region" tabindex="0" aria-label="{_e(caption)}">'
-        f'<table class="progen-numbers"><caption>{_e(caption)}</caption><thead><tr>'
+        f'<div class="progen-scroll" role="region" tabindex="0" aria-label="{esc(caption)}">'
+        f'<table class="progen-numbers"><caption>{esc(caption)}</caption><thead><tr>'
         '<th scope="col">Date</th><th scope="col">Value</th>'
         '<th scope="col">Mean</th><th scope="col">Lower limit</th>'
         '<th scope="col">Upper limit</th><th scope="col">Point</th>'
@@ -481,8 +479,8 @@ def _icon(colour: str, letter: str, words: str) -> Markup:
         'width="24" height="24" aria-hidden="true" focusable="false">'
         f'<circle cx="12" cy="12" r="11" fill="#fff" stroke="{colour}" stroke-width="2"/>'
         f'<text x="12" y="16.5" text-anchor="middle" font-size="13" font-weight="bold" '
-        f'font-family="\'DejaVu Sans\', Arial, sans-serif" fill="{colour}">{_e(letter)}</text>'
-        f"</svg> {_e(words)}</span>"
+        f'font-family="\'DejaVu Sans\', Arial, sans-serif" fill="{colour}">{esc(letter)}</text>'
+        f"</svg> {esc(words)}</span>"
     )
 
 
