@@ -164,17 +164,12 @@ def _preference(
     their own; else the least loaded first; each time preferring one from no member's
     organisation (an adviser is not their own colleagues' facilitator), then one from
     outside the set's largest organisation."""
-    pool = [a for a in advisers if not dedicated or not load[a.name]]
     majority = _majority(s)
     present = {m.organisation for m in s.members}
+    # Python's sort is stable, so advisers that tie keep the spec's order.
     return sorted(
-        pool,
-        key=lambda a: (
-            load[a.name],
-            a.organisation in present,
-            a.organisation == majority,
-            advisers.index(a),
-        ),
+        (a for a in advisers if not dedicated or not load[a.name]),
+        key=lambda a: (load[a.name], a.organisation in present, a.organisation == majority),
     )
 
 
