@@ -195,7 +195,7 @@ def _schedule(
     earliest = _dates(window, clash, firsts[0]) or ()
     need = min(t.SET_MINIMUM_MEETINGS, len(earliest))
     for first in firsts:
-        plain = None
+        plain = earliest if first == firsts[0] else None
         for adviser in preference:
             busy = adviser_days[adviser.name]
             if first in busy:
