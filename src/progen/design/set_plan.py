@@ -95,23 +95,19 @@ def _series(
     miss `avoid` (an adviser's other days) without leaving that range: None if they cannot.
     """
     days, meetings = window.days, [first]
+    shortest, longest, step = (dt.timedelta(n) for n in (window.shortest, window.longest, gap))
     while True:
         last = meetings[-1]
         guard = avoid if avoid and len(meetings) < guarded else ()
-        near = days[
-            bisect_left(days, last + dt.timedelta(window.shortest)) : bisect_right(
-                days, last + dt.timedelta(window.longest)
-            )
-        ]
-        free = [d for d in near if d not in clash]
+        later = bisect_right(days, last + longest)
+        free = [d for d in days[bisect_left(days, last + shortest) : later] if d not in clash]
         if free:
-            fits = [d for d in free if d not in guard]
+            fits = [d for d in free if d not in guard] if guard else free
             if not fits:
                 return None
-            target = last + dt.timedelta(gap)
+            target = last + step
             meetings.append(next((d for d in fits if d >= target), fits[-1]))
             continue
-        later = bisect_right(days, last + dt.timedelta(window.longest))
         following = next((d for d in days[later:] if d not in clash), None)
         if following is None:
             return tuple(meetings)
