@@ -1,7 +1,8 @@
-"""Benchmark `progen plan --json` as a whole process (median wall time, peak memory) for
-every bundled programme and the region-scale spec, then the session pipeline's own
-stages in-process: the budget (including importing and running the CP-SAT solver when
-the defaults do not fit) and the schedule.
+"""Benchmark `progen plan --json` and `progen plan` as whole processes (median wall and
+CPU time, peak memory) for every bundled programme and the region-scale spec with 10 and
+with 100 set advisers, then the session pipeline's own stages in-process: the budget
+(including importing and running the CP-SAT solver when the defaults do not fit) and the
+schedule.
 
 Not a test: timings depend on the machine. Run it and record what it prints in
 BENCHMARKS.md with the machine's description.
@@ -11,18 +12,26 @@ BENCHMARKS.md with the machine's description.
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from region_spec import write  # noqa: E402
+from region_spec import REGION, write  # noqa: E402
+
+# The processes import progen from this checkout's src/, not whichever one is installed.
+THIS_CHECKOUT = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
+}
 
 
 def measure(args: list[str], runs: int) -> tuple[float, float, float]:
@@ -33,6 +42,7 @@ def measure(args: list[str], runs: int) -> tuple[float, float, float]:
         done = subprocess.run(
             ["/usr/bin/time", "-v", sys.executable, "-m", "progen", *args],
             cwd=ROOT,
+            env=THIS_CHECKOUT,
             capture_output=True,
             text=True,
             check=True,
@@ -102,15 +112,17 @@ def stages(path: Path, runs: int) -> str:
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     with tempfile.TemporaryDirectory() as tmp:
-        region = write(Path(tmp) / "region.yaml")
         cases = [(p.stem, p) for p in sorted((ROOT / "programmes" / "examples").glob("*.yaml"))]
-        cases.append(("region 400 groups", region))
+        for advisers in (REGION.advisers, 100):
+            path = write(Path(tmp) / f"region-{advisers}.yaml", replace(REGION, advisers=advisers))
+            cases.append((f"region 400 groups, {advisers} advisers", path))
         for name, path in cases:
-            wall, cpu, peak = measure(["plan", str(path), "--json"], runs)
-            print(
-                f"plan --json {name}: median {wall:.2f} s wall, {cpu:.2f} s CPU, "
-                f"peak {peak:.0f} MB ({runs} runs)"
-            )
+            for args in (["--json"], []):
+                wall, cpu, peak = measure(["plan", str(path), *args], runs)
+                print(
+                    f"plan {' '.join(args) or '(text)'} {name}: median {wall:.2f} s wall, "
+                    f"{cpu:.2f} s CPU, peak {peak:.0f} MB ({runs} runs)"
+                )
         print(f"solver import: median {solver_import(runs) * 1000:.0f} ms")
         for name, path in cases:
             print(f"stages {name}: {stages(path, runs)}")

@@ -57,7 +57,7 @@ def _checked(
     # Assembling is the last check: a module's plan is a template that only fails when
     # written out for a session, and the sessions a budget leaves out are warnings only
     # the assembled programme knows, so `validate` and `plan` must see the same ones.
-    programme = assemble(spec, modules_dir)
+    programme = assemble(spec, catalogue=catalogue)
     if problems := assembled_problems(programme):
         raise UserError(problems)
     return spec, programme

@@ -84,12 +84,18 @@ def _sessions(dated: tuple[Dated, ...], spec: Spec, diagnosis: Diagnosis) -> tup
     )
 
 
-def assemble(spec: Spec, modules_dir: Path | None = None) -> Programme:
+def assemble(
+    spec: Spec,
+    modules_dir: Path | None = None,
+    catalogue: tuple[Module, ...] | None = None,
+) -> Programme:
+    """The programme designed from `spec` with the modules in `modules_dir` (and the
+    built-in ones): `catalogue` when the caller has already loaded them, as validation has."""
     from progen.design.evaluation import evaluation_plan
     from progen.design.pdsa import pdsa_plans
     from progen.design.set_plan import plan_sets
 
-    catalogue = load_catalogue(modules_dir)
+    catalogue = load_catalogue(modules_dir) if catalogue is None else catalogue
     diagnosis = diagnose(spec)
     calendar = programme_calendar(spec.programme)
     drafts, not_chosen = draft_sessions(spec, diagnosis, catalogue)

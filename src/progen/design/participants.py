@@ -64,11 +64,6 @@ def placeholder(group: Stakeholder) -> str:
     return " ".join([*words[:-1], singular(last)])
 
 
-def numbered_name(group: Stakeholder, n: int) -> str:
-    """'Ward managers' place 3 becomes 'Ward manager 3'."""
-    return f"{placeholder(group)} {n}"
-
-
 def participant_groups(spec: Spec) -> tuple[str, ...]:
     """Groups serving at least one task, in spec order: only they take part."""
     serving = {g for task in spec.tasks for g in task.stakeholders}
@@ -108,9 +103,11 @@ def expand_participants(spec: Spec) -> tuple[Participant, ...]:
 
 def member_names(group: Stakeholder) -> tuple[str, ...]:
     """The names of a group's members: those the spec gives, then numbered places. Groups
-    in no task have names too, since whole-programme sessions expect them."""
+    in no task have names too, since whole-programme sessions expect them. 'Ward managers'
+    place 3 is 'Ward manager 3'."""
+    one = placeholder(group)
     return tuple(group.people) + tuple(
-        numbered_name(group, n) for n in range(len(group.people) + 1, group.count + 1)
+        f"{one} {n}" for n in range(len(group.people) + 1, group.count + 1)
     )
 
 

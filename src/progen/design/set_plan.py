@@ -95,23 +95,19 @@ def _series(
     miss `avoid` (an adviser's other days) without leaving that range: None if they cannot.
     """
     days, meetings = window.days, [first]
+    shortest, longest, step = (dt.timedelta(n) for n in (window.shortest, window.longest, gap))
     while True:
         last = meetings[-1]
         guard = avoid if avoid and len(meetings) < guarded else ()
-        near = days[
-            bisect_left(days, last + dt.timedelta(window.shortest)) : bisect_right(
-                days, last + dt.timedelta(window.longest)
-            )
-        ]
-        free = [d for d in near if d not in clash]
+        later = bisect_right(days, last + longest)
+        free = [d for d in days[bisect_left(days, last + shortest) : later] if d not in clash]
         if free:
-            fits = [d for d in free if d not in guard]
+            fits = [d for d in free if d not in guard] if guard else free
             if not fits:
                 return None
-            target = last + dt.timedelta(gap)
+            target = last + step
             meetings.append(next((d for d in fits if d >= target), fits[-1]))
             continue
-        later = bisect_right(days, last + dt.timedelta(window.longest))
         following = next((d for d in days[later:] if d not in clash), None)
         if following is None:
             return tuple(meetings)
@@ -164,17 +160,12 @@ def _preference(
     their own; else the least loaded first; each time preferring one from no member's
     organisation (an adviser is not their own colleagues' facilitator), then one from
     outside the set's largest organisation."""
-    pool = [a for a in advisers if not dedicated or not load[a.name]]
     majority = _majority(s)
     present = {m.organisation for m in s.members}
+    # Python's sort is stable, so advisers that tie keep the spec's order.
     return sorted(
-        pool,
-        key=lambda a: (
-            load[a.name],
-            a.organisation in present,
-            a.organisation == majority,
-            advisers.index(a),
-        ),
+        (a for a in advisers if not dedicated or not load[a.name]),
+        key=lambda a: (load[a.name], a.organisation in present, a.organisation == majority),
     )
 
 
@@ -222,7 +213,7 @@ def _advised_start(
 ) -> tuple[tuple[dt.date, ...], str | None, int] | None:
     """The earliest start with a free adviser that keeps at least `need` meetings."""
     for first in firsts:
-        plain = None
+        plain = earliest if first == firsts[0] else None
         for adviser in preference:
             busy = adviser_days[adviser.name]
             if first in busy:

@@ -91,6 +91,29 @@ def set_value(mixing: int, organisations: int, top_team: int, cap: int) -> int:
     return fair(mixing) - RULE_PENALTY * broken
 
 
+def value_change(
+    mixing: int,
+    mixing_gain: int,
+    organisations: int,
+    organisations_gain: int,
+    top_team: int,
+    top_team_gain: int,
+    cap: int,
+    new_cap: int,
+) -> int:
+    """set_value after the changes less set_value before, taken term by term so that the
+    search's innermost loop skips the terms that cannot change (most moves change only
+    the mixing and the count of organisations)."""
+    change = fair(mixing + mixing_gain) - fair(mixing) if mixing_gain else 0
+    if organisations_gain:
+        change -= RULE_PENALTY * ((organisations + organisations_gain == 1) - (organisations == 1))
+    if top_team_gain or cap != new_cap:
+        change -= RULE_PENALTY * (
+            top_team_excess(top_team + top_team_gain, new_cap) - top_team_excess(top_team, cap)
+        )
+    return change
+
+
 def set_score(members: Sequence[Participant], depends: frozenset[tuple[str, str]], cap: int) -> int:
     """What set formation maximises for one set: rules first, then fair mixing.
 
@@ -152,11 +175,14 @@ def mixing_change(
         mixing += _LOCATION * ((place_in not in counts) - (counts[place_out] == 1))
     old, new = out[3], inn[3]
     if old != new:
+        # plain loops, not sum() over generators: this is the search's innermost loop
         gone = counts[old] == 1
         if gone:
-            mixing -= PAIR_WEIGHT * sum(m for g, m in neighbours.get(old, ()) if g in counts)
+            for g, m in neighbours.get(old, ()):
+                if g in counts:
+                    mixing -= PAIR_WEIGHT * m
         if new not in counts:
-            mixing += PAIR_WEIGHT * sum(
-                m for g, m in neighbours.get(new, ()) if g in counts and not (gone and g == old)
-            )
+            for g, m in neighbours.get(new, ()):
+                if g in counts and not (gone and g == old):
+                    mixing += PAIR_WEIGHT * m
     return mixing, organisations

@@ -26,11 +26,11 @@ from progen.design.set_score import (
     TOP_TEAM,
     Key,
     empty_counts,
-    fair,
     mixing_change,
     set_value,
     top_team_cap,
     top_team_excess,
+    value_change,
 )
 
 # Upper bound on score evaluations in the local search: enough for small programmes to reach
@@ -70,39 +70,31 @@ class Layout:
     score: int
 
 
-def _changes(
-    layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | None
-) -> tuple[int, int, int]:
-    """What set s gains when `out` leaves and `inn` joins (either may be None): mixing,
-    distinct organisations and top-team members. The search's predicted gain and the
-    update it then makes both read it, so they cannot disagree."""
-    keys, top = layout.keys, layout.top
-    mixing, organisations = mixing_change(
-        layout.counts[s],
-        nbr,
-        NOBODY if out is None else keys[out],
-        NOBODY if inn is None else keys[inn],
-    )
-    return mixing, organisations, (inn is not None and top[inn]) - (out is not None and top[out])
-
-
 def _set_gain(
     layout: Layout,
     nbr: Neighbours,
     s: int,
-    out: int | None,
-    inn: int | None,
+    out: Key,
+    inn: Key,
+    tops: int,
     cap: int,
     new_cap: int,
 ) -> int:
-    """Change of set s's value when person `out` leaves it, person `inn` joins it and its
-    task's top-team share goes from `cap` to `new_cap`."""
-    mixing, organisations, tops = _changes(layout, nbr, s, out, inn)
-    m = layout.mixing[s]
-    if not (organisations or tops) and cap == new_cap:  # only the fair mixing can change
-        return fair(m + mixing) - fair(m) if mixing else 0
-    o, t = layout.organisations[s], layout.top_team[s]
-    return set_value(m + mixing, o + organisations, t + tops, new_cap) - set_value(m, o, t, cap)
+    """Change of set s's value when the person with keys `out` leaves it, the person with
+    keys `inn` joins it, its top-team members change by `tops` and its task's top-team
+    share goes from `cap` to `new_cap`. The search's predicted gain and the update it then
+    makes (_enter) both read mixing_change, so they cannot disagree."""
+    mixing, organisations = mixing_change(layout.counts[s], nbr, out, inn)
+    return value_change(
+        layout.mixing[s],
+        mixing,
+        layout.organisations[s],
+        organisations,
+        layout.top_team[s],
+        tops,
+        cap,
+        new_cap,
+    )
 
 
 def _share_gain(layout: Layout, task: int, s: int, cap: int, new_cap: int) -> int:
@@ -122,16 +114,17 @@ def move_gain(layout: Layout, nbr: Neighbours, p: int, there: int, q: int | None
     here = layout.where[p]
     task_here, task_there = layout.set_task[here], layout.set_task[there]
     cap_here, cap_there = layout.caps[task_here], layout.caps[task_there]
+    mover, other = layout.keys[p], NOBODY if q is None else layout.keys[q]
     tops = layout.top[p] - (q is not None and layout.top[q])
     if task_here == task_there or not tops:
-        return _set_gain(layout, nbr, here, p, q, cap_here, cap_here) + _set_gain(
-            layout, nbr, there, q, p, cap_there, cap_there
+        return _set_gain(layout, nbr, here, mover, other, -tops, cap_here, cap_here) + _set_gain(
+            layout, nbr, there, other, mover, tops, cap_there, cap_there
         )
     new_here = top_team_cap(layout.task_top[task_here] - tops, layout.task_sets[task_here])
     new_there = top_team_cap(layout.task_top[task_there] + tops, layout.task_sets[task_there])
     return (
-        _set_gain(layout, nbr, here, p, q, cap_here, new_here)
-        + _set_gain(layout, nbr, there, q, p, cap_there, new_there)
+        _set_gain(layout, nbr, here, mover, other, -tops, cap_here, new_here)
+        + _set_gain(layout, nbr, there, other, mover, tops, cap_there, new_there)
         + _share_gain(layout, task_here, here, cap_here, new_here)
         + _share_gain(layout, task_there, there, cap_there, new_there)
     )
@@ -139,8 +132,14 @@ def move_gain(layout: Layout, nbr: Neighbours, p: int, there: int, q: int | None
 
 def _enter(layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | None) -> None:
     """Update set s's running counts for `out` leaving and `inn` joining."""
-    keys = layout.keys
-    mixing, organisations, tops = _changes(layout, nbr, s, out, inn)
+    keys, top = layout.keys, layout.top
+    mixing, organisations = mixing_change(
+        layout.counts[s],
+        nbr,
+        NOBODY if out is None else keys[out],
+        NOBODY if inn is None else keys[inn],
+    )
+    tops = (inn is not None and top[inn]) - (out is not None and top[out])
     counts = layout.counts[s]
     if out is not None:
         layout.members[s].remove(out)

@@ -6,10 +6,9 @@ always gives the same bytes.
 
 from __future__ import annotations
 
-import json
-
 from progen.design.model import Programme
 from progen.errors import as_dict
+from progen.publish.json_text import indented
 
 
 def _member(m) -> dict:
@@ -194,4 +193,4 @@ def programme_dict(p: Programme) -> dict:
 
 
 def programme_json(p: Programme) -> str:
-    return json.dumps(programme_dict(p), indent=2, ensure_ascii=False) + "\n"
+    return indented(programme_dict(p)) + "\n"
