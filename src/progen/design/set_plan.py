@@ -194,7 +194,7 @@ def _schedule(
     need = min(t.SET_MINIMUM_MEETINGS, len(earliest))
     for least in dict.fromkeys((need, max(3, need - 1) if need > 3 else need)):
         found = _advised_start(
-            window, clash, firsts, preference, adviser_days, least, dedicated, supported
+            window, clash, firsts, earliest, preference, adviser_days, least, dedicated, supported
         )
         if found:
             return found
@@ -205,13 +205,15 @@ def _advised_start(
     window: Window,
     clash: set[dt.date],
     firsts: list[dt.date],
+    earliest: tuple[dt.date, ...],
     preference: list[Facilitator],
     adviser_days: dict[str, set[dt.date]],
     need: int,
     dedicated: bool,
     supported: int,
 ) -> tuple[tuple[dt.date, ...], str | None, int] | None:
-    """The earliest start with a free adviser that keeps at least `need` meetings."""
+    """The earliest start with a free adviser that keeps at least `need` meetings
+    (`earliest`: the meetings from the first of `firsts`, worked out once)."""
     for first in firsts:
         plain = earliest if first == firsts[0] else None
         for adviser in preference:
