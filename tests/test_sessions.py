@@ -173,7 +173,10 @@ def test_a_second_pdsa_clinic_runs_only_after_the_first_and_for_the_same_people(
 def test_appreciative_design_never_runs_without_discovery_and_is_for_everyone(tmp_path):
     # Make discovery the cheaper session to drop: design is then worth more on its own, but
     # it builds on discovery, so it runs only with it.
-    override(tmp_path, "appreciative-discovery", priority=4)
+    # A user's copies may make the cycle optional here (the built-in ones are essential in
+    # a blaming culture): essential only when performing, which this early system is not.
+    override(tmp_path, "appreciative-discovery", priority=4, essential_when="[stage-performing]")
+    override(tmp_path, "appreciative-design", essential_when="[stage-performing]")
     spec = spec_of(culture=["blame"])
     for budget in (minimum(spec, tmp_path), minimum(spec, tmp_path) + 2, 40):
         p = assemble(hours(spec, budget), tmp_path)
@@ -391,3 +394,15 @@ def test_a_member_of_a_group_in_two_tasks_attends_their_own_tasks_sessions_only(
                 assert names == {n for n in mine if set_task[(n, g)] == s.task}
                 assert len(names) < len(mine)
     assert len(seen_tasks) == 2
+
+
+def test_a_blaming_culture_keeps_its_appreciative_start_at_the_smallest_budget():
+    """Appreciative inquiry is essential where the culture calls for it: the smallest budget
+    that validates holds the whole cycle, before any accountability work."""
+    spec = spec_of(culture=["blame"])
+    p = assemble(hours(spec, minimum(spec)))
+    [discovery] = sessions_of(p, "appreciative-discovery")
+    [design] = sessions_of(p, "appreciative-design")
+    later = [s for s in p.sessions if s.module in ("accountability-and-escalation",)]
+    assert all(design.date < s.date for s in later)
+    assert discovery.date < design.date
