@@ -25,6 +25,22 @@ STAGE_CAVEAT = (
 )
 
 
+# What a finding promises, kept apart so that a finding whose work does not run can drop
+# the promise rather than contradict it (`answered`).
+_TOP_TEAM_PROMISE = (
+    " So the senior leaders get a session of their own to agree shared aims and how they "
+    "will oversee the work together."
+)
+_MANAGERS_PROMISE = ", so they get a session of their own."
+_COMMUNITY_PROMISE = (
+    ", so the programme includes co-production with patients, carers and communities."
+)
+_SAFETY_PROMISE = (
+    " So the programme includes a session on psychological safety, in which leaders practise "
+    "inviting input and responding well when people speak up."
+)
+
+
 def _fact(spec: Spec, path: Path, value: str, words: str) -> Fact:
     """A fact at `path`, located at the line the user wrote its key on when the spec was
     read from a file (a spec built in memory has no lines to give)."""
@@ -113,8 +129,7 @@ def _top_team(spec: Spec) -> Finding | None:
         f"Improvement's seven leadership leverage points (Reinertsen et al. 2008) give senior "
         f"leaders system-level aims to set and oversee at the highest level of governance, and "
         f"ask them to channel their own attention to improvement; the authors offer the "
-        f"leverage points as a theory, not a tested method. So the senior leaders get a session "
-        f"of their own to agree shared aims and how they will oversee the work together. "
+        f"leverage points as a theory, not a tested method.{_TOP_TEAM_PROMISE} "
         f"Asking them the real-team questions that the staff-survey research uses (West et al. "
         f"2011) is this programme's own interpretation, not a tested intervention.",
         (
@@ -127,6 +142,7 @@ def _top_team(spec: Spec) -> Finding | None:
             _organisations_fact(spec),
         ),
         ("reinertsen-2008", "west-2011"),
+        _TOP_TEAM_PROMISE,
     )
 
 
@@ -139,10 +155,10 @@ def _middle(spec: Spec) -> Finding | None:
         "Line managers take part",
         f"{_names(spec, ids)} take part as middle managers. Engaging leadership by line "
         f"managers (genuine concern for staff, engaging others) predicted performance where "
-        f"competency ratings did not (Alimo-Metcalfe et al. 2008), so they get a session of "
-        f"their own.",
+        f"competency ratings did not (Alimo-Metcalfe et al. 2008){_MANAGERS_PROMISE}",
         _level_facts(spec, ids),
         ("alimo-metcalfe-2008",),
+        _MANAGERS_PROMISE,
     )
 
 
@@ -171,10 +187,10 @@ def _community(spec: Spec) -> Finding | None:
         "Patients, carers or communities take part",
         f"{_names(spec, ids)} take part as community members. Putting patients and families "
         f"on the improvement team is one of the leadership leverage points the Institute for "
-        f"Healthcare Improvement proposes (Reinertsen et al. 2008), so the programme includes "
-        f"co-production with patients, carers and communities.",
+        f"Healthcare Improvement proposes (Reinertsen et al. 2008){_COMMUNITY_PROMISE}",
         _level_facts(spec, ids),
         ("reinertsen-2008",),
+        _COMMUNITY_PROMISE,
     )
 
 
@@ -220,11 +236,11 @@ def _hierarchical(spec: Spec) -> Finding | None:
         "Make it safe to speak up",
         f"{fact.words}. Edmondson (1999) found that people in work teams learn (ask for help, "
         f"raise concerns, talk about mistakes) when they believe the team is safe for "
-        f"interpersonal risk-taking, and that how team leaders behave shapes that belief. So "
-        f"the programme includes a session on psychological safety, in which leaders practise "
-        f"inviting input and responding well when people speak up.",
+        f"interpersonal risk-taking, and that how team leaders behave shapes that belief."
+        f"{_SAFETY_PROMISE}",
         (fact,),
         ("edmondson-1999",),
+        _SAFETY_PROMISE,
     )
 
 
@@ -312,7 +328,16 @@ def answered(
             for module, title in chosen.items()
             if module not in running and module in squeezed
         ]
-        if dropped:
+        if dropped and len(dropped) == len(chosen) and f.promise:
+            unsaid = f.text.replace(f.promise, "." if f.promise.startswith(",") else "")
+            f = replace(
+                f,
+                text=f"{unsaid} The work this calls for, {joined([repr(x) for x in dropped])}, "
+                f"does not run in this programme: the budget of taught hours or the calendar "
+                f"leaves no room (see 'Left out, and why').",
+                promise="",
+            )
+        elif dropped:
             note = (
                 f" {'Of this work, ' if len(dropped) < len(chosen) else ''}"
                 f"{joined([repr(x) for x in dropped])} "

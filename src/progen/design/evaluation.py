@@ -20,6 +20,7 @@ from progen.design.model import (
     Timepoint,
 )
 from progen.design.participants import participant_groups, participating_organisations
+from progen.design.set_plan import CLOSING_PHASE
 from progen.spec.model import Spec
 from progen.wording import context_words, plural
 
@@ -78,14 +79,17 @@ def _working_day(day: dt.date, step: int) -> dt.date:
     return day
 
 
-def timepoints(spec: Spec, launch: dt.date | None = None) -> tuple[Timepoint, ...]:
+def timepoints(
+    spec: Spec, launch: dt.date | None = None, closing: dt.date | None = None
+) -> tuple[Timepoint, ...]:
     """Baseline at the launch (the first session, where the questionnaires are handed out),
-    the midpoint, the end and the follow-up, each on a working day."""
+    the midpoint, the end at the closing event (where they are handed out again) or else
+    the programme's last working day, and the follow-up, each on a working day."""
     p = spec.programme
     return (
         Timepoint("baseline", launch or _working_day(p.start, 1)),
         Timepoint("midpoint", _working_day(p.start + dt.timedelta(weeks=p.weeks // 2), 1)),
-        Timepoint("end", _working_day(p.end, -1)),
+        Timepoint("end", closing or _working_day(p.end, -1)),
         Timepoint("follow-up", _working_day(add_months(p.end, spec.follow_up_months), 1)),
     )
 
@@ -110,8 +114,8 @@ def survey_source(spec: Spec) -> str:
     parts = []
     if inside:
         parts.append(
-            f"{staff_survey(spec)} themes for the participating NHS bodies (it runs once a "
-            f"year: read the results nearest each timepoint)"
+            f"{staff_survey(spec)} themes for the participating NHS bodies "
+            f"({context_words()['nations'][spec.programme.nation]['survey_rhythm']})"
         )
     if outside:
         named = ", ".join(outside[:-1]) + (" and " if len(outside) > 1 else "") + outside[-1]
@@ -304,7 +308,11 @@ def evaluation_plan(
 ) -> Evaluation:
     return Evaluation(
         levels=tuple(_levels(spec, pdsa)),
-        timepoints=timepoints(spec, sessions[0].date if sessions else None),
+        timepoints=timepoints(
+            spec,
+            sessions[0].date if sessions else None,
+            max((s.date for s in sessions if s.phase == CLOSING_PHASE), default=None),
+        ),
         logic_model=logic_model(spec, sessions, sets, pdsa),
         attribution=ATTRIBUTION,
     )

@@ -49,6 +49,7 @@ class Finding:
     text: str
     facts: tuple[Fact, ...]
     evidence: tuple[str, ...]
+    promise: str = ""  # the part of `text` that says what work the finding brings in
 
 
 @dataclass(frozen=True)

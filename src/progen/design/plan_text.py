@@ -33,6 +33,7 @@ What a body can use:
 
 from __future__ import annotations
 
+import html
 import re
 import traceback
 from collections.abc import Iterator
@@ -177,7 +178,8 @@ def plan_facts(p: Programme, titles: dict[str, str]) -> PlanFacts:
         organisations=joined(
             [o.name for o in p.spec.organisations if o.id in participating_organisations(p.spec)]
         ),
-        summary=p.spec.context.summary or "",
+        # spec text inside Markdown: escaped, so it reads as the organisers wrote it
+        summary=html.escape(p.spec.context.summary or ""),
         task_titles=joined([f"'{task.title}'" for task in p.spec.tasks]),
         held=tuple(Held(s.module, titles[s.module], s.task, (s.date, s.start)) for s in p.sessions),
         meetings=tuple(s.meetings for s in p.sets),

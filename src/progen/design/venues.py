@@ -10,7 +10,8 @@ to the venue most of the audience's organisations name as their own
 location), so the fewest people travel.
 
 A set meets at a room where one is known: each member's base is their organisation's
-venue, else the programme's venue, else their own location, and a set meets at the venue
+venue, else the programme's venue, else the venue of another organisation in their own
+town, else their own location, and a set meets at the venue
 most of its members are based at, or at their most common location only when none of
 them has a venue (a town is not a room). When the top is shared (a set split evenly
 between two bases, or three), the meetings rotate between those bases in roster order, so
@@ -76,23 +77,38 @@ def session_venue(spec: Spec, audience: Sequence[str]) -> str | None:
     if venues:
         return venues[0]
     places = _most((g.location, g.count) for g in groups)
-    return places[0] if places else None
+    return _unbooked(places[0]) if places else None
+
+
+def _unbooked(place: str) -> str:
+    """A town where no room is known: 'Aberaeron (room to be arranged)'."""
+    return f"{place} (room to be arranged)"
+
+
+def _local_venue(spec: Spec, location: str) -> str:
+    """The in-person venue of the first organisation based where `location` is, if any: the
+    room nearest someone whose own organisation names none."""
+    for o in spec.organisations:
+        found = spec.venue(o.venue)
+        if location and o.location == location and found and not found.online:
+            return venue_text(found)
+    return ""
 
 
 def member_venue(spec: Spec, member: Participant) -> str:
     """The room one person is based at: their organisation's venue, else the programme's,
-    else none ("")."""
+    else the venue of another organisation in their town, else none ("")."""
     chosen = programme_venue(spec)
     own = _organisation_venue(spec, member.organisation)
-    return own or (venue_text(chosen) if chosen else "")
+    return own or (venue_text(chosen) if chosen else "") or _local_venue(spec, member.location)
 
 
 def set_bases(spec: Spec, members: Sequence[Participant]) -> list[str]:
     """The venues most of a set's members are based at, in roster order (one, or several
     that its meetings rotate between); their most common locations when none has one."""
-    return _most((member_venue(spec, m), 1) for m in members) or _most(
-        (m.location, 1) for m in members
-    )
+    return _most((member_venue(spec, m), 1) for m in members) or [
+        _unbooked(place) for place in _most((m.location, 1) for m in members)
+    ]
 
 
 def with_venues(spec: Spec, sets: Sequence[ActionLearningSet]) -> tuple[ActionLearningSet, ...]:
@@ -127,8 +143,9 @@ def set_venue_note(sets: Sequence[ActionLearningSet]) -> str:
     """How sets find their venue, in the handbook's words, with the sets that rotate."""
     text = (
         "A set meets at the venue most of its members are based at: their organisation's "
-        "own venue, or else the programme's; only a set none of whose members has a venue "
-        "meets in the town most of them work in, at a room to be arranged. When a set is "
+        "own venue, or else the programme's, or else one in their own town; only a set none "
+        "of whose members has a venue meets in the town most of them work in, at a room to be "
+        "arranged. When a set is "
         "split evenly between two or more venues, its meetings rotate between them in turn, "
         "so the travelling is shared."
     )
