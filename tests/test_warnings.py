@@ -245,6 +245,9 @@ def test_a_top_team_from_one_organisation_of_several_is_warned_about():
         ("Cut the delay by January 2028", False),  # the follow-up's own month
         ("Cut the delay by 2 days", False),
         ("Cut the delay by December 2027", False),
+        ("Cut the delay by Sept 2028", True),
+        ("Cut the delay by 31 Mar, 2028", True),
+        ("Cut it by December 2027, then by 1 day by June 2028", True),  # the latest date
     ],
 )
 def test_an_aim_due_after_the_follow_up_is_told(aim, warned):

@@ -7,8 +7,13 @@ described in the words of `templates/context.yaml`, never by its YAML path.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
+
+from markupsafe import Markup
 
 from progen.resources import template_data
 
@@ -50,3 +55,36 @@ def context_words() -> dict:
 def kind_words(kind: str) -> str:
     """An organisation kind as a reader says it: 'health board', 'voluntary organisation'."""
     return context_words()["kinds"].get(kind, kind.replace("-", " "))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def md_escape(value: Any) -> Markup:
+    """User text as inert Markdown: HTML-escaped, syntax backslash-escaped, on one line.
+
+    `<script>` becomes `&lt;script&gt;`, `[x](javascript:...)` and `![](file:...)` lose
+    the brackets that would make them links or images, and newlines cannot start a
+    heading, list or table.
+    """
+    if isinstance(value, Markup):
+        return value
+    text = " ".join(str(value).split())
+    text = html.escape(text, quote=True)
+    return Markup(_MD_SPECIAL.sub(r"\\\1", text))
+
+
+def quoted(text: str, limit: int) -> str:
+    """A person's text to quote in a sentence: on one line, cut at a word before `limit`
+    characters with an ellipsis, and ending as a sentence does."""
+    words = " ".join(text.split())
+    if len(words) > limit:
+        words = words[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return words if words[-1:] in ".!?…" else words + "."
+
+
+def figure(x: float) -> str:
+    """A measured number as a person writes it: 5, 35.5, 1,234,567.891, 0.0000001; never
+    in scientific notation."""
+    text = f"{x:,.7f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

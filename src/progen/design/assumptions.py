@@ -17,7 +17,7 @@ from progen.design.model import Omission
 from progen.design.participants import participating_organisations
 from progen.errors import Problem
 from progen.spec.model import Spec
-from progen.wording import plural
+from progen.wording import joined, plural
 
 Rule = Callable[[Spec], Iterator[Problem]]
 
@@ -89,7 +89,7 @@ def _top_team_from_one_organisation(spec: Spec) -> Iterator[Problem]:
     if len(taking) >= t.SEVERAL_ORGANISATIONS and len(orgs) == 1:
         i, first = top[0]
         others = [spec.organisation(o).name for o in taking if o not in orgs]
-        named = ", ".join(others[:-1]) + (" and " if len(others) > 1 else "") + others[-1]
+        named = joined(others) if len(others) <= 8 else f"the {len(others)} other organisations"
         yield spec.where.warning(
             ("stakeholders", i),
             f"every top-team group belongs to {spec.organisation(first.organisation).name}, "
@@ -208,7 +208,29 @@ def _one_facilitator(spec: Spec) -> Iterator[Problem]:
 
 
 _MONTHS = [m.lower() for m in calendar.month_name[1:]]  # English: the C locale
-_AIM_DATE = re.compile(r"\bby (?:the end of )?(" + "|".join(_MONTHS) + r") (\d{4})\b", re.I)
+# "by March 2028", "by Sept 2028", "by 31 March 2028", "by the end of Mar, 2028": the month
+# by its name or first three letters (and "Sept"), the year in ASCII digits.
+_AIM_DATE = re.compile(
+    r"\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+    r"("
+    + "|".join(
+        f"{m[:3]}(?:{m[3:]}|t)?" if m == "september" else f"{m[:3]}(?:{m[3:]})?" for m in _MONTHS
+    )
+    + r")\.?,?\s+([0-9]{4})\b",
+    re.I,
+)
+
+
+def _due(aim: str) -> tuple[int, int, str] | None:
+    """(year, month, 'March 2028') of the latest 'by <month> <year>' in an aim, if any."""
+    found = [
+        (int(year), next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(name[:3].lower())))
+        for name, year in _AIM_DATE.findall(aim)
+    ]
+    if not found:
+        return None
+    year, month = max(found)
+    return year, month, f"{calendar.month_name[month]} {year}"
 
 
 def _aims_after_follow_up(spec: Spec) -> Iterator[Problem]:
@@ -218,16 +240,13 @@ def _aims_after_follow_up(spec: Spec) -> Iterator[Problem]:
 
     follow_up = add_months(spec.programme.end, spec.follow_up_months)
     for i, task in enumerate(spec.tasks):
-        found = _AIM_DATE.search(task.aim)
-        if not found:
-            continue
-        month, year = _MONTHS.index(found[1].lower()) + 1, int(found[2])
-        if (year, month) > (follow_up.year, follow_up.month):
+        due = _due(task.aim)
+        if due and due[:2] > (follow_up.year, follow_up.month):
             yield spec.where.warning(
                 ("tasks", i, "aim"),
-                f"the aim falls due in {found[1].capitalize()} {year}, after the evaluation's "
-                f"follow-up in {follow_up:%B %Y}, which then cannot say whether it was met; "
-                f"set evaluation.follow_up_months so the follow-up comes after it, or keep "
+                f"the aim falls due in {due[2]}, after the evaluation's follow-up in "
+                f"{follow_up:%B %Y}, which then cannot say whether it was met; set "
+                f"evaluation.follow_up_months so the follow-up comes after it, or keep "
                 f"recording the measure until then",
             )
 

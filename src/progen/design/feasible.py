@@ -12,11 +12,12 @@ from __future__ import annotations
 from progen.design.budget import minimum_contact_hours
 from progen.design.catalogue import Module
 from progen.design.model import Programme, clock, minutes_of
-from progen.design.participants import expand_participants
+from progen.design.participants import expand_participants, member_names
 from progen.design.schedule import calendar_problems
 from progen.design.sets import infeasible_tasks
 from progen.errors import Problem
-from progen.spec.model import Spec
+from progen.spec.model import Spec, Stakeholder
+from progen.wording import joined
 
 
 def set_problems(spec: Spec) -> list[Problem]:
@@ -53,9 +54,43 @@ def day_problems(spec: Spec, catalogue: tuple[Module, ...]) -> list[Problem]:
     ]
 
 
+def name_problems(spec: Spec) -> list[Problem]:
+    """Two places with one name: the records template lists attendance by name, so two
+    'Nurse 1's (two groups whose members are called the same) could not be told apart."""
+    first: dict[str, Stakeholder] = {}
+    problems = []
+    for i, group in enumerate(spec.stakeholders):
+        clashes = []
+        for name in member_names(group):
+            if name in first and name not in clashes:
+                clashes.append(name)
+            first.setdefault(name, group)
+        if clashes:
+            shown = [f"'{n}'" for n in clashes[:3]] + ["others"] * (len(clashes) > 3)
+            other = first[clashes[0]]
+            same = other.name == group.name
+            problems.append(
+                spec.where.problem(
+                    ("stakeholders", i),
+                    f"{joined(shown)} would name a member of both {other.name}"
+                    f"{f' ({other.id})' if same else ''} and {group.name}"
+                    f"{f' ({group.id})' if same else ''}, "
+                    f"so attendance records could not tell them apart; give this group its own "
+                    f"'person:' (what one member is called) or list its people's names",
+                    at_key=True,
+                )
+            )
+    return problems
+
+
 def feasibility_problems(spec: Spec, catalogue: tuple[Module, ...]) -> list[Problem]:
     """Every reason this spec could not be assembled, located in the spec."""
-    return set_problems(spec) + budget_problems(spec, catalogue) + day_problems(spec, catalogue)
+    return (
+        name_problems(spec)
+        + set_problems(spec)
+        + budget_problems(spec, catalogue)
+        + day_problems(spec, catalogue)
+    )
 
 
 DAY_MINUTES = 24 * 60

@@ -33,7 +33,6 @@ What a body can use:
 
 from __future__ import annotations
 
-import html
 import re
 import traceback
 from collections.abc import Iterator
@@ -52,7 +51,7 @@ from progen.design.model import Programme, Session
 from progen.design.participants import participating_organisations
 from progen.design.plan_shape import MAX_PLAN_CHARACTERS, shape_problems
 from progen.errors import Problem, UserError
-from progen.wording import context_words, counted, joined, number_word
+from progen.wording import context_words, counted, figure, joined, md_escape, number_word, quoted
 
 TEMPLATE = "<template>"  # the file name Jinja gives a template compiled from a string
 MAX_TEXT = 20_000  # characters one expression may produce
@@ -154,6 +153,18 @@ class PlanFacts:
         return 0 < self.sets <= self.advisers
 
 
+SUMMARY_QUOTED = 600  # characters of the organisers' summary a plan quotes
+NAMED_AT_MOST = 8  # names a plan lists before it says "each of the 12 organisations"
+
+
+def _named(names: list[str], noun: str) -> str:
+    """The names as prose (Markdown-escaped), or 'each of the 12 <noun>' when there are too
+    many to read out."""
+    if len(names) > NAMED_AT_MOST:
+        return f"each of the {len(names)} {noun}"
+    return joined([md_escape(n) for n in names])
+
+
 def plan_facts(p: Programme, titles: dict[str, str]) -> PlanFacts:
     """The facts of `p`; `titles` gives each module's title by id."""
     weeks = p.spec.programme.set_cadence_weeks
@@ -175,12 +186,15 @@ def plan_facts(p: Programme, titles: dict[str, str]) -> PlanFacts:
         set_lifetime=t.SET_LIFETIME_MEETINGS,
         tasks=len(p.spec.tasks),
         collaborative=p.diagnosis.has("collaborative"),
-        organisations=joined(
-            [o.name for o in p.spec.organisations if o.id in participating_organisations(p.spec)]
+        organisations=_named(
+            [o.name for o in p.spec.organisations if o.id in participating_organisations(p.spec)],
+            "organisations",
         ),
         # spec text inside Markdown: escaped, so it reads as the organisers wrote it
-        summary=html.escape(p.spec.context.summary or ""),
-        task_titles=joined([f"'{task.title}'" for task in p.spec.tasks]),
+        summary=md_escape(quoted(p.spec.context.summary, SUMMARY_QUOTED))
+        if p.spec.context.summary
+        else "",
+        task_titles=_named([f"'{task.title}'" for task in p.spec.tasks], "tasks"),
         held=tuple(Held(s.module, titles[s.module], s.task, (s.date, s.start)) for s in p.sessions),
         meetings=tuple(s.meetings for s in p.sets),
     )
@@ -225,7 +239,7 @@ def _environment() -> _Sandbox:
     env.filters["words"] = number_word
     env.filters["counted"] = counted
     env.filters["often"] = lambda n: _span(n, n)
-    env.filters["number"] = lambda x: f"{x:g}"
+    env.filters["number"] = figure
     env.globals = {}
     env.tests = {name: env.tests[name] for name in ("defined", "none", "number", "string")}
     return env

@@ -259,16 +259,25 @@ def plan_sets(
             for group in s.audience:
                 session_days[group].add(s.date)
     # Fair before generous: when the advisers cannot give every set its first meetings,
-    # each set gets fewer rather than some sets all of them and another none.
+    # each set gets fewer rather than some sets all of them and another none; and no set
+    # keeps an adviser at every meeting while another has none, if fewer meetings each
+    # does not leave more sets alone.
     sets = _advised(spec, formed, window, session_days, supported_meetings(spec))
     for fewer in range(supported_meetings(spec) - 1, 0, -1):
-        unadvised = sum(not x.facilitator for x in sets)
-        if not unadvised or not spec.facilitators:
+        if not spec.facilitators or not _unfair(sets)[0]:
             break
         fairer = _advised(spec, formed, window, session_days, fewer)
-        if sum(not x.facilitator for x in fairer) < unadvised:
+        if _unfair(fairer) < _unfair(sets):
             sets = fairer
     return tuple(sets), _notes(spec, sets, window), GROUND_RULES
+
+
+def _unfair(sets: Sequence[ActionLearningSet]) -> tuple[int, int]:
+    """(sets with no adviser, sets with one at every meeting while some set has none): what
+    fair-before-generous makes as small as it can, in that order."""
+    alone = sum(not s.facilitator for s in sets if s.meetings)
+    throughout = sum(bool(s.meetings) and s.adviser_meetings == len(s.meetings) for s in sets)
+    return alone, throughout if alone else 0
 
 
 def supported_meetings(spec: Spec) -> int:

@@ -15,8 +15,6 @@ HTML once, and the site embeds that HTML as a raw block while the handbook print
 
 from __future__ import annotations
 
-import html
-import re
 from functools import cache
 from typing import Any
 
@@ -31,26 +29,11 @@ from progen.design.evaluation import FORMS, LICENSED, LICENSED_PAGE
 from progen.design.model import Programme, clock
 from progen.design.participants import taught_minutes
 from progen.publish.templating import environment, longdate, shortdate
-from progen.wording import context_words, kind_words, plural
+from progen.wording import context_words, kind_words, md_escape, plural
 
 # Characters Python-Markdown (with the tables extension) treats as syntax.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
 LEVELS = ("reaction", "learning", "behaviour", "results")
-
-
-def md_escape(value: Any) -> Markup:
-    """User text as inert Markdown: HTML-escaped, syntax backslash-escaped, on one line.
-
-    `<script>` becomes `&lt;script&gt;`, `[x](javascript:...)` and `![](file:...)` lose
-    the brackets that would make them links or images, and newlines cannot start a
-    heading, list or table.
-    """
-    if isinstance(value, Markup):
-        return value
-    text = " ".join(str(value).split())
-    text = html.escape(text, quote=True)
-    return Markup(_MD_SPECIAL.sub(r"\\\1", text))
 
 
 def _md_finalize(value: Any) -> Any:
@@ -176,16 +159,16 @@ class Helpers:
 
     def hours_each(self, group_id: str) -> str:
         """'12.5 hours': the most taught time any one member of the group is expected at
-        (participants.taught_minutes), for the group's own page."""
+        (participants.taught_minutes), for the group's own page; "" when none."""
         if self._taught is None:
             self._taught = taught_minutes(self.p)
         most = max((m for (_, g), m in self._taught.items() if g == group_id), default=0)
         hours = most / 60
-        return (
-            f"{hours:g} hour{'s' * (hours != 1)}"
-            if hours * 2 == int(hours * 2)
-            else (f"about {round(hours)} hours")
-        )
+        if not most:
+            return ""
+        if (hours * 2).is_integer():
+            return f"{hours:g} hour{'s' * (hours != 1)}"
+        return f"about {round(hours)} hour{'s' * (round(hours) != 1)}"
 
     def reference(self, key: str) -> str:
         return self.p.references.get(key, key)
