@@ -621,3 +621,16 @@ def test_reading_problems_and_validation_problems_come_in_one_run(tmp_path):
         ["dup.yaml:9:63", "organisations[0].location"],
         ["dup.yaml:13:42", "stakeholders[0].organisation"],
     ]
+
+
+def test_two_groups_whose_members_would_share_names_are_a_located_error(problems):
+    """Two groups both called 'Nurses' would both have a 'Nurse 1': records could not tell
+    them apart, so validation says so at the second group."""
+    text = VALID.replace(
+        "  - id: social-workers\n    name: Social workers\n",
+        "  - id: social-workers\n    name: Ward managers\n",
+    ).replace("    people: [Alex Brown, Sam Green, Jo White]", "    count: 3")
+    found = [p for p in problems(text) if "would name a member of both" in p.message]
+    assert len(found) == 1
+    assert found[0].path == "stakeholders[1]"
+    assert "'Ward manager 1', 'Ward manager 2' and 'Ward manager 3'" in found[0].message
