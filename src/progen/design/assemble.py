@@ -20,6 +20,7 @@ from progen.design.plan_text import with_plans
 from progen.design.rationale import rationale, reason_evidence, reason_findings
 from progen.design.schedule import Dated, after_set_meetings, in_sequence, schedule
 from progen.design.sessions import draft_sessions, session_title
+from progen.design.set_shares import absent_warnings
 from progen.design.venues import session_venue, session_venue_note, set_venue_note, with_venues
 from progen.spec.model import Spec
 
@@ -146,7 +147,7 @@ def assemble(
         pdsa,
         evaluation,
         cited(keys),
-        spec_warnings(spec) + omission_warnings(spec, omitted),
+        spec_warnings(spec) + absent_warnings(spec, sets) + omission_warnings(spec, omitted),
         session_venue_note(spec),
     )
     return with_plans(programme, catalogue)

@@ -27,6 +27,7 @@ from progen.design.calendar import Calendar
 from progen.design.model import ActionLearningSet, Session, SetMeeting
 from progen.design.participants import dependency_pairs, expand_participants
 from progen.design.set_score import TOP_TEAM, FormedSet
+from progen.design.set_shares import shared_out
 from progen.design.sets import form_sets
 from progen.spec.model import Facilitator, Spec
 from progen.wording import context_words, number_word, plural
@@ -248,8 +249,14 @@ def plan_sets(
     spec: Spec, sessions: tuple[Session, ...], calendar: Calendar
 ) -> tuple[tuple[ActionLearningSet, ...], tuple[str, ...], tuple[str, ...]]:
     people = expand_participants(spec)
-    formed = form_sets(
-        people, [task.id for task in spec.tasks], spec.programme.set_size, dependency_pairs(spec)
+    formed = shared_out(
+        spec,
+        form_sets(
+            people,
+            [task.id for task in spec.tasks],
+            spec.programme.set_size,
+            dependency_pairs(spec),
+        ),
     )
     window = meeting_window(spec, sessions, calendar)
     session_days: dict[str, set[dt.date]] = defaultdict(set)

@@ -1,0 +1,115 @@
+"""Every task a group serves hears from that group: a repair after the set search.
+
+A member of a group serving several tasks works on the task their set serves, and comes to
+that task's own sessions only (participants.expected_at). The set search balances mixing,
+not representation, so it can put all of a group's members into one task's sets: the other
+task then plans its changes without them (every survivor of a stroke in the discharge
+sets, none in "Life after stroke"). This pass moves or swaps members so that each task
+holds at least one member of every group that serves it, wherever that keeps every set
+within its size and takes no one from a task where their group would then be absent.
+Where it cannot, `absent_warnings` says so at the group's line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from progen.design.model import ActionLearningSet
+from progen.design.participants import Participant, tasks_served
+from progen.design.set_score import TOP_TEAM, FormedSet
+from progen.errors import Problem
+from progen.spec.model import Spec
+
+
+def _count(sets: Sequence[FormedSet] | Sequence[ActionLearningSet]) -> Counter[tuple[str, str]]:
+    """(group, task) -> members of the group in that task's sets."""
+    return Counter((m.stakeholder, s.task) for s in sets for m in s.members)
+
+
+def _without(s: FormedSet, p: Participant) -> FormedSet:
+    return replace(s, members=tuple(m for m in s.members if m != p))
+
+
+def _with(s: FormedSet, p: Participant) -> FormedSet:
+    return replace(s, members=(*s.members, p))
+
+
+def _spare(sets: Sequence[FormedSet], group: str, task: str) -> list[tuple[int, Participant]]:
+    """(set index, member) of `group` who could leave `task`'s sets: the group keeps
+    someone there. Members outside the top team first (the top team's spread is fixed)."""
+    found = [
+        (i, m)
+        for i, s in enumerate(sets)
+        if s.task != task
+        for m in s.members
+        if m.stakeholder == group
+    ]
+    counts = _count(sets)
+    found = [(i, m) for i, m in found if counts[(group, sets[i].task)] > 1]
+    return sorted(found, key=lambda im: (im[1].level == TOP_TEAM, im[0]))
+
+
+def _place(
+    sets: list[FormedSet], size: tuple[int, int], p: Participant, at: int, task: str
+) -> bool:
+    """Move p from set `at` into one of `task`'s sets, or swap them with a member there
+    who serves p's old task and whose own group stays in `task` without them."""
+    low, high = size
+    counts = _count(sets)
+    here = sets[at].task
+    targets = sorted(
+        (j for j, s in enumerate(sets) if s.task == task),
+        key=lambda j: (sum(m.organisation == p.organisation for m in sets[j].members), j),
+    )
+    for j in targets:
+        if len(sets[j].members) < high and len(sets[at].members) > low:
+            sets[at], sets[j] = _without(sets[at], p), _with(sets[j], p)
+            return True
+    for j in targets:
+        for q in sets[j].members:
+            if here in q.tasks and counts[(q.stakeholder, task)] > 1 and q.level != TOP_TEAM:
+                sets[at] = _with(_without(sets[at], p), q)
+                sets[j] = _with(_without(sets[j], q), p)
+                return True
+    return False
+
+
+def shared_out(spec: Spec, formed: Sequence[FormedSet]) -> tuple[FormedSet, ...]:
+    """The sets with each task holding a member of every group that serves it, where a
+    move or a swap allows (the module docstring); groups and tasks in spec order."""
+    sets = list(formed)
+    for group, tasks in tasks_served(spec).items():
+        if len(tasks) < 2:
+            continue
+        for task in tasks:
+            if _count(sets)[(group, task)]:
+                continue
+            for at, p in _spare(sets, group, task):
+                if _place(sets, spec.programme.set_size, p, at, task):
+                    break
+    return tuple(sets)
+
+
+def absent_warnings(spec: Spec, sets: Sequence[ActionLearningSet]) -> tuple[Problem, ...]:
+    """A group serving several tasks with nobody in one task's sets: none of its members
+    comes to that task's own sessions, though they are listed for them."""
+    counts = _count(sets)
+    titles = {t.id: t.title for t in spec.tasks}
+    out = []
+    for i, group in enumerate(spec.stakeholders):
+        tasks = tasks_served(spec).get(group.id, ())
+        missing = [t for t in tasks if len(tasks) > 1 and not counts[(group.id, t)]]
+        if missing:
+            named = " and ".join(f"'{titles[t]}'" for t in missing)
+            out.append(
+                spec.where.warning(
+                    ("stakeholders", i),
+                    f"none of {group.name} is in a set for {named}, so none of them comes to "
+                    f"that task's own sessions: the sets' sizes leave no room; add people to "
+                    f"the group, or widen programme.set_size",
+                    at_key=True,
+                )
+            )
+    return tuple(out)

@@ -1,0 +1,57 @@
+"""Every task a group serves holds at least one of its members where the set sizes allow
+(design/set_shares.py), and a group left out of a task is told so."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from progen.design.assemble import assemble
+from progen.design.participants import tasks_served
+from progen.design.set_shares import absent_warnings
+from progen.spec.load import parse
+from progen.spec.validate import validate_document
+
+# Four survivors and four therapists serve both tasks; before the repair the set search put
+# all of them in the discharge sets and "Life after stroke" heard from neither group.
+STROKE = (Path(__file__).parent / "specs" / "lagan-stroke.yaml").read_text("utf-8")
+
+EMPTY = """
+version: 1
+programme: {id: empty, title: E, start: 2027-03-02, weeks: 26, set_size: [5, 5]}
+context: {stage: improving}
+organisations: [{id: o1, name: Org One, kind: acute-trust, location: Town}]
+tasks:
+  - {id: t1, title: Task one, aim: Improve one, stakeholders: [execs, shared]}
+  - {id: t2, title: Task two, aim: Improve two, stakeholders: [shared]}
+stakeholders:
+  - {id: execs, name: Executives, organisation: o1, level: top-team, count: 5}
+  - {id: shared, name: Nurses, organisation: o1, level: frontline, count: 5}
+facilitators: [{name: Ann Adviser, organisation: o1}]
+"""
+
+
+def spec_of(text: str):
+    return validate_document(parse("spec.yaml", text.encode()))
+
+
+def presence(p) -> Counter:
+    return Counter((m.stakeholder, s.task) for s in p.sets for m in s.members)
+
+
+def test_each_task_hears_from_every_group_that_serves_it():
+    p = assemble(spec_of(STROKE))
+    here = presence(p)
+    for group, tasks in tasks_served(p.spec).items():
+        for task in tasks:
+            assert here[(group, task)] >= 1, (group, task)
+    assert not absent_warnings(p.spec, p.sets)
+    low, high = p.spec.programme.set_size
+    assert all(low <= len(s.members) <= high for s in p.sets)
+
+
+def test_a_group_the_set_sizes_keep_out_of_a_task_is_warned_about():
+    p = assemble(spec_of(EMPTY))
+    [warning] = [w for w in p.warnings if "none of Nurses" in w.message]
+    assert warning.path == "stakeholders[1]"
+    assert "'Task one'" in warning.message
