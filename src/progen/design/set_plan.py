@@ -417,7 +417,21 @@ def _mixing_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
             f" Top-team members are spread out: no set holds more than its task's share of "
             f"them (at most {max(tops)} in any set)."
         )
+    ranked = [s.id for s in sets if _senior_with_own_staff(s)]
+    if ranked:
+        text += (
+            f" In {set_list(ranked)} a top-team member sits with staff of their own "
+            f"organisation: at contracting the adviser asks the set to agree that rank stays "
+            f"outside the room, and the top-team member brings a problem of their own, never "
+            f"one about the people in the set."
+        )
     return text
+
+
+def _senior_with_own_staff(s: ActionLearningSet) -> bool:
+    """A set where a top-team member meets staff of their own organisation below them."""
+    tops = {m.organisation for m in s.members if m.level == TOP_TEAM}
+    return any(m.organisation in tops and m.level != TOP_TEAM for m in s.members)
 
 
 def _meeting_note(spec: Spec, sets: Sequence[ActionLearningSet], window: Window) -> str:

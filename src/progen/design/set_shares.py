@@ -37,18 +37,23 @@ def _with(s: FormedSet, p: Participant) -> FormedSet:
 
 
 def _spare(sets: Sequence[FormedSet], group: str, task: str) -> list[tuple[int, Participant]]:
-    """(set index, member) of `group` who could leave `task`'s sets: the group keeps
-    someone there. Members outside the top team first (the top team's spread is fixed)."""
-    found = [
+    """(set index, member) of `group` who could leave their task's sets for `task`'s: the
+    group keeps someone in their task. Never a top-team member: the top team's spread over
+    the sets is settled by the search."""
+    counts = _count(sets)
+    return [
         (i, m)
         for i, s in enumerate(sets)
-        if s.task != task
+        if s.task != task and counts[(group, s.task)] > 1
         for m in s.members
-        if m.stakeholder == group
+        if m.stakeholder == group and m.level != TOP_TEAM
     ]
-    counts = _count(sets)
-    found = [(i, m) for i, m in found if counts[(group, sets[i].task)] > 1]
-    return sorted(found, key=lambda im: (im[1].level == TOP_TEAM, im[0]))
+
+
+def _mixed(before: FormedSet, after: FormedSet) -> bool:
+    """A change keeps a set's rule: one that crossed organisations still does."""
+    organisations = len({m.organisation for m in after.members})
+    return organisations > 1 or len({m.organisation for m in before.members}) == 1
 
 
 def _place(
@@ -65,14 +70,17 @@ def _place(
     )
     for j in targets:
         if len(sets[j].members) < high and len(sets[at].members) > low:
-            sets[at], sets[j] = _without(sets[at], p), _with(sets[j], p)
-            return True
+            left, joined = _without(sets[at], p), _with(sets[j], p)
+            if _mixed(sets[at], left):
+                sets[at], sets[j] = left, joined
+                return True
     for j in targets:
         for q in sets[j].members:
             if here in q.tasks and counts[(q.stakeholder, task)] > 1 and q.level != TOP_TEAM:
-                sets[at] = _with(_without(sets[at], p), q)
-                sets[j] = _with(_without(sets[j], q), p)
-                return True
+                left, joined = _with(_without(sets[at], p), q), _with(_without(sets[j], q), p)
+                if _mixed(sets[at], left) and _mixed(sets[j], joined):
+                    sets[at], sets[j] = left, joined
+                    return True
     return False
 
 
