@@ -8,6 +8,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class TimeScale:
     x0: float
     x1: float
 
-    @property
+    @cached_property
     def days(self) -> int:
         return max((self.last - self.first).days, 1)
 
