@@ -42,8 +42,11 @@ def value_top(plan: PdsaPlan) -> float:
 
 
 def run_chart_frame(plan: PdsaPlan, p: Programme) -> RunChartFrame:
+    """The chart runs to the evaluation's follow-up, not the programme's last day: a task's
+    aim usually falls due after the programme, and its measure is plotted until then."""
     start = min([p.spec.programme.start] + [c.start for c in plan.cycles])
-    end = max([p.spec.programme.end] + [c.end for c in plan.cycles])
+    follow_up = [t.date for t in p.evaluation.timepoints if t.name == "follow-up"]
+    end = max([p.spec.programme.end, *follow_up] + [c.end for c in plan.cycles])
     return RunChartFrame(TimeScale(start, end, LEFT, WIDTH - RIGHT), value_top(plan))
 
 
