@@ -153,6 +153,11 @@ class Helpers:
         tasks' own sessions between them (participants.expected_at)."""
         return [g for g in audience if len(self.tasks_of(g)) > 1]
 
+    def times_chosen(self) -> bool:
+        """Whether the organisers chose the start times (else they are the defaults)."""
+        marks = self.p.spec.where.marks
+        return ("programme", "session_start") in marks or ("programme", "set_start") in marks
+
     def language_note(self) -> str:
         """What the nation's languages ask of the organisers (templates/context.yaml)."""
         return context_words()["nations"][self.p.spec.programme.nation]["language"]
