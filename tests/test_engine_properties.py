@@ -127,6 +127,20 @@ def specs(draw) -> dict:
     }
 
 
+def _refusal(problem) -> str:
+    """What a located refusal of a plannable spec says, or fail: the kinds validation
+    documents for a spec the generator made."""
+    assert problem.file == "prop.yaml" and problem.line >= 1 and problem.column >= 1
+    if problem.path == "programme.contact_hours":  # a budget below the spine's minimum
+        assert "the smallest budget that fits is " in problem.message, problem
+        return "budget too small"
+    assert problem.path in ("programme.weeks", "programme.blackout"), problem.headline()
+    if "action-learning sets can meet only once" in problem.message:
+        return "sets meet once"
+    assert "open session days" in problem.message, problem
+    return "too few open days"
+
+
 def plan_and_check(data: dict) -> str:
     """Plan a generated spec and check the engine's rules on the result: 'planned', or the
     refusals a plannable spec can meet (its calendar cannot hold the sessions, or its budget
@@ -135,16 +149,8 @@ def plan_and_check(data: dict) -> str:
     try:
         spec, _ = check_document(parse("prop.yaml", yaml.safe_dump(data).encode()))
     except UserError as err:
-        (problem,) = err.problems
-        assert problem.file == "prop.yaml" and problem.line >= 1 and problem.column >= 1
-        if problem.path == "programme.contact_hours":  # a budget below the spine's minimum
-            assert "the smallest budget that fits is " in problem.message, problem
-            return "budget too small"
-        assert problem.path in ("programme.weeks", "programme.blackout"), problem.headline()
-        if "action-learning sets can meet only once" in problem.message:
-            return "sets meet once"
-        assert "open session days" in problem.message, problem
-        return "too few open days"
+        # a budget below the spine's minimum and a calendar too short may come together
+        return " and ".join(_refusal(problem) for problem in err.problems)
     programme = assemble(spec)
     prog = spec.programme
     bank = holidays.country_holidays(
