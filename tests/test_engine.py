@@ -523,3 +523,21 @@ def test_one_adviser_on_one_day_a_week_starts_every_set_by_giving_up_a_last_meet
     assert min(len(s.meetings) for s in p.sets) == 3
     booked = [(s.facilitator, d) for s in p.sets for d in s.meetings[: s.adviser_meetings]]
     assert len(booked) == len(set(booked))
+
+
+def test_a_holding_aim_tests_ways_to_keep_the_gains_and_cycles_keep_to_working_days():
+    def hold(data):
+        data["tasks"][0]["aim"] = "Hold the delay at or below 2 days through 2027"
+        data["programme"]["start"] = "2027-03-02"  # Good Friday and Easter Monday fall inside
+
+    p = assemble(spec_of(hold))
+    [plan] = p.pdsa
+    assert "hold a level already reached" in plan.run_chart
+    assert "a way to keep the gains" in plan.cycles[0].prompt
+    assert "stay where it is" in plan.cycles[0].prediction
+    bank = holidays.country_holidays("GB", subdiv="ENG", years=[2027])
+    for c in plan.cycles:
+        assert c.start.weekday() < 5 and c.start not in bank, c
+        assert c.end.weekday() < 5 and c.end not in bank, c
+    moving = assemble(spec_of())
+    assert "hold a level" not in moving.pdsa[0].run_chart

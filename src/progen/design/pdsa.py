@@ -8,6 +8,7 @@ meeting so its results are studied with peers (Langley et al. 2009).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from progen.design import thresholds as t
 from progen.design.calendar import Calendar
@@ -21,6 +22,16 @@ SCALES = (
     "several teams or sites",
     "the whole service, checking that the gains hold",
 )
+
+
+# An aim to keep a level already reached ("Hold admissions at or below 30 a month"):
+# progen reads the aim's first word, as the spec has no field for it.
+_HOLDING = re.compile(r"^\s*(hold|maintain|sustain|keep)\b", re.I)
+
+
+def holding(task: Task) -> bool:
+    """Whether the task's aim is to keep a level rather than move it."""
+    return bool(_HOLDING.match(task.aim))
 
 
 def direction(task: Task) -> str:
@@ -56,13 +67,20 @@ def questions(task: Task) -> tuple[str, ...]:
 def run_chart(task: Task) -> str:
     name, unit = _measure_text(task)
     better = {"decrease": "down", "increase": "up"}.get(direction(task), "in the agreed direction")
-    return (
+    text = (
         f"Plot {name}{f' ({unit})' if unit else ''} at least monthly, in time order, with the "
         f"median as the centre line; better is {better}. Read it with the run-chart rules: a "
         f"shift (six or more points in a row on one side of the median), a trend (five or more "
         f"points all going up or all going down), too few or too many runs, or an "
         f"astronomical point signal non-random change (Perla et al. 2011)."
     )
+    if holding(task):
+        text += (
+            " The aim is to hold a level already reached, so the chart is watched for a shift "
+            "or trend the wrong way, and the tests are of ways to keep the gains when people "
+            "change (handovers, new starters, cover), not of ways to move the measure."
+        )
+    return text
 
 
 def _prediction(task: Task, scale: str) -> str:
@@ -71,6 +89,8 @@ def _prediction(task: Task, scale: str) -> str:
     means nothing for one patient, so the two are asked apart)."""
     name, _ = _measure_text(task)
     goes = {"decrease": "fall", "increase": "rise"}.get(direction(task), "move")
+    if holding(task):
+        goes = "stay where it is"
     return (
         f"Write down, before the test, what you expect to happen when you try the change with "
         f"{scale}, and why; and how you expect {name} to {goes} if it works and spreads."
@@ -82,8 +102,13 @@ def _prompt(task: Task, n: int, scale: str) -> str:
     test widens only when the last one's prediction held (Langley et al. 2009 build
     confidence by small tests before larger ones)."""
     if n == 1:
+        what = (
+            "a way to keep the gains (a handover, an induction, cover)"
+            if holding(task)
+            else ("a change")
+        )
         return (
-            f"Plan the first test of a change for '{task.title}' on {scale}; do it; study "
+            f"Plan the first test of {what} for '{task.title}' on {scale}; do it; study "
             f"what happened against your prediction; act: adopt, adapt or abandon."
         )
     return (
@@ -94,17 +119,37 @@ def _prompt(task: Task, n: int, scale: str) -> str:
     )
 
 
-def _boundaries(launch: dt.date, meetings: tuple[dt.date, ...], end: dt.date) -> list[dt.date]:
+def working(day: dt.date, closed: dict[dt.date, str]) -> dt.date:
+    """The day, or the next weekday that is no bank holiday or blackout: a cycle neither
+    starts nor ends on Good Friday."""
+    while day.weekday() >= 5 or day in closed:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _boundaries(
+    launch: dt.date, meetings: tuple[dt.date, ...], end: dt.date, closed: dict[dt.date, str]
+) -> list[dt.date]:
     """Cycle ends: a week after launch, then two weeks, then each later set meeting."""
-    ends = [launch + dt.timedelta(days=t.FIRST_TEST_DAYS), launch + dt.timedelta(days=21)]
+    ends = [
+        working(launch + dt.timedelta(days=t.FIRST_TEST_DAYS), closed),
+        working(launch + dt.timedelta(days=21), closed),
+    ]
     ends += [m for m in meetings if m > ends[-1] + dt.timedelta(days=6)]
     return [e for e in ends if e <= end]
 
 
-def plan_for(task: Task, launch: dt.date, meetings: tuple[dt.date, ...], end: dt.date) -> PdsaPlan:
+def plan_for(
+    task: Task,
+    launch: dt.date,
+    meetings: tuple[dt.date, ...],
+    end: dt.date,
+    closed: dict[dt.date, str] | None = None,
+) -> PdsaPlan:
     name, unit = _measure_text(task)
-    cycles, start = [], launch + dt.timedelta(days=1)
-    for n, cycle_end in enumerate(_boundaries(launch, meetings, end), 1):
+    closed = closed or {}
+    cycles, start = [], working(launch + dt.timedelta(days=1), closed)
+    for n, cycle_end in enumerate(_boundaries(launch, meetings, end, closed), 1):
         scale = SCALES[min(n - 1, len(SCALES) - 1)]
         cycles.append(
             PdsaCycle(
@@ -116,7 +161,7 @@ def plan_for(task: Task, launch: dt.date, meetings: tuple[dt.date, ...], end: dt
                 prediction=_prediction(task, scale),
             )
         )
-        start = cycle_end + dt.timedelta(days=1)
+        start = working(cycle_end + dt.timedelta(days=1), closed)
     m = task.measure
     return PdsaPlan(
         task=task.id,
@@ -151,5 +196,5 @@ def pdsa_plans(
         )
         launch = launch or next((s.date for s in sessions if s.task == task.id), calendar.start)
         meetings = next((s.meetings for s in sets if s.task == task.id), ())
-        plans.append(plan_for(task, launch, meetings, calendar.end))
+        plans.append(plan_for(task, launch, meetings, calendar.end, calendar.closed))
     return tuple(plans)
