@@ -1,4 +1,5 @@
-"""`progen serve`: a live preview that shows a saved change within a second.
+"""`progen serve`: a live preview that shows a saved change as soon as its pages are laid
+out (under a second on a quiet machine; BENCHMARKS.md), the PDF following.
 
 Each poll (`Preview.step`) asks the watcher what changed (`preview.watch`). Every changed
 spec is validated on its own; a valid one has its site pages laid out at once into the
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from progen.errors import UserError, render_text
 from progen.preview import quick
-from progen.preview.background import NICE_PROGEN, Background, build_arguments
+from progen.preview.background import NICE_PROGEN, Background, Finished, build_arguments
 from progen.preview.handler import Handler
 from progen.preview.live import Live
 from progen.preview.watch import Change, Watcher
@@ -148,12 +149,13 @@ class Preview:
         arguments = build_arguments(self.specs, self.out, self.modules_dir, self.records_dir)
         self.background.start(arguments, self.generation)
 
-    def landed(self, finished) -> None:
+    def landed(self, finished: Finished) -> None:
         """A background build ended: the previews it caught up with are dropped (the output
-        folder serves them now), or what it printed shows in the browser."""
+        folder serves them now), or what it printed shows in the browser (and is not tried
+        again until the next change)."""
         lines = finished.output.strip().splitlines()
+        self.built = max(self.built, finished.generation)
         if finished.ok:
-            self.built = max(self.built, finished.generation)
             for path, (pid, seen) in list(self.previewed.items()):
                 if seen <= finished.generation:
                     del self.previewed[path]
@@ -161,7 +163,6 @@ class Preview:
             self.echo(lines[-1] if lines else f"{self.out}/ is up to date")
         else:
             self.failed_build = finished.output.strip() or "the background build failed"
-            self.built = max(self.built, finished.generation)  # no retry until a change
             self.echo(self.failed_build)
         self.show()
 
