@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import VALID, swap
 
+from progen.preview.background import Background
 from progen.preview.handler import Handler
 from progen.preview.live import ENDPOINT, Live, with_script
 from progen.preview.pages import UPDATING, mark_updating, problems_page
@@ -357,3 +358,31 @@ def test_every_save_style_shows_and_problems_replace_the_site_until_fixed(served
     replace_save(served.spec, GOOD.replace("title: Test programme", "title: Fixed"))
     eventually(lambda: served.shows("<title>Fixed</title>"))
     assert "Problems to fix" not in served.get("/")[1]
+
+
+def ended(pid: int) -> bool:
+    """Whether the process has ended (gone, or a zombie no one has reaped yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except (FileNotFoundError, IndexError):
+        return True
+
+
+def test_stopping_the_background_build_ends_every_process_it_started(tmp_path):
+    started = tmp_path / "child"
+    script = (
+        "import os, sys, time\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    time.sleep(120)\n"
+        "    os._exit(0)\n"
+        "open(sys.argv[1], 'w').write(str(child))\n"
+        "time.sleep(120)\n"
+    )
+    background = Background((sys.executable, "-c", script))
+    background.start([str(started)], 1)
+    eventually(lambda: started.is_file() and started.read_text() != "")
+    assert background.finished() is None
+    assert background.stop() is True
+    assert ended(int(started.read_text()))
+    assert not background.running and background.stop() is False

@@ -14,6 +14,7 @@ a preview is for the author at this machine, not for the network.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -30,6 +31,7 @@ from progen.preview.background import NICE_PROGEN, Background, Finished, build_a
 from progen.preview.handler import Handler
 from progen.preview.live import Live
 from progen.preview.watch import Change, Watcher
+from progen.publish.staging import locked, recover
 from progen.spec.find import as_typed
 
 HOST = "127.0.0.1"
@@ -104,11 +106,9 @@ class Preview:
         return "failed" if self.problems else "previewed"
 
     def preview(self, path: Path) -> None:
-        from progen.publish.build import validate_all
-
         began = time.perf_counter()
         try:
-            (found,), _, _ = validate_all([path], self.modules_dir, self.records_dir)
+            found = self.validated(path)
         except UserError as err:
             self.problems[path] = render_text(err.problems)
             self.echo(self.problems[path])
@@ -131,6 +131,16 @@ class Preview:
             quick.drop(self.folder, old[0])
         seconds = time.perf_counter() - began
         self.echo(f"{pid}: pages in {seconds:.2f} s; the PDF and downloads follow")
+
+    def validated(self, path: Path):
+        """The spec validated (and so assembled) with its modules and records."""
+        from progen.publish.build import validate_all
+
+        try:
+            (found,), _, _ = validate_all([path], self.modules_dir, self.records_dir)
+        finally:
+            _take_back_ctrl_c()
+        return found
 
     def broken(self, path: Path, exc: Exception) -> None:
         """A bug, not a problem in the spec: say so in the browser too, and keep serving."""
@@ -192,8 +202,12 @@ class Preview:
             stop.wait(interval)
 
     def close(self) -> None:
-        """Stop the background build (it cleans up after itself) and drop the previews."""
-        self.background.stop()
+        """Stop the background build, repair what it left in the output folder (as the
+        next build would), and drop the previews."""
+        if self.background.stop():
+            # busy, or no output folder: the next build repairs it
+            with contextlib.suppress(OSError), locked(self.out):
+                recover(self.out)
         if "folder" in self.__dict__:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -234,3 +248,11 @@ def serve(
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
+
+
+def _take_back_ctrl_c() -> None:
+    """Make Ctrl-C raise KeyboardInterrupt again, so that serve stops cleanly: OR-Tools'
+    solver (design.budget) takes SIGINT for itself while it solves and leaves it at the
+    default, which kills the process on the spot. Only the main thread may set it."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)

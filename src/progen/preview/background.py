@@ -4,18 +4,23 @@ It is the command itself, in a process of its own: what lands in the output fold
 definition what `progen build` makes, with its locks, staging and ownership checks. The
 process is started at a lower priority (nice 10), so that on a small machine the next
 save's pages are laid out first, and in a session of its own, so that Ctrl-C in the
-terminal reaches only `progen serve`, which then stops the build with SIGINT: the build
-cleans up as it does for a Ctrl-C of its own (its staging folder, its PDF process).
-A build is never stopped for a newer save: the newer save builds when it has finished.
+terminal reaches only `progen serve`. Serve stops it, when it stops itself, by ending
+that session's processes (the build and the process laying out its PDF) at once: a
+build killed at any instant leaves its staging folder for the next build to repair
+(publish.staging), and SIGINT would be no gentler, since OR-Tools' solver leaves the
+build's SIGINT at its default, which kills. A build is never stopped for a newer save:
+the newer save builds when it has finished.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +32,7 @@ NICE_PROGEN = (
     "-c",
     "import os, sys; os.nice(10); from progen.cli import main; main(sys.argv[1:], 'progen')",
 )
-STOP_WAIT = 15.0  # seconds a stopped build has to clean up before it is killed
+GONE_WAIT = 5.0  # seconds to wait for a stopped build's processes to be gone
 
 
 @dataclass(frozen=True)
@@ -84,18 +89,26 @@ class Background:
             return None
         return self._collect()
 
-    def stop(self) -> None:
-        """Stop a running build as Ctrl-C would, and wait for it to clean up."""
+    def stop(self) -> bool:
+        """End a running build and every process it started; returns whether one was
+        running (its staging folder is then left for `publish.staging.recover`)."""
         if self._process is None:
-            return
-        if self._process.poll() is None:
-            self._process.send_signal(signal.SIGINT)
-            try:
-                self._process.wait(STOP_WAIT)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._process.pid, signal.SIGKILL)
-                self._process.wait()
+            return False
+        running = self._process.poll() is None
+        if running:
+            group = self._process.pid  # its own session, so its own process group
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+            self._process.wait()
+            deadline = time.monotonic() + GONE_WAIT
+            while time.monotonic() < deadline:  # the PDF process too, holding the lock
+                try:
+                    os.killpg(group, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.02)
         self._collect()
+        return running
 
     def _collect(self) -> Finished:
         assert self._process is not None and self._output is not None
