@@ -419,48 +419,6 @@ def test_hostile_text_stays_inert_in_every_page(tmp_path):
         check_inert(page)
 
 
-# ---------------------------------------------------------------- serve
-
-
-def test_serve_step_rebuilds_on_change_and_keeps_the_last_good_output(tmp_path, stub):
-    spec = tmp_path / "prog.yaml"
-    spec.write_text(GOOD, "utf-8")
-    out = tmp_path / "site"
-    lines: list[str] = []
-    preview = Preview([spec], out, echo=lines.append)
-    assert preview.step() == "built"
-    assert (out / "test-programme" / "index.html").is_file()
-    assert preview.step() == "unchanged"
-    good = tree(out)
-
-    spec.write_text(BAD, "utf-8")
-    lines.clear()
-    assert preview.step() == "failed"
-    assert tree(out) == good
-    shown = "\n".join(lines)
-    assert f"{spec}:8:10: context.stage: 'erly' is not one of" in shown
-    assert "last good" in shown
-    assert preview.step() == "unchanged"  # no retry storm while the file is still wrong
-
-    spec.write_text(swap(GOOD, "title: Test programme", "title: Fixed programme"), "utf-8")
-    assert preview.step() == "built"
-    data = json.loads((out / "test-programme" / "programme.json").read_text("utf-8"))
-    assert data["title"] == "Fixed programme"
-
-
-def test_serve_step_survives_a_renderer_crash(tmp_path, monkeypatch):
-    def broken(programme, out_dir, progress=None):
-        raise RuntimeError("mkdocs exploded")
-
-    monkeypatch.setattr(pipeline, "renderers", lambda: (broken, fake_write_pdf))
-    spec = tmp_path / "prog.yaml"
-    spec.write_text(GOOD, "utf-8")
-    lines: list[str] = []
-    assert Preview([spec], tmp_path / "site", echo=lines.append).step() == "failed"
-    assert "mkdocs exploded" in "\n".join(lines)
-    assert not (tmp_path / "site").exists()
-
-
 def test_swap_in_is_all_or_nothing(tmp_path):
     out, temp = tmp_path / "site", tmp_path / "temp"
     for name in ("one", "two"):

@@ -368,7 +368,7 @@ def build(
     help="Port to serve on (127.0.0.1 only).",
 )
 @click.option(
-    "--interval", default=1.0, show_default=True, type=click.FloatRange(0.1, 60), hidden=True
+    "--interval", default=0.2, show_default=True, type=click.FloatRange(0.05, 60), hidden=True
 )
 def serve(
     specs: tuple[str, ...],
@@ -379,7 +379,8 @@ def serve(
     port: int,
     interval: float,
 ) -> None:
-    """Live preview on http://127.0.0.1:PORT/: rebuild when a spec or template changes."""
+    """Live preview on http://127.0.0.1:PORT/: a saved change shows within a second and the
+    page reloads itself; the PDF and downloads follow from a build in the background."""
     from progen.serve import serve as run_serve
 
     try:

@@ -1,10 +1,15 @@
-"""`progen serve`: a live preview that rebuilds when a spec or template changes.
+"""`progen serve`: a live preview that shows a saved change as soon as its pages are laid
+out (under a second on a quiet machine; BENCHMARKS.md), the PDF following.
 
-`Preview.step()` does one poll: it compares the modification times of every
-watched file with the last poll and, when something changed, runs the ordinary
-incremental build. A failed build prints the located problems and leaves the
-last good output being served. `serve()` runs that step in a loop beside a plain
-`http.server` bound to 127.0.0.1.
+Each poll (`Preview.step`) asks the watcher what changed (`preview.watch`). Every changed
+spec is validated on its own; a valid one has its site pages laid out at once into the
+preview folder (`preview.quick`), and then one ordinary `progen build` of every spec
+catches the output folder up in the background (`preview.background`): the handbook PDF
+and the other downloads follow it, their links saying "updating" until it has landed.
+A spec or records file with problems replaces every page with the located problems
+until it is fixed; the output folder keeps the last good build. Pages reload themselves
+whenever what they show changes (`preview.live`). The server listens on 127.0.0.1 only:
+a preview is for the author at this machine, not for the network.
 """
 
 from __future__ import annotations
@@ -12,117 +17,204 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import os
+import shutil
+import signal
+import tempfile
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from http import HTTPStatus
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from progen.errors import UserError, render_text
-from progen.resources import schemas_dir, templates_dir
-from progen.spec.find import chosen_specs, modules_folder, records_folder
+from progen.preview import quick
+from progen.preview.background import NICE_PROGEN, Background, Finished, build_arguments
+from progen.preview.handler import Handler
+from progen.preview.live import Live
+from progen.preview.watch import Change, Watcher
+from progen.publish.staging import locked, recover
+from progen.spec.find import as_typed
+
+HOST = "127.0.0.1"
 
 
-@dataclass
 class Preview:
-    """Poll-and-rebuild state: which files to watch and what they looked like last time."""
+    """The state of one preview: what is watched, previewed, wrong and being built."""
 
-    specs: list[Path]
-    out: Path
-    modules_dir: Path | None = None
-    echo: Callable[[str], None] = print
-    examples: bool = False  # --examples: the bundled examples beside the user's own
-    records_dir: Path | None = None  # --records
-    seen: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    def __init__(
+        self,
+        specs: Sequence[Path],
+        out: Path,
+        modules_dir: Path | None = None,
+        echo: Callable[[str], None] = print,
+        examples: bool = False,
+        records_dir: Path | None = None,
+        command: Sequence[str] = NICE_PROGEN,
+    ) -> None:
+        self.out = out
+        self.modules_dir = modules_dir
+        self.records_dir = records_dir
+        self.echo = echo
+        self.watcher = Watcher(list(specs), examples, modules_dir, records_dir)
+        self.live = Live()
+        self.background = Background(command)
+        self.specs: tuple[Path, ...] = ()
+        self.problems: dict[Path, str] = {}  # a spec's located problems, while it has any
+        self.previewed: dict[Path, tuple[str, int]] = {}  # spec -> (id, change) previewed
+        self.failed_build: str | None = None  # what the last background build said, failing
+        self.generation = 0  # counts the changes seen
+        self.built = 0  # the change the output folder has caught up with
+
+    @functools.cached_property
+    def folder(self) -> Path:
+        """The preview folder, outside the output folder (`preview.quick`)."""
+        return Path(tempfile.mkdtemp(prefix="progen-preview-"))
 
     def spec_paths(self) -> list[Path]:
-        """The specs to build (spec.find.chosen_specs), looked up again on every poll so
-        that a new spec is picked up."""
-        return chosen_specs(self.specs, self.examples)
+        """The specs previewed and built, as the next poll sees them."""
+        return self.watcher.spec_paths()
 
-    def snapshot(self) -> dict[str, tuple[int, int]]:
-        """(mtime, size) of every spec, template, schema, module and records file (each
-        spec's own modules and records folders)."""
-        files = list(self.spec_paths())
-        modules = {modules_folder(spec, self.modules_dir) for spec in files}
-        modules |= {records_folder(spec, "", self.records_dir) for spec in files}
-        for root in (templates_dir(), schemas_dir(), *sorted(m for m in modules if m)):
-            if root.is_dir():
-                files += sorted(p for p in root.rglob("*") if "__pycache__" not in p.parts)
-        state: dict[str, tuple[int, int]] = {}
-        for path in files:
-            try:
-                info = path.stat()
-            except OSError:
-                continue
-            state[str(path)] = (info.st_mtime_ns, info.st_size)
-        return state
+    # ------------------------------------------------------------ one poll
 
     def step(self) -> str:
-        """One poll: 'unchanged', 'built' or 'failed' (last good output kept)."""
-        now = self.snapshot()
-        if now == self.seen:
-            return "unchanged"
-        self.seen = now
-        return self.rebuild()
+        """One poll: 'previewed' or 'failed' when a change was seen (and the preview
+        shows it), else 'unchanged'. A background build is collected or started."""
+        status = "unchanged"
+        change = self.watcher.poll()
+        if change is not None:
+            status = self.refresh(change)
+        finished = self.background.finished()
+        if finished is not None:
+            self.landed(finished)
+        due = self.generation > self.built and self.specs and not self.problems
+        if due and not self.background.running:
+            self.start_build()
+        return status
 
-    def rebuild(self) -> str:
-        from progen.publish.build import build
-
-        paths = self.spec_paths()
-        if not paths:
+    def refresh(self, change: Change) -> str:
+        """Preview every changed programme's pages; note the problems of the rest."""
+        self.generation += 1
+        self.specs = change.specs
+        self.failed_build = None  # the next build will tell
+        if not self.specs:
             self.echo("no programmes/*.yaml yet; run 'progen new' to start one")
-            return "failed"
+        for path in change.removed:
+            self.problems.pop(path, None)
+            self.forget(path)
+        for path in change.changed:
+            self.preview(path)
+        self.show()
+        return "failed" if self.problems else "previewed"
+
+    def preview(self, path: Path) -> None:
+        began = time.perf_counter()
         try:
-            build(paths, self.out, self.modules_dir, echo=self.echo, records_dir=self.records_dir)
+            found = self.validated(path)
         except UserError as err:
-            self.echo(render_text(err.problems))
-            self.echo(f"build failed; still serving the last good {self.out}/")
-            return "failed"
-        except Exception as exc:  # a bug: report it, keep serving the last good output
-            self.echo(f"build failed ({type(exc).__name__}: {exc}); still serving {self.out}/")
-            return "failed"
-        return "built"
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serve the built site and nothing else, quietly: no folder listings (a 404, as a static
-    host gives), a 400 for a path no file can have (a NUL byte, bytes that are not UTF-8),
-    a 404 for anything that is not a regular file (a FIFO would block the answer forever)
-    or that a symbolic link puts outside the site,
-    and no traceback on the console when a request is bad or the browser hangs up."""
-
-    def send_head(self):  # type: ignore[no-untyped-def]
+            self.problems[path] = render_text(err.problems)
+            self.echo(self.problems[path])
+            self.echo(f"{as_typed(path)}: not previewed; the last good pages stay on disk")
+            return
+        except Exception as exc:
+            self.broken(path, exc)
+            return
+        pid = found.programme.id
+        old = self.previewed.get(path)
+        self.previewed[path] = (pid, self.generation)
+        self.live.mark(self.updating())
         try:
-            path = self.translate_path(self.path)
-            real = os.path.realpath(path)
-            inside = real == self.directory or real.startswith(os.path.join(self.directory, ""))
-            if os.path.lexists(path) and not (
-                inside and (os.path.isdir(path) or os.path.isfile(path))
-            ):
-                self.send_error(HTTPStatus.NOT_FOUND, "File not found")
-                return None
-            return super().send_head()
-        except ValueError:  # a NUL in the path, or one that is not UTF-8
-            self.send_error(HTTPStatus.BAD_REQUEST, "Bad path")
-            return None
+            quick.write_pages(found, self.folder)
+        except Exception as exc:
+            self.broken(path, exc)
+            return
+        self.problems.pop(path, None)
+        if old is not None and old[0] != pid:  # the spec's id changed
+            quick.drop(self.folder, old[0])
+        seconds = time.perf_counter() - began
+        self.echo(f"{pid}: pages in {seconds:.2f} s; the PDF and downloads follow")
 
-    def list_directory(self, path):  # type: ignore[no-untyped-def]
-        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
-        return None
+    def validated(self, path: Path):
+        """The spec validated (and so assembled) with its modules and records."""
+        from progen.publish.build import validate_all
 
-    def handle(self) -> None:
-        with contextlib.suppress(ConnectionError):  # the browser went away mid-answer
-            super().handle()
+        try:
+            (found,), _, _ = validate_all([path], self.modules_dir, self.records_dir)
+        finally:
+            _take_back_ctrl_c()
+        return found
 
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
+    def broken(self, path: Path, exc: Exception) -> None:
+        """A bug, not a problem in the spec: say so in the browser too, and keep serving."""
+        why = f"{type(exc).__name__}: {exc}"
+        self.problems[path] = f"{as_typed(path)}: could not preview ({why})"
+        self.echo(self.problems[path])
 
-    def log_message(self, format: str, *args) -> None:
-        pass
+    def forget(self, path: Path) -> None:
+        if path in self.previewed:
+            pid, _ = self.previewed.pop(path)
+            quick.drop(self.folder, pid)
+
+    # ------------------------------------------------------------ the background build
+
+    def start_build(self) -> None:
+        arguments = build_arguments(self.specs, self.out, self.modules_dir, self.records_dir)
+        self.background.start(arguments, self.generation)
+
+    def landed(self, finished: Finished) -> None:
+        """A background build ended: the previews it caught up with are dropped (the output
+        folder serves them now), or what it printed shows in the browser (and is not tried
+        again until the next change)."""
+        lines = finished.output.strip().splitlines()
+        self.built = max(self.built, finished.generation)
+        if finished.ok:
+            for path, (pid, seen) in list(self.previewed.items()):
+                if seen <= finished.generation:
+                    del self.previewed[path]
+                    quick.drop(self.folder, pid)
+            self.echo(lines[-1] if lines else f"{self.out}/ is up to date")
+        else:
+            self.failed_build = finished.output.strip() or "the background build failed"
+            self.echo(self.failed_build)
+        self.show()
+
+    # ------------------------------------------------------------ what is shown
+
+    def show(self) -> None:
+        quick.write_index(self.folder, self.out)
+        problems = "\n".join(self.problems[path] for path in sorted(self.problems))
+        self.live.show(self.updating(), problems or self.failed_build)
+
+    def updating(self) -> frozenset[str]:
+        """The programmes previewed ahead of the output folder: their downloads are stale."""
+        return frozenset(pid for pid, _ in self.previewed.values())
+
+    def handler(self) -> Callable[..., Handler]:
+        return functools.partial(
+            Handler,
+            directory=str(self.out.resolve()),
+            preview=str(self.folder.resolve()),
+            live=self.live,
+        )
+
+    def run(self, stop: threading.Event, interval: float) -> None:
+        """Poll until `stop` is set."""
+        while not stop.is_set():
+            self.step()
+            stop.wait(interval)
+
+    def close(self) -> None:
+        """Stop the background build, repair what it left in the output folder (as the
+        next build would), and drop the previews."""
+        if self.background.stop():
+            # busy, or no output folder: the next build repairs it
+            with contextlib.suppress(OSError), locked(self.out):
+                recover(self.out)
+        if "folder" in self.__dict__:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def listening(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
+    """The preview's server, listening on 127.0.0.1 only (port 0: any free port)."""
+    return http.server.ThreadingHTTPServer((HOST, port), preview.handler())
 
 
 def serve(
@@ -130,23 +222,37 @@ def serve(
     out: Path,
     modules_dir: Path | None = None,
     port: int = 8000,
-    interval: float = 1.0,
+    interval: float = 0.2,
     echo: Callable[[str], None] = print,
     examples: bool = False,
     records_dir: Path | None = None,
 ) -> None:
-    handler = functools.partial(_Handler, directory=str(out.resolve()))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    echo(f"serving {out}/ on http://127.0.0.1:{server.server_port}/ (Ctrl-C to stop)")
     preview = Preview(specs, out, modules_dir, echo, examples, records_dir)
     try:
-        while True:
-            preview.step()
-            time.sleep(interval)
+        server = listening(preview, port)
+    except OSError:
+        preview.close()
+        raise
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    signal.signal(signal.SIGTERM, _interrupt)  # stopped by a service manager: clean up too
+    echo(f"serving {out}/ on http://{HOST}:{server.server_port}/ (Ctrl-C to stop)")
+    try:
+        preview.run(threading.Event(), interval)
     except KeyboardInterrupt:
         echo("stopped")
     finally:
         server.shutdown()
         server.server_close()
+        preview.close()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _take_back_ctrl_c() -> None:
+    """Make Ctrl-C raise KeyboardInterrupt again, so that serve stops cleanly: OR-Tools'
+    solver (design.budget) takes SIGINT for itself while it solves and leaves it at the
+    default, which kills the process on the spot. Only the main thread may set it."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)

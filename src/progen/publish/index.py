@@ -31,7 +31,9 @@ def _date_text(value: object) -> str:
         return str(value)
 
 
-def _entry(folder: Path) -> dict | None:
+def entry(folder: Path) -> dict | None:
+    """The index's entry for the programme published in `folder`, from its programme.json
+    (None when that cannot be read); `progen serve` lists a previewed programme with it."""
     pid = folder.name
     try:
         data = json.loads((folder / "programme.json").read_text("utf-8"))
@@ -67,10 +69,15 @@ def programmes_in(out: Path) -> list[dict]:
     found = []
     for folder in sorted(out.iterdir()):
         if ID.match(folder.name) and claimed(folder, folder.name):
-            entry = _entry(folder)
-            if entry is not None:
-                found.append(entry)
-    return sorted(found, key=lambda e: (e["start"], e["title"], e["id"]))
+            listed = entry(folder)
+            if listed is not None:
+                found.append(listed)
+    return in_order(found)
+
+
+def in_order(programmes: list[dict]) -> list[dict]:
+    """Index entries as the index lists them: by start date, then title, then id."""
+    return sorted(programmes, key=lambda e: (e["start"], e["title"], e["id"]))
 
 
 def index_html(programmes: list[dict]) -> str:

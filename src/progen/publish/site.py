@@ -35,6 +35,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from progen.design.model import Programme
@@ -50,6 +52,24 @@ _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 NAV_GROUPS = 40
 # The site's own stylesheets, after Material's; stack.css is shared with the set pages.
 STYLESHEETS = ("progen.css", "stack.css")
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of the process. Jinja checks each
+    against its template's source before use, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = _Compiled()  # MkDocs' environments share it (site_hooks.on_env)
 
 
 class SiteBuildError(RuntimeError):
