@@ -3,6 +3,7 @@ and a validate path that loads no renderer."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, VALID, swap
 
+import progen.publish.programme_json as programme_json
 from progen.cli import main
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/programme.schema.json"  # programmes/
@@ -465,3 +467,34 @@ def test_validate_loads_no_renderer():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_plan_runs_without_the_cycle_collector_and_gives_it_back(monkeypatch):
+    """`plan` runs with the cyclic collector off (it only walks what the plan keeps), and
+    afterwards the collector is on again with nothing frozen, so a process that goes on
+    still collects what the plan left in cycles."""
+    seen = []
+    write_json = programme_json.programme_json
+
+    def watched(programme):
+        seen.append(gc.isenabled())
+        return write_json(programme)
+
+    monkeypatch.setattr(programme_json, "programme_json", watched)
+    assert gc.isenabled()
+    done = progen(
+        "plan", str(REPO / "programmes" / "examples" / "westmoor-discharge.yaml"), "--json"
+    )
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["id"] == "westmoor-discharge"
+    assert seen == [False]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_failing_plan_gives_the_cycle_collector_back(here):
+    write(here / "bad.yaml", "version: 1\n")
+    done = progen("plan", "bad.yaml")
+    assert done.exit_code == 1
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

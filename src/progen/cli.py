@@ -7,6 +7,8 @@ place; the commands themselves only choose what to run and what to print.
 from __future__ import annotations
 
 import errno
+import functools
+import gc
 import json
 import os
 import sys
@@ -74,6 +76,31 @@ def validated(
     return check_files(
         paths, as_typed, each, lambda path: modules_folder(path, modules_dir), records_dir
     )
+
+
+def without_cycle_collector(command: Callable) -> Callable:
+    """Run a command that reads, checks and prints with Python's cyclic garbage collector
+    off. A plan keeps hundreds of thousands of objects alive until the process ends, and
+    the collector walked them again and again for about a tenth of the run (0.1 s at
+    5,000 people) to free almost nothing: a region plan leaves some 4,000 objects in
+    cycles, 3 MB. Afterwards the objects allocated meanwhile go straight to the oldest
+    generation (gc.freeze, then gc.unfreeze: moved without a walk), so the collector does
+    not walk them all once more on the way out; a process that goes on, as the tests do,
+    collects them in its next full collection."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return command(*args, **kwargs)
+        finally:
+            if was_on:
+                gc.freeze()
+                gc.unfreeze()
+                gc.enable()
+
+    return run
 
 
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
@@ -149,6 +176,7 @@ def main() -> None:
 @EXAMPLES_OPTION
 @STRICT
 @FORMAT
+@without_cycle_collector
 def validate(
     specs: tuple[str, ...],
     modules_dir: Path | None,
@@ -253,6 +281,7 @@ def schema() -> None:
 @MODULES
 @STRICT
 @FORMAT
+@without_cycle_collector
 def plan(spec: str, as_json: bool, modules_dir: Path | None, strict: bool, fmt: str) -> None:
     """Print the programme progen designs from SPEC: a summary, or its JSON."""
     (found,) = validated([Path(spec)], modules_dir)
