@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from progen.design import set_shares
 from progen.design.assemble import assemble
-from progen.design.participants import tasks_served
+from progen.design.participants import Participant, tasks_served
+from progen.design.set_score import FormedSet
 from progen.design.set_shares import absent_warnings
 from progen.spec.load import parse
 from progen.spec.validate import validate_document
@@ -63,3 +65,42 @@ def test_a_group_the_set_sizes_keep_out_of_a_task_is_warned_about():
     [warning] = [w for w in p.warnings if "none of Nurses" in w.message]
     assert warning.path == "stakeholders[1]"
     assert "'Task one'" in warning.message
+
+
+def test_the_running_counts_stay_a_count_of_the_sets(monkeypatch):
+    """The repair keeps its (group, task) counts up to date as it moves and swaps people
+    instead of recounting every member each time: after every change they equal a fresh
+    count of the sets."""
+    place, kinds = set_shares._place, []
+
+    def checked(sets, counts, size, p, at, task):
+        sizes = [len(s.members) for s in sets]
+        changed = place(sets, counts, size, p, at, task)
+        assert +counts == set_shares._count(sets)  # unary plus drops the zero counts
+        if changed:
+            kinds.append("swap" if sizes == [len(s.members) for s in sets] else "move")
+        return changed
+
+    monkeypatch.setattr(set_shares, "_place", checked)
+    assemble(spec_of(STROKE))
+    assert kinds == ["move"]
+
+
+def test_a_swap_keeps_the_running_counts_a_count_of_the_sets():
+    """Both sets are full, so the only way for group g into task b is a swap with q, who
+    serves task a too and whose group stays in b without them."""
+
+    def person(name, group, organisation, tasks):
+        return Participant(name, group, organisation, "frontline", "town", tasks)
+
+    p = person("p", "g", "o1", ("a", "b"))
+    q = person("q", "k", "o3", ("a", "b"))
+    sets = [
+        FormedSet("a", (p, person("x1", "h", "o2", ("a",)), person("x2", "h", "o2", ("a",)))),
+        FormedSet("b", (q, person("y", "k", "o3", ("b",)), person("z", "m", "o2", ("b",)))),
+    ]
+    counts = set_shares._count(sets)
+    assert set_shares._place(sets, counts, (3, 3), p, 0, "b")
+    assert [m.name for m in sets[0].members] == ["x1", "x2", "q"]
+    assert [m.name for m in sets[1].members] == ["y", "z", "p"]
+    assert +counts == set_shares._count(sets)  # unary plus drops the zero counts

@@ -36,11 +36,12 @@ def _with(s: FormedSet, p: Participant) -> FormedSet:
     return replace(s, members=(*s.members, p))
 
 
-def _spare(sets: Sequence[FormedSet], group: str, task: str) -> list[tuple[int, Participant]]:
+def _spare(
+    sets: Sequence[FormedSet], counts: Counter[tuple[str, str]], group: str, task: str
+) -> list[tuple[int, Participant]]:
     """(set index, member) of `group` who could leave their task's sets for `task`'s: the
-    group keeps someone in their task. Never a top-team member: the top team's spread over
-    the sets is settled by the search."""
-    counts = _count(sets)
+    group keeps someone in their task (`counts` is _count of `sets`). Never a top-team
+    member: the top team's spread over the sets is settled by the search."""
     return [
         (i, m)
         for i, s in enumerate(sets)
@@ -57,12 +58,17 @@ def _mixed(before: FormedSet, after: FormedSet) -> bool:
 
 
 def _place(
-    sets: list[FormedSet], size: tuple[int, int], p: Participant, at: int, task: str
+    sets: list[FormedSet],
+    counts: Counter[tuple[str, str]],
+    size: tuple[int, int],
+    p: Participant,
+    at: int,
+    task: str,
 ) -> bool:
     """Move p from set `at` into one of `task`'s sets, or swap them with a member there
-    who serves p's old task and whose own group stays in `task` without them."""
+    who serves p's old task and whose own group stays in `task` without them; `counts`
+    (_count of `sets`) is kept up to date, so no pass recounts thousands of members."""
     low, high = size
-    counts = _count(sets)
     here = sets[at].task
     targets = sorted(
         (j for j, s in enumerate(sets) if s.task == task),
@@ -73,6 +79,8 @@ def _place(
             left, joined = _without(sets[at], p), _with(sets[j], p)
             if _mixed(sets[at], left):
                 sets[at], sets[j] = left, joined
+                counts[(p.stakeholder, here)] -= 1
+                counts[(p.stakeholder, task)] += 1
                 return True
     for j in targets:
         for q in sets[j].members:
@@ -80,6 +88,10 @@ def _place(
                 left, joined = _with(_without(sets[at], p), q), _with(_without(sets[j], q), p)
                 if _mixed(sets[at], left) and _mixed(sets[j], joined):
                     sets[at], sets[j] = left, joined
+                    counts[(p.stakeholder, here)] -= 1
+                    counts[(p.stakeholder, task)] += 1
+                    counts[(q.stakeholder, task)] -= 1
+                    counts[(q.stakeholder, here)] += 1
                     return True
     return False
 
@@ -88,14 +100,15 @@ def shared_out(spec: Spec, formed: Sequence[FormedSet]) -> tuple[FormedSet, ...]
     """The sets with each task holding a member of every group that serves it, where a
     move or a swap allows (the module docstring); groups and tasks in spec order."""
     sets = list(formed)
+    counts = _count(sets)
     for group, tasks in tasks_served(spec).items():
         if len(tasks) < 2:
             continue
         for task in tasks:
-            if _count(sets)[(group, task)]:
+            if counts[(group, task)]:
                 continue
-            for at, p in _spare(sets, group, task):
-                if _place(sets, spec.programme.set_size, p, at, task):
+            for at, p in _spare(sets, counts, group, task):
+                if _place(sets, counts, spec.programme.set_size, p, at, task):
                     break
     return tuple(sets)
 
@@ -105,9 +118,10 @@ def absent_warnings(spec: Spec, sets: Sequence[ActionLearningSet]) -> tuple[Prob
     comes to that task's own sessions, though they are listed for them."""
     counts = _count(sets)
     titles = {t.id: t.title for t in spec.tasks}
+    served = tasks_served(spec)
     out = []
     for i, group in enumerate(spec.stakeholders):
-        tasks = tasks_served(spec).get(group.id, ())
+        tasks = served.get(group.id, ())
         missing = [t for t in tasks if len(tasks) > 1 and not counts[(group.id, t)]]
         if missing:
             named = " and ".join(f"'{titles[t]}'" for t in missing)
