@@ -26,7 +26,7 @@ anywhere in its audience has none (None), and the outputs say it is to be arrang
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from progen.design.model import ActionLearningSet
@@ -103,10 +103,11 @@ def member_venue(spec: Spec, member: Participant) -> str:
     return own or (venue_text(chosen) if chosen else "") or _local_venue(spec, member.location)
 
 
-def set_bases(spec: Spec, members: Sequence[Participant]) -> list[str]:
-    """The venues most of a set's members are based at, in roster order (one, or several
-    that its meetings rotate between); their most common locations when none has one."""
-    return _most((member_venue(spec, m), 1) for m in members) or [
+def set_bases(members: Sequence[Participant], base: Callable[[Participant], str]) -> list[str]:
+    """The venues most of a set's members are based at (`base`: member_venue), in roster
+    order (one, or several that its meetings rotate between); their most common locations
+    when none has one."""
+    return _most((base(m), 1) for m in members) or [
         _unbooked(place) for place in _most((m.location, 1) for m in members)
     ]
 
@@ -114,9 +115,19 @@ def set_bases(spec: Spec, members: Sequence[Participant]) -> list[str]:
 def with_venues(spec: Spec, sets: Sequence[ActionLearningSet]) -> tuple[ActionLearningSet, ...]:
     """The sets with a venue at every meeting: their one base, or their shared bases in
     turn."""
+    known: dict[tuple[str, str], str] = {}
+
+    def base(member: Participant) -> str:
+        """member_venue, worked out once per organisation and location (all it reads)
+        rather than once for each of thousands of members."""
+        key = (member.organisation, member.location)
+        if key not in known:
+            known[key] = member_venue(spec, member)
+        return known[key]
+
     out = []
     for s in sets:
-        bases = set_bases(spec, s.members)
+        bases = set_bases(s.members, base)
         schedule = tuple(
             replace(m, venue=bases[i % len(bases)] if bases else None)
             for i, m in enumerate(s.schedule)
