@@ -351,10 +351,10 @@ ENTRIES = st.lists(
 ASSEMBLED: dict = {}
 
 
-def remembered_assemble(spec, modules_dir):
+def remembered_assemble(spec, modules_dir, **known):
     """The engine's programme for each spec, designed once: only the output differs here."""
     if spec.programme.id not in ASSEMBLED:
-        ASSEMBLED[spec.programme.id] = real_assemble(spec, modules_dir)
+        ASSEMBLED[spec.programme.id] = real_assemble(spec, modules_dir, **known)
     return ASSEMBLED[spec.programme.id]
 
 

@@ -188,8 +188,10 @@ def test_set_meetings_keep_the_calendar_the_cadence_and_the_advisers(data):
             assert (b - a).days >= shortest
             if (b - a).days > cadence + 7:  # only when no day within a week of it was free
                 assert not [d for d in free if shortest <= (d - a).days <= cadence + 7]
-        could = longest_chain(free, free[0], shortest)
-        assert len(s.meetings) >= min(t.SET_MINIMUM_MEETINGS, could)
+        could = min(t.SET_MINIMUM_MEETINGS, longest_chain(free, free[0], shortest))
+        # an advised set may give up its last meeting to start with an adviser, keeping three
+        given_up = 1 if s.adviser_meetings and could > 3 else 0
+        assert len(s.meetings) >= could - given_up
         advisers = [m.adviser for m in s.schedule]
         attended = [a for a in advisers if a]
         assert advisers[: len(attended)] == attended, "an adviser starts the set, then leaves"
@@ -239,8 +241,10 @@ def test_schedule_in_json_and_csv():
     for s, aset in zip(data["action_learning_sets"], p.sets, strict=True):
         assert [m["date"] for m in s["schedule"]] == s["meetings"]
         assert s["facilitator"] == s["schedule"][0]["adviser"] == aset.facilitator
-        # no venues in the spec: a set meets where its members are based
-        assert {m["venue"] for m in s["schedule"]} <= {x["location"] for x in s["members"]}
+        # no venues in the spec: a set meets where its members are based, room to be arranged
+        assert {m["venue"] for m in s["schedule"]} <= {
+            f"{x['location']} (room to be arranged)" for x in s["members"]
+        }
         assert {m["start"] for m in s["schedule"]} == {"13:30"}
     rows = list(csv.DictReader(io.StringIO(sets_csv(p).decode("utf-8-sig"), newline="")))
     third = p.sets[2]
