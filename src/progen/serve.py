@@ -69,7 +69,7 @@ class Preview:
         return self.rebuild()
 
     def rebuild(self) -> str:
-        from progen.publish.build import build
+        from progen.commands.build import build
 
         paths = self.spec_paths()
         if not paths:
