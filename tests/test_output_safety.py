@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, VALID, swap
+from conftest import REPO, VALID, stops, swap
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -548,15 +548,6 @@ pipeline.build([pathlib.Path(p) for p in sys.argv[4:]], pathlib.Path(sys.argv[3]
 """
 
 
-def alive(pid: int) -> bool:
-    """Whether process `pid` still runs (a zombie has stopped running)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 def killed_build(tmp_path: Path, out: Path, specs: list[Path], where: str, count: int) -> None:
     """Run a forced build in another process and SIGKILL it at the `count`th `where`."""
     script = tmp_path / "killer.py"
@@ -595,7 +586,7 @@ def test_a_killed_build_is_repaired_by_the_next(tmp_path, stub, where, count, ho
         assert not (out / hole).exists() and f"{hole}/index.html" in index_links(out)
     assert (out / "late").is_dir() == late
     for pid in (tmp_path / "pids").glob("*"):  # the job processes died with the build
-        assert not alive(int(pid.name)), f"job process {pid.name} outlived its build"
+        assert stops(int(pid.name)), f"job process {pid.name} outlived its build"
     # The next build, even of another programme only, puts the site back together.
     lines: list[str] = []
     pipeline.build([write_spec(tmp_path / "specs", "third")], out, echo=lines.append)

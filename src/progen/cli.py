@@ -263,6 +263,7 @@ def build(
             modules_dir,
             force=force,
             echo=lambda line: click.echo(printable(line)),
+            progress=lambda line: click.echo(printable(line), err=True),
             warned=lambda warnings: warn(warnings, strict, fmt),
             records_dir=records_dir,
             workers=jobs,

@@ -60,8 +60,9 @@ class Outcome:
 
 
 def stage_line(pid: str, stage: str, seconds: float) -> str:
-    """The progress line for one stage of one programme, printed as the stage finishes;
-    indented, so that the line summing up each programme stands out among them."""
+    """The progress line for one stage of one programme, printed as the stage finishes
+    (to standard error: standard output may be JSON); indented, so that the line summing
+    up each programme stands out among them."""
     return f"  {pid}: {stage} done in {seconds:.2f} s"
 
 
@@ -82,6 +83,7 @@ def build(
     *,
     force: bool = False,
     echo: Callable[[str], None] = print,
+    progress: Callable[[str], None] = lambda line: None,
     warned: Callable[[list], None] = lambda warnings: None,
     records_dir: Path | None = None,
     workers: int | None = None,
@@ -89,7 +91,8 @@ def build(
     """Validate, assemble and publish the specs into `out`; see the module docstring.
     Each spec uses `modules_dir` when given, else the modules beside its own programmes/.
     At most `workers` jobs run at once (default: one per core; 1 runs them one after
-    another in this process).
+    another in this process). `echo` hears a line per programme as it is done and one for
+    the whole build; `progress`, a line per programme and stage as each finishes.
 
     Raises BadEpoch when SOURCE_DATE_EPOCH is malformed, UserError (with every problem)
     when a spec or module is wrong, OutputInTheWay when something progen did not write
@@ -100,7 +103,7 @@ def build(
     """
     began = time.perf_counter()
     given_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build before any work
-    outcomes = _validated_outcomes(spec_paths, modules_dir, records_dir, echo)
+    outcomes = _validated_outcomes(spec_paths, modules_dir, records_dir, progress)
     warned([w for found, _ in outcomes for w in found.warnings])
     created = not os.path.lexists(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -108,7 +111,9 @@ def build(
         with locked(out):
             for name in recover(out):
                 echo(f"{as_typed(out / name)}: put back after an interrupted build")
-            _publish_all(outcomes, out, modules_dir, force, echo, workers or parallel.cores())
+            _publish_all(
+                outcomes, out, modules_dir, force, echo, progress, workers or parallel.cores()
+            )
     except BaseException:
         if created and not any(out.iterdir()):
             out.rmdir()
@@ -126,7 +131,7 @@ def _validated_outcomes(
     spec_paths: Sequence[Path],
     modules_dir: Path | None,
     records_dir: Path | None,
-    echo: Callable[[str], None],
+    progress: Callable[[str], None],
 ) -> list[tuple]:
     """Every spec validated, each with its Outcome holding the seconds that took, or one
     UserError carrying every problem in every file."""
@@ -137,7 +142,7 @@ def _validated_outcomes(
         nonlocal began
         pid = found.spec.programme.id
         seconds[pid] = time.perf_counter() - began
-        echo(stage_line(pid, "validate", seconds[pid]))
+        progress(stage_line(pid, "validate", seconds[pid]))
         began = time.perf_counter()
 
     checked = validated(spec_paths, modules_dir, timed_each, records_dir)
@@ -156,6 +161,7 @@ def _publish_all(
     modules_dir: Path | None,
     force: bool,
     echo: Callable[[str], None],
+    progress: Callable[[str], None],
     workers: int,
 ) -> None:
     """Steps 3 to 6 of the module docstring, for `build`, which holds the output's lock."""
@@ -176,7 +182,7 @@ def _publish_all(
     in_the_way(out, pids)
     if stale:
         with staging(out) as temp:
-            _publish_stale(stale, temp / "new", echo, workers)
+            _publish_stale(stale, temp / "new", echo, progress, workers)
             in_the_way(out, pids)  # again: the user may have put something there meanwhile
             swap_in([(temp / "new" / pid, out / pid) for pid in pids], temp / "old")
             write_index(out)  # before the old copies go, so a kill here is repaired
@@ -185,7 +191,11 @@ def _publish_all(
 
 
 def _publish_stale(
-    stale: list[tuple], new: Path, echo: Callable[[str], None], workers: int
+    stale: list[tuple],
+    new: Path,
+    echo: Callable[[str], None],
+    progress: Callable[[str], None],
+    workers: int,
 ) -> None:
     """Each stale programme published into new/<id>, its jobs on `workers` processes; a
     programme's line is printed as soon as its last job ends."""
@@ -208,7 +218,7 @@ def _publish_stale(
     def stage_done(j: int, stage: str, seconds: float) -> None:
         outcome = stale[owners[j]][1]
         outcome.timings[stage] = outcome.timings.get(stage, 0.0) + seconds
-        echo(stage_line(outcome.id, stage, seconds))
+        progress(stage_line(outcome.id, stage, seconds))
 
     def ended(j: int) -> None:
         k = owners[j]
