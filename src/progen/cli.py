@@ -231,8 +231,8 @@ OUT = click.option(
     "--jobs",
     type=click.IntRange(1, 256),
     default=None,
-    help="How many processes lay out programmes at once "
-    "[default: one per core this process may use; 1 builds one thing after another].",
+    help="How many jobs (a programme's handbook PDF, or the rest of its outputs) run at once, "
+    "each in its own process [default: one per core; 1: one after another, in one process].",
 )
 @STRICT
 @FORMAT
