@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -193,3 +194,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: builds a wheel or runs whole processes (still part of the default run)"
     )
+
+
+def stops(pid: int, patience: float = 60.0) -> bool:
+    """Whether process `pid` stops running (exits, or is a zombie) within `patience`
+    seconds: a killed process closes its files a moment before it is seen to have ended."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False

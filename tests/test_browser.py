@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-import progen.publish.build as pipeline
+import progen.commands.build as pipeline
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"

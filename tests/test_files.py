@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, SHOWN, VALID, swap
 
-import progen.publish.build as pipeline
+import progen.publish.programme as publishing
 from progen.cli import main
 from progen.design.catalogue import load_catalogue
 from progen.errors import UserError
@@ -245,7 +245,7 @@ def fake_write_pdf(programme, path: Path) -> None:
 
 
 def test_build_gives_each_spec_the_modules_beside_its_own_programmes(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "renderers", lambda: (fake_write_site, fake_write_pdf))
+    monkeypatch.setattr(publishing, "renderers", lambda: (fake_write_site, fake_write_pdf))
     north = project(tmp_path / "north", "Northern")
     south = project(tmp_path / "south", "Southern")
     monkeypatch.chdir(tmp_path)

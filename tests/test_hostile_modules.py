@@ -127,7 +127,7 @@ def test_a_short_programme_in_the_first_weeks_of_the_year_1_plans(spec):
 
 
 def test_only_the_module_files_count_towards_the_build_hash(tmp_path):
-    from progen.publish.build import shared_digest
+    from progen.publish.content_hash import shared_digest
 
     (tmp_path / "programme-launch.md").write_text(LAUNCH)
     before = shared_digest(tmp_path)

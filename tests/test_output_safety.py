@@ -30,11 +30,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, VALID, swap
+from conftest import REPO, VALID, stops, swap
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import progen.publish.build as pipeline
+import progen.commands.build as pipeline
+import progen.publish.programme as publishing
 import progen.validation as validation
 from progen.cli import main
 from progen.publish import staging, timestamps
@@ -62,7 +63,7 @@ def stub_pdf(programme, path: Path) -> None:
 
 @pytest.fixture
 def stub(monkeypatch):
-    monkeypatch.setattr(pipeline, "renderers", lambda: (stub_site, stub_pdf))
+    monkeypatch.setattr(publishing, "renderers", lambda: (stub_site, stub_pdf))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 
@@ -306,7 +307,7 @@ def test_output_of_the_version_before_manifests_is_named_not_replaced(tmp_path, 
     out = tmp_path / "out"
     old = out / PID
     old.mkdir(parents=True)
-    for name in pipeline.expected_files(PID):
+    for name in publishing.expected_files(PID):
         (old / name).write_text("old output", "utf-8")
     (old / LEGACY_HASH).write_text("ab" * 32 + "\n", "ascii")
     (out / "index.html").write_text(
@@ -440,7 +441,7 @@ def test_a_start_date_outside_1970_to_2106_builds(tmp_path, monkeypatch, start):
     """These passed validate and crashed MkDocs' gzip step; the real site is built here."""
     from progen.publish.site import write_site
 
-    monkeypatch.setattr(pipeline, "renderers", lambda: (write_site, stub_pdf))
+    monkeypatch.setattr(publishing, "renderers", lambda: (write_site, stub_pdf))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     out = tmp_path / "out"
     result = run("build", str(write_spec(tmp_path, start=start)), "--out", str(out))
@@ -454,7 +455,7 @@ def test_a_start_date_outside_1970_to_2106_builds(tmp_path, monkeypatch, start):
 def test_the_extreme_source_date_epochs_build(tmp_path, monkeypatch, given):
     from progen.publish.site import write_site
 
-    monkeypatch.setattr(pipeline, "renderers", lambda: (write_site, stub_pdf))
+    monkeypatch.setattr(publishing, "renderers", lambda: (write_site, stub_pdf))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", given)
     out = tmp_path / "out"
     assert run("build", str(write_spec(tmp_path)), "--out", str(out)).exit_code == 0
@@ -489,12 +490,14 @@ def test_an_empty_source_date_epoch_is_unset(tmp_path, stub, monkeypatch):
 
 
 KILLER = """
-import os, pathlib, signal, sys
-import progen.publish.build as pipeline
+import os, pathlib, signal, sys, time
+import progen.commands.build as pipeline
+import progen.publish.programme as publishing
 import progen.publish.staging as staging
 
 where, count = sys.argv[1], int(sys.argv[2])
 seen = 0
+pids = pathlib.Path(sys.argv[3]).parent / "pids"
 
 
 def kill_on(n):
@@ -505,17 +508,25 @@ def kill_on(n):
 
 
 def site(programme, folder, progress=None):
-    if where == "publish":  # the site is written here; the PDF in a child process
+    if where == "publish":  # the site is written here: the build runs one job at a time
         kill_on(count)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text("<!doctype html><title>new</title>", "utf-8")
 
 
 def pdf(programme, path):
+    if where == "parallel":  # the build is killed while the handbooks are laid out
+        if programme.id == "late":
+            while len(list(pids.glob("*"))) < 2:
+                time.sleep(0.01)
+            os.kill(os.getppid(), signal.SIGKILL)
+        pids.mkdir(exist_ok=True)
+        (pids / str(os.getpid())).touch()
+        time.sleep(600)  # far beyond the test's patience, unless it dies with the build
     path.write_bytes(b"%PDF new")
 
 
-pipeline.renderers = lambda: (site, pdf)
+publishing.renderers = lambda: (site, pdf)
 if where == "rename":
     rename = pathlib.Path.rename
 
@@ -533,7 +544,7 @@ if where == "index":
 
     staging.os.replace = killing_replace
 pipeline.build([pathlib.Path(p) for p in sys.argv[4:]], pathlib.Path(sys.argv[3]),
-               force=True, echo=lambda line: None)
+               force=True, echo=lambda line: None, workers=1 if where == "publish" else 3)
 """
 
 
@@ -561,6 +572,7 @@ def killed_build(tmp_path: Path, out: Path, specs: list[Path], where: str, count
         ("rename", 4, "other", False),  # second old folder aside, its new one not yet in
         ("index", 1, None, True),  # every folder swapped, index not yet rewritten
         ("publish", 2, None, False),  # staging the second programme: no swap yet
+        ("parallel", 0, None, False),  # killed while its job processes run
     ],
 )
 def test_a_killed_build_is_repaired_by_the_next(tmp_path, stub, where, count, hole, late):
@@ -573,6 +585,8 @@ def test_a_killed_build_is_repaired_by_the_next(tmp_path, stub, where, count, ho
     if hole:
         assert not (out / hole).exists() and f"{hole}/index.html" in index_links(out)
     assert (out / "late").is_dir() == late
+    for pid in (tmp_path / "pids").glob("*"):  # the job processes died with the build
+        assert stops(int(pid.name)), f"job process {pid.name} outlived its build"
     # The next build, even of another programme only, puts the site back together.
     lines: list[str] = []
     pipeline.build([write_spec(tmp_path / "specs", "third")], out, echo=lines.append)
@@ -623,8 +637,8 @@ def test_staging_happens_inside_the_output_folder(tmp_path, monkeypatch):
         staged.append(folder)
         stub_site(programme, folder)
 
-    monkeypatch.setattr(pipeline, "renderers", lambda: (recording_site, stub_pdf))
-    build([write_spec(tmp_path / "specs")], out)
+    monkeypatch.setattr(publishing, "renderers", lambda: (recording_site, stub_pdf))
+    build([write_spec(tmp_path / "specs")], out, workers=1)  # the site written here, not forked
     (folder,) = staged
     assert folder.parent.parent.parent == out and folder.parent.name == "new"
     assert re.fullmatch(r"\.progen-tmp-[a-z0-9_]{8}", folder.parent.parent.name)

@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO, VALID, base, dump, run_spec, swap
 from icalendar import Calendar
 
-import progen.publish.build as pipeline
+import progen.publish.programme as publishing
 from progen.design.assemble import assemble
 from progen.design.model import Programme
 from progen.design.schedule import Slots
@@ -179,11 +179,14 @@ def built(tmp_path_factory) -> dict[str, tuple[Programme, Path]]:
     calendars, CSV and JSON; a stand-in PDF, whose text is read from its HTML instead)."""
     out = {}
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pipeline, "renderers", lambda: (write_site, lambda p, path: path.touch()))
+        mp.setattr(publishing, "renderers", lambda: (write_site, lambda p, path: path.touch()))
         for name, text in SPECS.items():
             root = tmp_path_factory.mktemp(name)
             p = programme_of(root, text)
-            pipeline.publish(p, Records(p.id), root / "site", {})
+            rendering = publishing.renderers()
+            for job in publishing.jobs(p, Records(p.id), root / "site", rendering):
+                job(lambda stage, seconds: None)
+            publishing.finish(p, root / "site")
             out[name] = (p, root / "site")
     return out
 

@@ -1,7 +1,8 @@
-"""The `progen` command line: thin commands over the pipeline.
+"""The `progen` command line: options parsed, the command's flow run (progen.commands),
+its results printed.
 
 User mistakes arrive here as one exception type and are printed in exactly one
-place; the commands themselves only choose what to run and what to print.
+place; the commands here only choose what to run and what to print.
 """
 
 from __future__ import annotations
@@ -9,18 +10,16 @@ from __future__ import annotations
 import errno
 import functools
 import gc
-import json
-import os
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
 from progen import __version__
+from progen.commands import Failed, Refused
 from progen.errors import Problem, UserError, printable, render_json, render_text
-from progen.spec.find import as_typed, chosen_specs, modules_folder, records_folder
+from progen.spec.find import as_typed, chosen_specs
 from progen.spec.limits import EARLIEST_RECORD_YEAR, LATEST_RECORD_YEAR
 from progen.wording import plural
 
@@ -59,23 +58,6 @@ def warn(warnings: Sequence[Problem], strict: bool, fmt: str) -> None:
         sys.exit(1)
     if fmt == "text":
         click.echo(render_text(tuple(warnings)), err=True)
-
-
-def validated(
-    paths: list[Path],
-    modules_dir: Path | None,
-    each: Callable | None = None,
-    records_dir: Path | None = None,
-) -> list:
-    """Every spec validated (progen.validation) with the modules it will be planned with
-    (`modules_dir`, else the modules beside its own programmes/) and its records (under
-    `records_dir`, else records/ beside its programmes/), or every problem printed and
-    exit 1."""
-    from progen.validation import check_files
-
-    return check_files(
-        paths, as_typed, each, lambda path: modules_folder(path, modules_dir), records_dir
-    )
 
 
 def without_cycle_collector(command: Callable) -> Callable:
@@ -149,7 +131,8 @@ MODULES = click.option(
 
 class _Commands(click.Group):
     """Every command's user mistakes are printed here, once: a UserError raised anywhere
-    below becomes its located problems and exit status 1 (SPEC.md section 2)."""
+    below becomes its located problems and exit status 1 (SPEC.md section 2); a command
+    Refused is a usage error (exit 2), one that Failed says why (exit 1)."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -157,6 +140,13 @@ class _Commands(click.Group):
         except UserError as err:
             report(err.problems, ctx.meta.get("fmt", "text"))
             sys.exit(1)
+        except Refused as err:
+            name = ctx.invoked_subcommand
+            command = self.get_command(ctx, name) if name else None
+            shown = click.Context(command, ctx, name) if command else ctx  # "progen report -h"
+            raise click.UsageError(str(err), shown) from None
+        except Failed as err:
+            raise click.ClickException(str(err)) from None
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -187,21 +177,13 @@ def validate(
 ) -> None:
     """Check specs (default: every programmes/*.yaml, else the bundled examples), the
     modules each would use and the records kept for each, and report every problem."""
+    from progen.commands.validate import valid_line, validated
+
     paths = spec_paths(specs, examples)
 
     def ok(found) -> None:
-        spec = found.spec
         if fmt == "text":
-            people = sum(g.count for g in spec.stakeholders)
-            click.echo(
-                f"{printable(spec.source)}: valid "
-                f"({plural(len(spec.organisations), 'organisation')}, "
-                f"{plural(len(spec.tasks), 'task')}, "
-                f"{plural(len(spec.stakeholders), 'group')}, {plural(people, 'person')})".replace(
-                    " persons", " people"
-                )
-                + (f", {plural(len(found.warnings), 'warning')}" if found.warnings else "")
-            )
+            click.echo(valid_line(found))
 
     checked = validated(paths, modules_dir, ok, records_dir)
     warn([w for found in checked for w in found.warnings], strict, fmt)
@@ -209,62 +191,19 @@ def validate(
         click.echo(render_json(()))
 
 
-STARTER = "my-programme.yaml"
-
-
 @main.command()
-@click.argument("path", required=False, default=f"programmes/{STARTER}")
+@click.argument("path", required=False, default="programmes/my-programme.yaml")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 def new(path: str, force: bool) -> None:
     """Write a commented starter spec to PATH (default programmes/my-programme.yaml).
 
     A PATH that is a folder, or ends with '/', gets my-programme.yaml inside it.
     """
-    from progen.resources import templates_dir
+    from progen.commands.new import new as write_starter
 
-    target = Path(path)
-    try:
-        if path.endswith(("/", os.sep)) or target.is_dir():
-            target /= STARTER
-    except OSError as err:  # a name too long for the file system, a loop of links
-        raise click.ClickException(f"cannot write {printable(path)}: {err.strerror}") from None
-    starter = (templates_dir() / "starter.yaml").read_text("utf-8")
-    text = starter.replace("my-programme", _id_from(target))
-    try:
-        _create(target, text, replace=force)
-    except FileExistsError:
-        if not target.parent.is_dir():
-            raise click.ClickException(
-                f"cannot write {printable(str(target))}: {printable(str(target.parent))} is "
-                f"a file, not a folder"
-            ) from None
-        raise click.UsageError(
-            f"{printable(str(target))} already exists; choose another name or add --force"
-        ) from None
-    except OSError as err:  # /proc/x.yaml, a path under a file, no permission, disk full...
-        raise click.ClickException(
-            f"cannot write {printable(str(target))}: {err.strerror or err}"
-        ) from None
+    target = write_starter(path, force)
     written = printable(str(target))
     click.echo(f"wrote {written}: fill it in, then run 'progen validate {written}'")
-
-
-def _create(target: Path, text: str, *, replace: bool) -> None:
-    """Write a new file; FileExistsError when something is there and `replace` is not set.
-    A file or link being replaced is removed first, so a link is never written through."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if replace and (target.is_symlink() or target.is_file()):
-        target.unlink()
-    with target.open("x", encoding="utf-8") as file:
-        file.write(text)
-
-
-def _id_from(path: Path) -> str:
-    """A valid programme id from the file name, so the starter validates as written: letters
-    lose their accents (Llŵyd -> llwyd) and whatever is not ASCII is dropped."""
-    ascii_stem = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode()
-    words = "".join(c if c.isalnum() else " " for c in ascii_stem.lower()).split()
-    return "-".join(words)[:63].rstrip("-") or "my-programme"
 
 
 @main.command()
@@ -284,17 +223,11 @@ def schema() -> None:
 @without_cycle_collector
 def plan(spec: str, as_json: bool, modules_dir: Path | None, strict: bool, fmt: str) -> None:
     """Print the programme progen designs from SPEC: a summary, or its JSON."""
-    (found,) = validated([Path(spec)], modules_dir)
-    programme = found.programme
+    from progen.commands.plan import plan_text, planned
+
+    programme = planned(Path(spec), modules_dir)
     warn(programme.warnings, strict, fmt)
-    if as_json:
-        from progen.publish.programme_json import programme_json
-
-        click.echo(programme_json(programme), nl=False)
-    else:
-        from progen.publish.text import summary
-
-        click.echo(summary(programme), nl=False)
+    click.echo(plan_text(programme, as_json), nl=False)
 
 
 def _named_folder(_ctx: click.Context, _param: click.Parameter, value: str) -> Path:
@@ -322,6 +255,14 @@ OUT = click.option(
 @RECORDS
 @EXAMPLES_OPTION
 @click.option("--force", is_flag=True, help="Rebuild every programme, even when up to date.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="How many jobs (a programme's handbook PDF, or the rest of its outputs) run at once, "
+    "each in its own process [default: one per core; 1: one after another, in one process].",
+)
 @STRICT
 @FORMAT
 def build(
@@ -331,12 +272,13 @@ def build(
     records_dir: Path | None,
     examples: bool,
     force: bool,
+    jobs: int | None,
     strict: bool,
     fmt: str,
 ) -> None:
     """Validate, assemble and publish specs into site/ (default: every programmes/*.yaml,
     else the bundled examples)."""
-    from progen.publish.build import build as run_build
+    from progen.commands.build import build as run_build
     from progen.publish.ownership import REMEDY, OutputInTheWay
     from progen.publish.timestamps import BadEpoch, given_epoch
 
@@ -350,8 +292,10 @@ def build(
             modules_dir,
             force=force,
             echo=lambda line: click.echo(printable(line)),
+            progress=lambda line: click.echo(printable(line), err=True),
             warned=lambda warnings: warn(warnings, strict, fmt),
             records_dir=records_dir,
+            workers=jobs,
         )
     except BadEpoch as err:
         raise click.UsageError(str(err)) from err
@@ -485,46 +429,11 @@ def progress_report(
 ) -> None:
     """Progress from SPEC's records: each measure's chart read the Making Data Count way,
     attendance, sets, PDSA cycles, evaluation and the decisions for the board."""
-    (found,) = validated([Path(spec)], modules_dir, None, records_dir)
-    warn(found.warnings, strict, fmt)
-    start = found.programme.spec.programme.start
-    if as_at is not None and as_at < start:
-        raise click.UsageError(
-            f"--as-at {as_at} is before the programme starts ({start}); there is no "
-            f"progress to report yet"
-        )
-    day = as_at or found.records.latest()
-    if day is None:
-        folder = records_folder(Path(spec), found.programme.id, records_dir)
-        raise click.ClickException(
-            f"no records yet in {printable(as_typed(folder))}/: fill in the records workbook "
-            f"that 'progen build' writes (site/{found.programme.id}/records-template.xlsx) "
-            f"and save its sheets there"
-        )
-    from progen.results.progress import progress
+    from progen.commands.report import progress_as_at, report_text, write_report
 
-    result = progress(found.programme, found.records, day)
+    result, programme = progress_as_at(
+        Path(spec), as_at, modules_dir, records_dir, lambda warnings: warn(warnings, strict, fmt)
+    )
     if pdf_path is not None:
-        _write_report(result, found.programme, pdf_path)
-    if as_json:
-        from progen.results.progress_json import progress_json
-
-        click.echo(json.dumps(progress_json(result), indent=2, ensure_ascii=False))
-    else:
-        from progen.results.summary import progress_summary
-
-        click.echo(progress_summary(result), nl=False)
-
-
-def _write_report(result, programme, path: Path) -> None:
-    """The board report to a new file: never over, or through, something already there."""
-    from progen.publish.report import write_report_pdf
-
-    if os.path.lexists(path):
-        raise click.UsageError(f"{printable(str(path))} already exists; name a new file")
-    try:
-        write_report_pdf(result, programme, path)
-    except OSError as err:
-        raise click.ClickException(
-            f"cannot write {printable(str(path))}: {err.strerror or err}"
-        ) from None
+        write_report(result, programme, pdf_path)
+    click.echo(report_text(result, as_json), nl=False)

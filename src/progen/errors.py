@@ -96,6 +96,11 @@ class UserError(Exception):
         self.problems = tuple(sorted(problems, key=file_order))
         super().__init__("\n".join(p.headline() for p in self.problems[:SHOWN_PROBLEMS]))
 
+    def __reduce__(self):
+        """Pickled as its problems, not its message, so that one raised in a build's job
+        process reaches the user as the same located problems (publish.parallel)."""
+        return (type(self), (self.problems,))
+
 
 # What YAML counts as a line break, so an excerpt shows the line the loader counted;
 # str.splitlines() also breaks at \v, \f and \x1c-\x1e, which YAML does not.

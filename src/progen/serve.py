@@ -134,12 +134,10 @@ class Preview:
 
     def validated(self, path: Path):
         """The spec validated (and so assembled) with its modules and records."""
-        from progen.publish.build import validate_all
+        from progen.commands.validate import validated
 
-        try:
-            (found,), _, _ = validate_all([path], self.modules_dir, self.records_dir)
-        finally:
-            _take_back_ctrl_c()
+        # design.budget hands Ctrl-C back to Python after OR-Tools' solver has run
+        (found,) = validated([path], self.modules_dir, records_dir=self.records_dir)
         return found
 
     def broken(self, path: Path, exc: Exception) -> None:
@@ -248,11 +246,3 @@ def serve(
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
-
-
-def _take_back_ctrl_c() -> None:
-    """Make Ctrl-C raise KeyboardInterrupt again, so that serve stops cleanly: OR-Tools'
-    solver (design.budget) takes SIGINT for itself while it solves and leaves it at the
-    default, which kills the process on the spot. Only the main thread may set it."""
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -14,7 +14,11 @@ always gives the same plan). The solver is imported only when the defaults do no
 from __future__ import annotations
 
 import math
+import signal
+import threading
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from progen.design import thresholds as t
@@ -56,6 +60,19 @@ def _loads(
 def _dated(drafts: tuple[Draft, ...], run) -> int:
     """How many of the drafts take a day of their own in the schedule's sequence."""
     return sum(1 for i in run if in_sequence(drafts[i]))
+
+
+@contextmanager
+def _ctrl_c_kept() -> Iterator[None]:
+    """OR-Tools' SAT solver puts its own Ctrl-C handler in place while it solves and then
+    leaves the system's default, which kills the process outright: no KeyboardInterrupt,
+    so no clean-up (a build's staging folder, its job processes). Python's is put back."""
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        yield
+    finally:
+        if handler is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, handler)
 
 
 def _solve(
@@ -111,7 +128,8 @@ def _solve(
             for i in run
         )
     )
-    status = solver.Solve()
+    with _ctrl_c_kept():
+        status = solver.Solve()
     assert status in (solver.OPTIMAL, solver.FEASIBLE), status  # running nothing is feasible
     return {
         i: drafts[i].module.min_minutes + step * round(extra[i].solution_value())

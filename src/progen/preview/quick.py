@@ -19,8 +19,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from progen.publish.build import progress_of, renderers
 from progen.publish.index import entry, in_order, index_html, programmes_in
+from progen.publish.programme import progress_of, renderers
 from progen.publish.programme_json import programme_json
 from progen.publish.timestamps import source_date_epoch
 
