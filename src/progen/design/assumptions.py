@@ -201,9 +201,9 @@ def _one_facilitator(spec: Spec) -> Iterator[Problem]:
         name = spec.facilitators[0].name
         yield spec.where.warning(
             ("facilitators", 0),
-            f"'{name}' is the only facilitator, so they lead every session, including the "
-            f"senior team's, and advise every set; name a second facilitator, ideally from "
-            f"another organisation or from outside, so sessions can be co-led and covered",
+            f"'{name}' is the only facilitator, so they lead every session and advise every "
+            f"set; name a second facilitator, ideally from another organisation or from "
+            f"outside, so sessions can be co-led and covered",
         )
 
 

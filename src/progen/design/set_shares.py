@@ -129,8 +129,9 @@ def absent_warnings(spec: Spec, sets: Sequence[ActionLearningSet]) -> tuple[Prob
                 spec.where.warning(
                     ("stakeholders", i),
                     f"none of {group.name} is in a set for {named}, so none of them comes to "
-                    f"that task's own sessions: the sets' sizes leave no room; add people to "
-                    f"the group, or widen programme.set_size",
+                    f"that task's own sessions: no move between sets keeps every set within its "
+                    f"size and crossing organisations; add people to the group, or widen "
+                    f"programme.set_size",
                     at_key=True,
                 )
             )
