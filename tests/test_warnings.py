@@ -265,3 +265,11 @@ def test_a_lone_facilitator_across_organisations_is_told_to_name_a_second():
     two = one + "  - {name: Sam Roe, organisation: council}\n"
     assert any("is the only facilitator" in w for w in warnings_of(one))
     assert not any("only facilitator" in w for w in warnings_of(two))
+
+
+def test_an_aim_to_hold_a_level_may_have_its_target_at_the_baseline():
+    same = "    measure: {name: days delayed, unit: days, baseline: 6, target: 6}\n"
+    text = swap(QUIET, same.replace("target: 6", "target: 2"), same)
+    assert any("the target equals the baseline" in w for w in warnings_of(text))
+    held = swap(text, "aim: Cut the delay for medically fit patients", "aim: Hold the delay at 6")
+    assert not any("the target equals the baseline" in w for w in warnings_of(held))

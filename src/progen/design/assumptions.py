@@ -158,12 +158,14 @@ def _real_teams_above_in_teams(spec: Spec) -> Iterator[Problem]:
 
 
 def _measures_that_contradict(spec: Spec) -> Iterator[Problem]:
+    from progen.design.pdsa import holding
+
     for i, task in enumerate(spec.tasks):
         m = task.measure
         if m is None or m.baseline is None or m.target is None:
             continue
         path = ("tasks", i, "measure")
-        if m.baseline == m.target:
+        if m.baseline == m.target and not holding(task):  # holding a level: as it should be
             yield spec.where.warning(
                 (*path, "target"),
                 f"task '{task.id}': the target equals the baseline ({m.target:g}), so the "

@@ -271,6 +271,13 @@ def schedule(
     )
 
 
+def apart(start: str, minutes: int, other: str, other_minutes: int) -> bool:
+    """Whether two meetings on one day leave at least SET_AFTER_SESSION_BREAK between them."""
+    a, b = minutes_of(start), minutes_of(other)
+    gap = t.SET_AFTER_SESSION_BREAK
+    return a + minutes + gap <= b or b + other_minutes + gap <= a
+
+
 def after_set_meetings(
     drafts: tuple[Draft, ...],
     dated: tuple[Dated, ...],
@@ -280,7 +287,9 @@ def after_set_meetings(
 ) -> tuple[tuple[Dated, ...], tuple[Omission, ...]]:
     """Date the sessions that wait for the sets (after_set_meetings: n): on the first open
     day after every set's n-th meeting, and before the closing event, on which none of the
-    session's audience has a set meeting. One that cannot be placed does not run."""
+    session's audience has a set meeting at the same time of day (a set meeting in the
+    morning leaves the afternoon free, with a break between). One that cannot be placed
+    does not run."""
     slots = Slots.of(programme)
     busy: dict[tuple[dt.date, str], set[str]] = defaultdict(set)
     for d, day, start in dated:
@@ -319,8 +328,10 @@ def after_set_meetings(
                 (day, start)
                 for afternoon in (False, True)
                 for day in calendar.open_days
-                if earliest <= day < closing and not any(day in meets[g] for g in groups)
+                if earliest <= day < closing
                 if (start := _slot(busy, day, d, afternoon, slots))
+                if not any(day in meets[g] for g in groups)
+                or apart(start, d.minutes, programme.set_start, t.SET_MINUTES)
             ),
             None,
         )
