@@ -352,7 +352,7 @@ ENTRIES = st.lists(
 ASSEMBLED: dict = {}
 
 
-def remembered_assemble(spec, modules_dir, **known):
+def remembered_assemble(spec, modules_dir=None, **known):
     """The engine's programme for each spec, designed once: only the output differs here."""
     if spec.programme.id not in ASSEMBLED:
         ASSEMBLED[spec.programme.id] = real_assemble(spec, modules_dir, **known)
