@@ -34,10 +34,23 @@ def holding(task: Task) -> bool:
     return bool(_HOLDING.match(task.aim))
 
 
+# How a holding aim says which side of its level is good: "at or below 12", "12 or fewer".
+_BELOW = re.compile(r"\b(at or below|or below|or fewer|or less|no more than|under)\b", re.I)
+_ABOVE = re.compile(r"\b(at or above|or above|or more|no fewer than|at least)\b", re.I)
+
+
 def direction(task: Task) -> str:
     """Which way the task's measure is better: 'increase', 'decrease' or 'neutral' (neither
-    stated nor implied by baseline and target, or no measure yet)."""
-    return task.measure.improvement if task.measure else "neutral"
+    stated nor implied by baseline and target, or no measure yet); for an aim to hold a
+    level ("at or below 12") with the target at the baseline, the side the aim names."""
+    if task.measure is None:
+        return "neutral"
+    if task.measure.improvement == "neutral" and holding(task):
+        if _BELOW.search(task.aim):
+            return "decrease"
+        if _ABOVE.search(task.aim):
+            return "increase"
+    return task.measure.improvement
 
 
 def _measure_text(task: Task) -> tuple[str, str]:
@@ -53,6 +66,9 @@ def questions(task: Task) -> tuple[str, ...]:
     change = ""
     if m is not None and m.baseline is not None and m.target is not None:
         change = f", moving from {m.baseline:g} to {m.target:g}{' ' + unit if unit else ''}"
+        if holding(task):
+            side = {"decrease": " or below", "increase": " or above"}.get(direction(task), "")
+            change = f", held at{side} {m.target:g}{' ' + unit if unit else ''}"
     return (
         f"What are we trying to accomplish? {task.aim}.",
         f"How will we know that a change is an improvement? By {name}{change}, plotted on a "

@@ -26,7 +26,7 @@ from progen.design import thresholds as t
 from progen.design.calendar import Calendar, fewest_open_days, programme_calendar
 from progen.design.catalogue import Module
 from progen.design.diagnose import diagnose
-from progen.design.model import DAY_MINUTES, ActionLearningSet, Omission, clock, minutes_of
+from progen.design.model import ActionLearningSet, Omission, clock, minutes_of
 from progen.design.order import essential_closure, predecessors
 from progen.design.sessions import Draft, draft_sessions, session_title
 from progen.spec.model import Programme as ProgrammeSpec
@@ -138,7 +138,8 @@ def _targets(
 @dataclass(frozen=True)
 class Slots:
     """When taught sessions start: the programme's session_start and, for a second session
-    the same day, AFTERNOON_AFTER_MINUTES later (None when that would run past midnight)."""
+    the same day, AFTERNOON_AFTER_MINUTES later (None when that would start after
+    LATEST_AFTERNOON: sessions that start at 13:00 have no second one at 17:00)."""
 
     morning: str
     afternoon: str | None
@@ -147,7 +148,7 @@ class Slots:
     def of(cls, programme: ProgrammeSpec) -> Slots:
         start = programme.session_start
         later = minutes_of(start) + t.AFTERNOON_AFTER_MINUTES
-        fits = later + t.AFTERNOON_MAX_MINUTES <= DAY_MINUTES
+        fits = later <= t.LATEST_AFTERNOON
         return cls(start, clock(start, t.AFTERNOON_AFTER_MINUTES) if fits else None)
 
 

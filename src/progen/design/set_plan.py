@@ -184,18 +184,36 @@ def _schedule(
     they would attend, moving later meetings within the cadence's week of slack to miss
     the adviser's other sets; it never starts so late that it loses meetings it could
     have had (up to SET_MINIMUM_MEETINGS), unless that is the only way an adviser can
-    start it: then it gives up one meeting (keeping at least three), as a set's first
-    meetings with an adviser matter more than its last one. With no such day it meets
-    from its first start day and manages itself.
+    start it soon (within a cadence and a week of the launch): then it gives up one meeting (keeping
+    at least three), as a set's first meetings with an adviser matter more than its last.
+    With no such day it meets from its first start day and manages itself.
     """
     firsts = _first_days(window, clash)
     if not firsts:
         return (), None, 0
     earliest = _dates(window, clash, firsts[0]) or ()
     need = min(t.SET_MINIMUM_MEETINGS, len(earliest))
-    for least in dict.fromkeys((need, max(3, need - 1) if need > 3 else need)):
+    # Giving up a meeting buys an adviser only for a start within a cadence (and its week of
+    # slack) of the launch:
+    # a set that waits two months for its adviser has lost more than it gains.
+    prompt = window.launch + dt.timedelta(
+        max(t.SET_START_WINDOW_DAYS, window.cadence) + t.SET_CADENCE_SLACK_DAYS
+    )
+    for least, starts in dict.fromkeys(
+        ((need, tuple(firsts)), (max(3, need - 1), tuple(d for d in firsts if d <= prompt)))
+        if need > 3
+        else ((need, tuple(firsts)),)
+    ):
         found = _advised_start(
-            window, clash, firsts, earliest, preference, adviser_days, least, dedicated, supported
+            window,
+            clash,
+            list(starts),
+            earliest,
+            preference,
+            adviser_days,
+            least,
+            dedicated,
+            supported,
         )
         if found:
             return found

@@ -22,8 +22,9 @@ COLLABORATIVE_TASKS = 2  # tasks sharing a topic that make a collaborative
 # no longer than AFTERNOON_MAX_MINUTES: a longer one fills the day.
 AFTERNOON_AFTER_MINUTES = 240
 AFTERNOON_MAX_MINUTES = 210
+LATEST_AFTERNOON = 14 * 60  # no second session starting after 14:00: the working day ends
 SET_MINUTES = 180  # half a day
-SET_AFTER_SESSION_BREAK = 45  # minutes between a morning session's end and a set meeting
+SET_AFTER_SESSION_BREAK = 30  # minutes for lunch between a session and a set meeting the same day
 ADVISER_SUPPORTED_MEETINGS = 2  # first meetings a later set keeps its adviser for
 # ... and where people are not yet used to questioning each other openly (a system at an
 # early stage, or a culture described as blaming or hierarchical), one more: progen's
