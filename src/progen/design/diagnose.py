@@ -31,6 +31,7 @@ _TOP_TEAM_PROMISE = (
     " So the senior leaders get a session of their own to agree shared aims and how they "
     "will oversee the work together."
 )
+_BOUNDARY_PROMISE = " The programme builds it across the organisations' boundaries."
 _MANAGERS_PROMISE = ", so they get a session of their own."
 _COMMUNITY_PROMISE = (
     ", so the programme includes co-production with patients, carers and communities."
@@ -171,10 +172,10 @@ def _organisations(spec: Spec) -> Finding | None:
         "The work crosses organisational boundaries",
         f"{fact.words}. Relational coordination has seven dimensions: frequent, timely, "
         f"accurate and problem-solving communication, and relationships of shared goals, "
-        f"shared knowledge and mutual respect (Gittell 2009). The programme builds it across "
-        f"the organisations' boundaries.",
+        f"shared knowledge and mutual respect (Gittell 2009).{_BOUNDARY_PROMISE}",
         (fact,),
         ("gittell-2009",),
+        _BOUNDARY_PROMISE,
     )
 
 

@@ -80,15 +80,22 @@ def _working_day(day: dt.date, step: int) -> dt.date:
 
 
 def timepoints(
-    spec: Spec, launch: dt.date | None = None, closing: dt.date | None = None
+    spec: Spec,
+    launch: dt.date | None = None,
+    closing: dt.date | None = None,
+    days: tuple[dt.date, ...] = (),
 ) -> tuple[Timepoint, ...]:
     """Baseline at the launch (the first session, where the questionnaires are handed out),
-    the midpoint, the end at the closing event (where they are handed out again) or else
-    the programme's last working day, and the follow-up, each on a working day."""
+    the midpoint at the session day nearest the programme's middle (`days`, the sessions'
+    dates: people are in the room), the end at the closing event (where they are handed
+    out again) or else the programme's last working day, and the follow-up, each on a
+    working day."""
     p = spec.programme
+    middle = p.start + dt.timedelta(weeks=p.weeks // 2)
+    nearest = min(days, key=lambda d: (abs((d - middle).days), d), default=None)
     return (
         Timepoint("baseline", launch or _working_day(p.start, 1)),
-        Timepoint("midpoint", _working_day(p.start + dt.timedelta(weeks=p.weeks // 2), 1)),
+        Timepoint("midpoint", nearest or _working_day(middle, 1)),
         Timepoint("end", closing or _working_day(p.end, -1)),
         Timepoint("follow-up", _working_day(add_months(p.end, spec.follow_up_months), 1)),
     )
@@ -312,6 +319,7 @@ def evaluation_plan(
             spec,
             sessions[0].date if sessions else None,
             max((s.date for s in sessions if s.phase == CLOSING_PHASE), default=None),
+            tuple(s.date for s in sessions),
         ),
         logic_model=logic_model(spec, sessions, sets, pdsa),
         attribution=ATTRIBUTION,

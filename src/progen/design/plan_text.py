@@ -143,6 +143,7 @@ class PlanFacts:
     organisations: str  # the participating organisations' names, as prose
     summary: str  # the spec's local picture in its authors' words, or ""
     task_titles: str  # every task's title in quotes, as prose
+    sponsors: dict[str, str]  # task id -> its senior and top-team groups' names, or ""
     held: tuple[Held, ...]  # every session that runs
     meetings: tuple[tuple, ...]  # each set's meeting dates
 
@@ -195,6 +196,17 @@ def plan_facts(p: Programme, titles: dict[str, str]) -> PlanFacts:
         if p.spec.context.summary
         else "",
         task_titles=_named([f"'{task.title}'" for task in p.spec.tasks], "tasks"),
+        sponsors={
+            task.id: _named(
+                [
+                    p.spec.stakeholder(g).name
+                    for g in task.stakeholders
+                    if p.spec.stakeholder(g).level in ("top-team", "senior")
+                ],
+                "groups",
+            )
+            for task in p.spec.tasks
+        },
         held=tuple(Held(s.module, titles[s.module], s.task, (s.date, s.start)) for s in p.sessions),
         meetings=tuple(s.meetings for s in p.sets),
     )
