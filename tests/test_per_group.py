@@ -501,6 +501,8 @@ def test_an_afternoon_slot_follows_the_specs_session_start(spec):
     assert Slots.of(later.programme) == Slots("10:15", "14:15")
     evening = spec(swap(VALID, "  weeks: 26\n", '  weeks: 26\n  session_start: "18:00"\n'))
     assert Slots.of(evening.programme) == Slots("18:00", None)  # would run past midnight
+    noon = spec(swap(VALID, "  weeks: 26\n", '  weeks: 26\n  session_start: "13:00"\n'))
+    assert Slots.of(noon.programme) == Slots("13:00", None)  # no second session at 17:00
     assert {s.start for s in assemble(later).sessions} == {"10:15"}
 
 

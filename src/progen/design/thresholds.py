@@ -22,7 +22,7 @@ COLLABORATIVE_TASKS = 2  # tasks sharing a topic that make a collaborative
 # no longer than AFTERNOON_MAX_MINUTES: a longer one fills the day.
 AFTERNOON_AFTER_MINUTES = 240
 AFTERNOON_MAX_MINUTES = 210
-LATEST_AFTERNOON = 14 * 60  # no second session starting after 14:00: the working day ends
+LATEST_AFTERNOON = 14 * 60 + 30  # no second session starting after 14:30: the day ends
 SET_MINUTES = 180  # half a day
 SET_AFTER_SESSION_BREAK = 30  # minutes for lunch between a session and a set meeting the same day
 ADVISER_SUPPORTED_MEETINGS = 2  # first meetings a later set keeps its adviser for

@@ -4,16 +4,16 @@ The programme's own venue is programme.venue when the spec names one (the organi
 chose it), else the spec's only in-person venue when it names exactly one (there is
 nowhere else a room is known).
 
-A session is held at the programme's venue. Without one, a session goes to its audience:
-to the venue most of the audience's organisations name as their own
-(organisations[].venue), else to the place most of the audience is based (their groups'
-location), so the fewest people travel.
+Each person has a base (`base_venue`): for someone based away from their organisation's
+own town, a venue in their town when one is known; else their organisation's venue
+(organisations[].venue), else the programme's, else one in their town.
 
-A set meets at a room where one is known: each member's base is their organisation's
-venue, else the programme's venue, else the venue of another organisation in their own
-town, else their own location, and a set meets at the venue
-most of its members are based at, or at their most common location only when none of
-them has a venue (a town is not a room). When the top is shared (a set split evenly
+A session is held at the programme's venue. Without one, a session goes to its audience:
+to the base most of its people have, else to the place most of them are based (their
+groups' location), so the fewest people travel.
+
+A set meets at the base most of its members have, or at their most common location only
+when none of them has a venue (a town is not a room). When the top is shared (a set split evenly
 between two bases, or three), the meetings rotate between those bases in roster order, so
 the travelling is shared too. A set that is split unevenly never rotates: the minority
 travels, as it would to any meeting.
@@ -72,8 +72,7 @@ def session_venue(spec: Spec, audience: Sequence[str]) -> str | None:
     if chosen:
         return venue_text(chosen)
     groups = [spec.stakeholder(g) for g in audience]
-    organisations = dict.fromkeys(g.organisation for g in groups)
-    venues = _most((_organisation_venue(spec, o), 1) for o in organisations)
+    venues = _most((base_venue(spec, g.organisation, g.location), g.count) for g in groups)
     if venues:
         return venues[0]
     places = _most((g.location, g.count) for g in groups)
@@ -96,11 +95,21 @@ def _local_venue(spec: Spec, location: str) -> str:
 
 
 def member_venue(spec: Spec, member: Participant) -> str:
-    """The room one person is based at: their organisation's venue, else the programme's,
-    else the venue of another organisation in their town, else none ("")."""
+    """The room one person is based at (base_venue)."""
+    return base_venue(spec, member.organisation, member.location)
+
+
+def base_venue(spec: Spec, organisation: str, location: str) -> str:
+    """The room someone of `organisation` based in `location` is nearest: for people based
+    away from their organisation's own town, a venue in their town when one is known (the
+    district nurses on Skye, not the partnership's centre on the mainland); else their
+    organisation's venue, else the programme's, else one in their town, else none ("")."""
     chosen = programme_venue(spec)
-    own = _organisation_venue(spec, member.organisation)
-    return own or (venue_text(chosen) if chosen else "") or _local_venue(spec, member.location)
+    local = _local_venue(spec, location)
+    if local and location != spec.organisation(organisation).location:
+        return local
+    own = _organisation_venue(spec, organisation)
+    return own or (venue_text(chosen) if chosen else "") or local
 
 
 def set_bases(members: Sequence[Participant], base: Callable[[Participant], str]) -> list[str]:
@@ -142,8 +151,9 @@ def session_venue_note(spec: Spec) -> str:
     if chosen:
         return f"Every session is held at {venue_text(chosen)}, the programme's venue."
     rule = (
-        "Each session is held at the venue most of its audience's organisations name as their "
-        "own; where none of them names one, at the place most of its audience is based"
+        "Each session is held at the venue most of its audience are based at (their "
+        "organisation's own, or one in their town); where none of them has one, at the place "
+        "most of its audience is based"
         if any(o.venue for o in spec.organisations)
         else "Each session is held at the place most of its audience is based"
     )
