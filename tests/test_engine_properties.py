@@ -90,7 +90,7 @@ def specs(draw) -> dict:
         others = [i for i in ids if i != group["id"]]
         if others:
             group["depends_on"] = draw(st.lists(st.sampled_from(others), unique=True, max_size=3))
-    weeks = draw(st.integers(8, 60))
+    weeks = draw(st.integers(16, 60))
     return {
         "version": 1,
         "programme": {
@@ -102,9 +102,10 @@ def specs(draw) -> dict:
                 st.lists(st.sampled_from(DAYS), min_size=1, max_size=4, unique=True)
             ),
             "holidays": draw(st.sampled_from([*REGIONS, "none"])),
-            # room for the programme's spine (about 10 to 14 hours); a smaller budget is a
-            # validation error, tested in test_warnings.py
-            "contact_hours": draw(st.integers(16, 60)),
+            # room for the programme's spine (about 12 to 22 hours: its launches, the PDSA
+            # clinics, the closing event and what the findings promise); a smaller budget is
+            # a validation error, tested in test_warnings.py
+            "contact_hours": draw(st.integers(24, 60)),
             "set_size": [low, high],
             # a cadence the weeks hold at least four times, so sets can meet twice or more
             # between forming and the close (fewer is a validation error, in test_warnings)
