@@ -541,3 +541,15 @@ def test_a_holding_aim_tests_ways_to_keep_the_gains_and_cycles_keep_to_working_d
         assert c.end.weekday() < 5 and c.end not in bank, c
     moving = assemble(spec_of())
     assert "hold a level" not in moving.pdsa[0].run_chart
+
+
+def test_the_top_teams_own_session_is_not_led_by_one_of_their_colleagues():
+    def two(data):
+        data["facilitators"] = [
+            {"name": "Inside One", "organisation": "trust"},
+            {"name": "Outside Two", "organisation": "council"},
+        ]
+
+    p = assemble(spec_of(two, top_team_effective=False))
+    [senior] = [s for s in p.sessions if s.module == "senior-team-as-a-team"]
+    assert senior.facilitators[0] == "Outside Two"  # the executives all work for the trust
