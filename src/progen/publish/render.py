@@ -28,6 +28,7 @@ from markupsafe import Markup
 from progen.design.evaluation import FORMS, LICENSED, LICENSED_PAGE
 from progen.design.model import Programme, clock
 from progen.design.participants import taught_minutes
+from progen.design.venues import venue_text
 from progen.publish.templating import environment, longdate, shortdate
 from progen.wording import context_words, kind_words, md_escape, plural
 
@@ -126,6 +127,7 @@ class Helpers:
         self._orgs = {o.id: o for o in p.spec.organisations}
         self._tasks = {t.id: t for t in p.spec.tasks}
         self._taught: dict[tuple[str, str], int] | None = None
+        self._venue_names: dict[str, str] | None = None
 
     def group(self, group_id: str) -> str:
         g = self._groups.get(group_id)
@@ -152,6 +154,13 @@ class Helpers:
         """The groups in `audience` that serve several tasks, whose members divide the
         tasks' own sessions between them (participants.expected_at)."""
         return [g for g in audience if len(self.tasks_of(g)) > 1]
+
+    def venue_name(self, venue: str) -> str:
+        """A venue as a table shows it: its name without the address (the session's page
+        and the calendar keep the address); text no spec venue wrote stays as it is."""
+        if self._venue_names is None:
+            self._venue_names = {venue_text(v): v.name for v in self.p.spec.venues}
+        return self._venue_names.get(venue, venue)
 
     def times_chosen(self) -> bool:
         """Whether the organisers chose the start times (else they are the defaults)."""
