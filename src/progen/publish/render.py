@@ -155,6 +155,18 @@ class Helpers:
         tasks' own sessions between them (participants.expected_at)."""
         return [g for g in audience if len(self.tasks_of(g)) > 1]
 
+    def time_out(self) -> str:
+        """'up to 36 hours of taught sessions and 18 hours of set meetings': the most time
+        any one person is away from their service, for the organisers to arrange cover."""
+        if self._taught is None:
+            self._taught = taught_minutes(self.p)
+        taught = round(max(self._taught.values(), default=0) / 30) / 2  # to the half hour
+        sets = round(max((len(s.meetings) * s.minutes for s in self.p.sets), default=0) / 30) / 2
+        parts = [f"{taught:g} hours of taught sessions"] if taught else []
+        if sets:
+            parts.append(f"{sets:g} hours of set meetings")
+        return " and ".join(parts)
+
     def venue_name(self, venue: str) -> str:
         """A venue as a table shows it: its name without the address (the session's page
         and the calendar keep the address); text no spec venue wrote stays as it is."""
