@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import shutil
 import signal
 import tempfile
@@ -31,10 +32,12 @@ from progen.preview.background import NICE_PROGEN, Background, Finished, build_a
 from progen.preview.handler import Handler
 from progen.preview.live import Live
 from progen.preview.watch import Change, Watcher
-from progen.publish.staging import locked, recover
+from progen.publish.staging import BUSY, locked, recover
 from progen.spec.find import as_typed
 
 HOST = "127.0.0.1"
+PREVIEW_PREFIX = "progen-preview-"
+BUSY_RETRY = 2.0  # seconds before building again into an output folder another build holds
 
 
 class Preview:
@@ -63,11 +66,17 @@ class Preview:
         self.failed_build: str | None = None  # what the last background build said, failing
         self.generation = 0  # counts the changes seen
         self.built = 0  # the change the output folder has caught up with
+        self.retry_at = 0.0  # no background build before this (monotonic) time
 
     @functools.cached_property
     def folder(self) -> Path:
-        """The preview folder, outside the output folder (`preview.quick`)."""
-        return Path(tempfile.mkdtemp(prefix="progen-preview-"))
+        """The preview folder, outside the output folder (`preview.quick`), named after this
+        process; the folders of previews whose process was killed outright are removed."""
+        for stale in Path(tempfile.gettempdir()).glob(f"{PREVIEW_PREFIX}*-"):
+            owner = stale.name.removeprefix(PREVIEW_PREFIX).split("-", 1)[0]
+            if owner.isdigit() and not _alive(int(owner)):
+                shutil.rmtree(stale, ignore_errors=True)
+        return Path(tempfile.mkdtemp(prefix=f"{PREVIEW_PREFIX}{os.getpid()}-", suffix="-"))
 
     def spec_paths(self) -> list[Path]:
         """The specs previewed and built, as the next poll sees them."""
@@ -86,7 +95,7 @@ class Preview:
         if finished is not None:
             self.landed(finished)
         due = self.generation > self.built and self.specs and not self.problems
-        if due and not self.background.running:
+        if due and not self.background.running and time.monotonic() >= self.retry_at:
             self.start_build()
         return status
 
@@ -162,6 +171,12 @@ class Preview:
         folder serves them now), or what it printed shows in the browser (and is not tried
         again until the next change)."""
         lines = finished.output.strip().splitlines()
+        if not finished.ok and BUSY in finished.output:
+            # another build (a user's, or one a killed serve left) holds the folder: not a
+            # problem to show, only a wait; try again shortly
+            self.retry_at = time.monotonic() + BUSY_RETRY
+            self.echo(f"{self.out}/ is busy with another build; trying again shortly")
+            return
         self.built = max(self.built, finished.generation)
         if finished.ok:
             for path, (pid, seen) in list(self.previewed.items()):
@@ -208,6 +223,17 @@ class Preview:
                 recover(self.out)
         if "folder" in self.__dict__:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (ours or another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def listening(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:

@@ -25,12 +25,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-# The command line, at lower priority: os.nice in the child itself, because a
-# preexec_fn is unsafe in a process with threads (the HTTP server's).
+# The command line, at lower priority and ended by the kernel if serve is killed outright
+# (a SIGKILLed serve must not leave a build publishing behind it): both in the child
+# itself, because a preexec_fn is unsafe in a process with threads (the HTTP server's).
 NICE_PROGEN = (
     sys.executable,
     "-c",
-    "import os, sys; os.nice(10); from progen.cli import main; main(sys.argv[1:], 'progen')",
+    "import os, sys; os.nice(10); from progen.publish.parallel import die_with; "
+    "die_with(os.getppid()); from progen.cli import main; main(sys.argv[1:], 'progen')",
 )
 GONE_WAIT = 5.0  # seconds to wait for a stopped build's processes to be gone
 

@@ -105,7 +105,7 @@ def _heard(receive: Connection, child) -> tuple:
 def _child(send: Connection, job: Job, parent: int) -> None:
     """In the forked child: run `job`, telling the parent each stage and how it ended."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us on Ctrl-C
-    _die_with(parent)
+    die_with(parent)
     try:
         job(lambda stage, seconds: send.send(("stage", stage, seconds)))
     except BaseException as err:
@@ -125,7 +125,7 @@ def _carried(err: BaseException) -> BaseException:
         return JobFailed(f"{type(err).__name__}: {err}")
 
 
-def _die_with(parent: int) -> None:
+def die_with(parent: int) -> None:
     """Have the kernel kill this child when the parent dies (Linux), so that a killed
     build leaves no process writing into its abandoned staging folder."""
     try:

@@ -39,6 +39,9 @@ class OutputBusy(OSError):
     """Another build holds the output folder: nothing is wrong, it is only not free now."""
 
 
+BUSY = "another progen build is publishing into this folder"  # serve waits when it sees it
+
+
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
     """Hold the output folder for this build, or say that another build holds it now."""
@@ -47,10 +50,7 @@ def locked(out: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise OutputBusy(
-                f"{out}: another progen build is publishing into this folder; "
-                "try again when it has finished"
-            ) from None
+            raise OutputBusy(f"{out}: {BUSY}; try again when it has finished") from None
         yield
     finally:
         os.close(fd)  # releases the lock
