@@ -553,3 +553,25 @@ def test_the_top_teams_own_session_is_not_led_by_one_of_their_colleagues():
     p = assemble(spec_of(two, top_team_effective=False))
     [senior] = [s for s in p.sessions if s.module == "senior-team-as-a-team"]
     assert senior.facilitators[0] == "Outside Two"  # the executives all work for the trust
+
+
+def test_nothing_falls_in_the_christmas_and_new_year_break():
+    def winter(data):
+        data["programme"].update(
+            start="2027-11-02", weeks=16, session_days=["mon", "tue", "wed", "thu", "fri"]
+        )
+
+    p = assemble(spec_of(winter))
+    break_days = {dt.date(2027, 12, 24) + dt.timedelta(n) for n in range(9)}
+    days = [s.date for s in p.sessions] + [d for st in p.sets for d in st.meetings]
+    days += [c.start for x in p.pdsa for c in x.cycles] + [c.end for x in p.pdsa for c in x.cycles]
+    assert days and not set(days) & break_days
+    assert not {t.date for t in p.evaluation.timepoints} & break_days
+
+    def no_holidays(data):
+        winter(data)
+        data["programme"]["holidays"] = "none"
+
+    open_all = assemble(spec_of(no_holidays))
+    days = [d for st in open_all.sets for d in st.meetings] + [s.date for s in open_all.sessions]
+    assert set(days) & break_days  # the break is kept with the bank holidays, off with them

@@ -18,6 +18,12 @@ REGIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "N
 # that counting this many per year gives a floor on the open days without loading the
 # holiday tables: validation stays quick for the usual spec with room to spare.
 MOST_BANK_HOLIDAYS_A_YEAR = 12
+# The Christmas and New Year break, 24 December to 1 January: services run skeleton rotas
+# and people take leave, so no session, set meeting or questionnaire falls in it. A
+# default of this design, kept with the bank holidays (off with holidays: none).
+FESTIVE = ((12, 24), (1, 1))
+FESTIVE_DAYS = 9
+FESTIVE_REASON = "the Christmas and New Year break (this programme's default)"
 
 
 @dataclass(frozen=True)
@@ -59,13 +65,33 @@ def fewest_open_days(programme: Programme) -> int:
         {d: "blackout" for d in programme.blackout},
     )
     years = programme.end.year - programme.start.year + 1
-    holidays = MOST_BANK_HOLIDAYS_A_YEAR * years if programme.holidays in REGIONS else 0
+    per_year = MOST_BANK_HOLIDAYS_A_YEAR + FESTIVE_DAYS
+    holidays = per_year * years if programme.holidays in REGIONS else 0
     return len(calendar.open_days) - holidays
+
+
+def festive(years: range) -> dict[dt.date, str]:
+    """Every day of the Christmas and New Year break that touches these years."""
+    (m1, d1), (m2, d2) = FESTIVE
+    days: dict[dt.date, str] = {}
+    for year in range(years.start - 1, years.stop):
+        day, last = dt.date(year, m1, d1), dt.date(year + 1, m2, d2)
+        while day <= last:
+            days[day] = FESTIVE_REASON
+            day += dt.timedelta(days=1)
+    return days
+
+
+def closed_days(region: str, years: range) -> dict[dt.date, str]:
+    """Bank holidays and the Christmas and New Year break, for a region with a calendar."""
+    if region not in REGIONS:
+        return {}
+    return festive(years) | bank_holidays(region, years)
 
 
 def programme_calendar(programme: Programme) -> Calendar:
     years = range(programme.start.year, programme.end.year + 1)
-    closed = bank_holidays(programme.holidays, years)
+    closed = closed_days(programme.holidays, years)
     closed.update({d: "blackout" for d in programme.blackout})
     weekdays = tuple(WEEKDAYS.index(d) for d in programme.session_days)
     return Calendar(programme.start, programme.end, weekdays, closed)

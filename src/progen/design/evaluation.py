@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from progen.design.calendar import closed_days
 from progen.design.model import (
     ActionLearningSet,
     Evaluation,
@@ -70,11 +71,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable: every month has 28 days")
 
 
-def _working_day(day: dt.date, step: int) -> dt.date:
-    """`day`, or the nearest weekday from it in the direction of `step` (+1 or -1): a
+def _working_day(day: dt.date, step: int, closed: dict[dt.date, str] | None = None) -> dt.date:
+    """`day`, or the nearest working day from it in the direction of `step` (+1 or -1): a
     questionnaire goes out on a working day, not on the Sunday a programme's last week
-    ends."""
-    while day.weekday() >= 5:
+    ends, nor on a bank holiday or in the Christmas break (`closed`)."""
+    closed = closed or {}
+    while day.weekday() >= 5 or day in closed:
         day += dt.timedelta(days=step)
     return day
 
@@ -93,11 +95,13 @@ def timepoints(
     p = spec.programme
     middle = p.start + dt.timedelta(weeks=p.weeks // 2)
     nearest = min(days, key=lambda d: (abs((d - middle).days), d), default=None)
+    later = add_months(p.end, spec.follow_up_months)
+    closed = closed_days(p.holidays, range(p.start.year, later.year + 2))
     return (
-        Timepoint("baseline", launch or _working_day(p.start, 1)),
-        Timepoint("midpoint", nearest or _working_day(middle, 1)),
-        Timepoint("end", closing or _working_day(p.end, -1)),
-        Timepoint("follow-up", _working_day(add_months(p.end, spec.follow_up_months), 1)),
+        Timepoint("baseline", launch or _working_day(p.start, 1, closed)),
+        Timepoint("midpoint", nearest or _working_day(middle, 1, closed)),
+        Timepoint("end", closing or _working_day(p.end, -1, closed)),
+        Timepoint("follow-up", _working_day(later, 1, closed)),
     )
 
 
