@@ -428,3 +428,16 @@ def test_a_welsh_programme_says_what_the_active_offer_asks_and_an_english_one_do
     assert "Active Offer" in welsh.language_note()
     assert "Welsh-medium action-learning set" in welsh.language_note()
     assert english.language_note() == ""
+
+
+def test_northern_ireland_words_for_its_trusts_and_a_community_group_has_no_staff_survey():
+    from progen.design.evaluation import survey_source
+    from progen.spec.validate import read_spec
+    from progen.wording import kind_words
+
+    assert kind_words("acute-trust", "northern-ireland") == "health and social care trust"
+    assert kind_words("acute-trust", "england") == "acute trust"
+    specs = Path(__file__).resolve().parent / "specs"
+    source = survey_source(read_spec(specs / "lagan-stroke.yaml"))
+    assert "HSC staff survey themes for the participating HSC bodies" in source
+    assert "NHS bodies" not in source

@@ -52,9 +52,12 @@ def context_words() -> dict:
     return template_data("context.yaml")
 
 
-def kind_words(kind: str) -> str:
-    """An organisation kind as a reader says it: 'health board', 'voluntary organisation'."""
-    return context_words()["kinds"].get(kind, kind.replace("-", " "))
+def kind_words(kind: str, nation: str = "england") -> str:
+    """An organisation kind as a reader in `nation` says it: 'health board', 'voluntary
+    organisation'; 'health and social care trust' for a trust in Northern Ireland."""
+    words = context_words()
+    local = words["nations"].get(nation, {}).get("kinds", {})
+    return local.get(kind) or words["kinds"].get(kind, kind.replace("-", " "))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")

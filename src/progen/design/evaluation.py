@@ -23,7 +23,7 @@ from progen.design.model import (
 from progen.design.participants import participant_groups, participating_organisations
 from progen.design.set_plan import CLOSING_PHASE
 from progen.spec.model import Spec
-from progen.wording import context_words, plural
+from progen.wording import context_words, joined, plural
 
 ALL = ("baseline", "midpoint", "end", "follow-up")
 ENDS = ("baseline", "end", "follow-up")
@@ -118,20 +118,27 @@ def survey_source(spec: Spec) -> str:
     """Where staff motivation and morale are read: the nation's survey for the NHS bodies
     that run it, and the partners' own surveys for the rest, named, so no partner is
     assumed to run a survey it does not."""
-    surveyed = set(context_words()["surveyed_kinds"])
-    taking = participating_organisations(spec)
-    outside = [o.name for o in spec.organisations if o.id in taking and o.kind not in surveyed]
-    inside = len(taking) - len(outside)
+    words = context_words()
+    surveyed = set(words["surveyed_kinds"])
+    nation = words["nations"][spec.programme.nation]
+    taking = [o for o in spec.organisations if o.id in participating_organisations(spec)]
+    staffed = [o.name for o in taking if o.kind not in surveyed and o.kind != "community"]
+    volunteers = [o.name for o in taking if o.kind == "community"]
     parts = []
-    if inside:
+    if len(taking) > len(staffed) + len(volunteers):
         parts.append(
-            f"{staff_survey(spec)} themes for the participating NHS bodies "
-            f"({context_words()['nations'][spec.programme.nation]['survey_rhythm']})"
+            f"{staff_survey(spec)} themes for the participating {nation['bodies']} "
+            f"({nation['survey_rhythm']})"
         )
-    if outside:
-        named = ", ".join(outside[:-1]) + (" and " if len(outside) > 1 else "") + outside[-1]
+    if staffed:
         parts.append(
-            f"{named}: their own staff survey, or a short pulse survey at the same timepoints"
+            f"{joined(staffed)}: their own staff survey, or a short pulse survey at the same "
+            f"timepoints"
+        )
+    if volunteers:
+        parts.append(
+            f"{joined(volunteers)}: a short pulse survey of the members who take part (they "
+            f"are not staff, so no staff survey applies)"
         )
     return "; ".join(parts)
 

@@ -28,6 +28,7 @@ class MapLayout:
     pos: dict[str, tuple[float, float, int]]
     rows: int
     edges: tuple[tuple[str, str], ...]
+    nation: str  # whose words name the organisations' kinds
 
     @property
     def width(self) -> int:
@@ -52,7 +53,7 @@ def map_layout(spec: Spec) -> MapLayout:
         for r, g in enumerate(groups):
             pos[g.id] = (column_x(c), PAD + HEAD_H + r * (BOX_H + VGAP), c)
     edges = tuple((g.id, d) for g in spec.stakeholders for d in g.depends_on if d in pos)
-    return MapLayout(tuple(orgs), pos, rows, edges)
+    return MapLayout(tuple(orgs), pos, rows, edges, spec.programme.nation)
 
 
 def _wrap(text: str, width: int, lines: int) -> list[str]:
@@ -79,7 +80,7 @@ def columns(layout: MapLayout) -> list[str]:
             )
         out.append(
             f'<text x="{x + COL_W / 2}" y="{PAD + 44}" text-anchor="middle" font-size="10" '
-            f'fill="{GREY}">{esc(kind_words(o.kind))}</text>'
+            f'fill="{GREY}">{esc(kind_words(o.kind, layout.nation))}</text>'
         )
     return out
 
