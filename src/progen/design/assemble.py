@@ -67,7 +67,7 @@ def _session(n: int, dated: Dated, follows: tuple[str, ...], context) -> Session
         plan=module.body,
         follows=follows,
         findings=tuple(f.id for f in reason_findings(draft, diagnosis)),
-        venue=session_venue(spec, draft.audience),
+        venue=session_venue(spec, draft.audience, draft.minutes),
     )
 
 

@@ -24,6 +24,7 @@ AFTERNOON_AFTER_MINUTES = 240
 AFTERNOON_MAX_MINUTES = 210
 LATEST_AFTERNOON = 14 * 60 + 30  # no second session starting after 14:30: the day ends
 SET_MINUTES = 180  # half a day
+ONLINE_MINUTES = 90  # a session this short for people in several towns is held online
 SET_AFTER_SESSION_BREAK = 30  # minutes for lunch between a session and a set meeting the same day
 ADVISER_SUPPORTED_MEETINGS = 2  # first meetings a later set keeps its adviser for
 # ... and where people are not yet used to questioning each other openly (a system at an

@@ -8,9 +8,11 @@ Each person has a base (`base_venue`): for someone based away from their organis
 own town, a venue in their town when one is known; else their organisation's venue
 (organisations[].venue), else the programme's, else one in their town.
 
-A session is held at the programme's venue. Without one, a session goes to its audience:
-to the base most of its people have, else to the place most of them are based (their
-groups' location), so the fewest people travel.
+A session is held at the programme's venue. Without one, a short session (ONLINE_MINUTES
+or less) whose audience works in more than one town is held at the spec's online venue,
+when it names one: no one travels hours for an hour. Otherwise a session goes to its
+audience: to the base most of its people have, else to the place most of them are based
+(their groups' location), so the fewest people travel.
 
 A set meets at the base most of its members have, or at their most common location only
 when none of them has a venue (a town is not a room). When the top is shared (a set split evenly
@@ -29,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
+from progen.design import thresholds as t
 from progen.design.model import ActionLearningSet
 from progen.design.participants import Participant
 from progen.design.set_plan import set_list
@@ -65,13 +68,17 @@ def programme_venue(spec: Spec) -> Venue | None:
     return named or (rooms[0] if len(rooms) == 1 else None)
 
 
-def session_venue(spec: Spec, audience: Sequence[str]) -> str | None:
+def session_venue(spec: Spec, audience: Sequence[str], minutes: int = 0) -> str | None:
     """Where a session for these groups is held (the module docstring's rule): on a tie,
     the venue or place of the first in spec order."""
     chosen = programme_venue(spec)
     if chosen:
         return venue_text(chosen)
     groups = [spec.stakeholder(g) for g in audience]
+    online = next((v for v in spec.venues if v.online), None)
+    towns = {g.location for g in groups if g.location}
+    if online and 0 < minutes <= t.ONLINE_MINUTES and len(towns) > 1:
+        return venue_text(online)
     venues = _most((base_venue(spec, g.organisation, g.location), g.count) for g in groups)
     if venues:
         return venues[0]
@@ -154,6 +161,12 @@ def session_venue_note(spec: Spec) -> str:
         "Each session is held at the venue most of its audience are based at (their "
         "organisation's own, or one in their town); where none of them has one, at the place "
         "most of its audience is based"
+        + (
+            f"; a session of {t.ONLINE_MINUTES} minutes or less for people in more than one "
+            f"town is held online"
+            if any(v.online for v in spec.venues)
+            else ""
+        )
         if any(o.venue for o in spec.organisations)
         else "Each session is held at the place most of its audience is based"
     )
