@@ -235,7 +235,9 @@ def test_json_report_when_valid(here):
     write(here / "spec.yaml", VALID)
     result = progen("validate", "--format", "json", "spec.yaml")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"errors": []}
+    report = json.loads(result.stdout)
+    assert report["errors"] == []
+    assert {w["path"] for w in report["warnings"]} >= {"tasks[0]"}  # VALID's task has no measure
 
 
 HOSTILE = {
@@ -498,3 +500,17 @@ def test_a_failing_plan_gives_the_cycle_collector_back(here):
     assert done.exit_code == 1
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_build_with_json_keeps_standard_output_to_the_json_report(tmp_path):
+    """Progress and the summary go to standard error; standard output is one JSON report,
+    with the warnings the build heard."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(VALID, "utf-8")
+    result = CliRunner().invoke(
+        main, ["build", str(spec), "--out", str(tmp_path / "site"), "--format", "json", "-j", "1"]
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["errors"] == [] and report["warnings"]
+    assert "1 programme" in result.stderr

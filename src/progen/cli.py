@@ -186,9 +186,10 @@ def validate(
             click.echo(valid_line(found))
 
     checked = validated(paths, modules_dir, ok, records_dir)
-    warn([w for found in checked for w in found.warnings], strict, fmt)
+    warnings = [w for found in checked for w in found.warnings]
+    warn(warnings, strict, fmt)
     if fmt == "json":
-        click.echo(render_json(()))
+        click.echo(render_json((), tuple(warnings)))
 
 
 @main.command()
@@ -284,6 +285,12 @@ def build(
 
     paths = spec_paths(specs, examples)
     unchanged = printable(f"nothing written; {as_typed(out)}/ is unchanged")
+    heard: list[Problem] = []
+
+    def warned(warnings: list[Problem]) -> None:
+        heard.extend(warnings)
+        warn(warnings, strict, fmt)
+
     try:
         given_epoch()  # a malformed SOURCE_DATE_EPOCH is a usage error, before any spec is read
         run_build(
@@ -291,12 +298,15 @@ def build(
             out,
             modules_dir,
             force=force,
-            echo=lambda line: click.echo(printable(line)),
+            # under --format json, standard output holds the JSON report and nothing else
+            echo=lambda line: click.echo(printable(line), err=fmt == "json"),
             progress=lambda line: click.echo(printable(line), err=True),
-            warned=lambda warnings: warn(warnings, strict, fmt),
+            warned=warned,
             records_dir=records_dir,
             workers=jobs,
         )
+        if fmt == "json":
+            click.echo(render_json((), tuple(heard)))
     except BadEpoch as err:
         raise click.UsageError(str(err)) from err
     except UserError as err:

@@ -170,9 +170,12 @@ def as_dict(problem: Problem) -> dict:
     return shown
 
 
-def render_json(problems: tuple[Problem, ...]) -> str:
-    """The first SHOWN_PROBLEMS problems, and `more`: how many were left off (when any)."""
+def render_json(problems: tuple[Problem, ...], warnings: tuple[Problem, ...] = ()) -> str:
+    """The first SHOWN_PROBLEMS problems, and `more`: how many were left off (when any);
+    and the warnings of a run that succeeded (when any), the same way."""
     report: dict[str, object] = {"errors": [as_dict(p) for p in problems[:SHOWN_PROBLEMS]]}
     if len(problems) > SHOWN_PROBLEMS:
         report["more"] = len(problems) - SHOWN_PROBLEMS
+    if warnings:
+        report["warnings"] = [as_dict(w) for w in warnings[:SHOWN_PROBLEMS]]
     return json.dumps(report, indent=2, ensure_ascii=False)
