@@ -74,7 +74,9 @@ def festive(years: range) -> dict[dt.date, str]:
     """Every day of the Christmas and New Year break that touches these years."""
     (m1, d1), (m2, d2) = FESTIVE
     days: dict[dt.date, str] = {}
-    for year in range(years.start - 1, years.stop):
+    # the break that ends in the first year, and each one that starts in a year, within the
+    # calendar's own years 1 to 9999
+    for year in range(max(years.start - 1, dt.MINYEAR), min(years.stop, dt.MAXYEAR)):
         day, last = dt.date(year, m1, d1), dt.date(year + 1, m2, d2)
         while day <= last:
             days[day] = FESTIVE_REASON

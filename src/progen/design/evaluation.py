@@ -96,7 +96,7 @@ def timepoints(
     middle = p.start + dt.timedelta(weeks=p.weeks // 2)
     nearest = min(days, key=lambda d: (abs((d - middle).days), d), default=None)
     later = add_months(p.end, spec.follow_up_months)
-    closed = closed_days(p.holidays, range(p.start.year, later.year + 2))
+    closed = closed_days(p.holidays, range(p.start.year, min(later.year + 2, dt.MAXYEAR + 1)))
     return (
         Timepoint("baseline", launch or _working_day(p.start, 1, closed)),
         Timepoint("midpoint", nearest or _working_day(middle, 1, closed)),
