@@ -59,8 +59,10 @@ SET_LAUNCH_SLACK_WEEKS = 2
 ESSENTIAL_PRIORITY = 1
 # What an optional session (priority 2-5) is worth when the budget cannot hold them all,
 # before adding one for each finding that selected it: a priority-2 session outranks any
-# priority-3 one, whatever findings chose it. Essential sessions come before all.
-OPTIONAL_VALUE = {2: 80, 3: 40, 4: 20, 5: 10}
+# priority-3 one, whatever findings chose it, and a repeated module's occurrences too (up to
+# four of them: relational coordination is kept before both team-reflexivity sessions).
+# Essential sessions come before all.
+OPTIONAL_VALUE = {2: 400, 3: 90, 4: 20, 5: 4}
 LENGTH_STEP = 15  # sessions are shortened in steps of this many minutes
 
 FIRST_TEST_DAYS = 7  # first PDSA test within a week of the launch
