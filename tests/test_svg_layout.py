@@ -208,3 +208,21 @@ def test_a_value_axis_tops_out_at_a_round_number(value, top):
 )
 def test_grid_steps_are_round(raw, step):
     assert nice_step(raw) == pytest.approx(step)
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_session_numbers_on_one_line_never_touch(path):
+    """Close sessions' numbers go above and below their dots; none is printed over another."""
+    import re
+
+    from progen.publish.svg.timeline import LABEL_ROOM
+
+    svg = str(timeline_svg(assemble(read_spec(path))))
+    labels = re.findall(r'<text x="([\d.]+)" y="(\d+)" text-anchor="middle" font-size="9"', svg)
+    assert len(labels) > 5
+    lines: dict[str, list[float]] = {}
+    for x, y in labels:
+        lines.setdefault(y, []).append(float(x))
+    for xs in lines.values():
+        xs.sort()
+        assert all(b - a >= LABEL_ROOM for a, b in itertools.pairwise(xs)), xs

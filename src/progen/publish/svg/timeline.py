@@ -32,6 +32,9 @@ CYCLE_FILLS = ("#b05583", "#7c2855")  # even and odd cycles, so neighbours stand
 EVALUATION_FILL = "#ffb81c"
 
 
+LABEL_ROOM = 16  # pixels between two session numbers on one line (two digits at 9 px)
+
+
 def _lane_name(mid: float, text: str, fill: str = DARK, bold: bool = False) -> str:
     weight = ' font-weight="bold"' if bold else ""
     return f'<text x="8" y="{mid + 4:.0f}" fill="{fill}"{weight}>{esc(text)}</text>'
@@ -47,22 +50,26 @@ def _short(label: str) -> str:
 
 
 def session_marks(lane: SessionLane, layout: TimelineLayout, mid: float) -> list[str]:
-    """A dot per session with its number, the number above the dot instead of below when
-    the session is too close to the one before to label both on one line."""
+    """A dot per session with its number: below the dot, or above it when the number below
+    would touch the last one there; a number with room on neither line is left off (the
+    dot keeps its title, and the session list its number), never printed over another."""
     colour = PHASE_COLOURS.get(lane.phase, DARK)
     out = [_lane_name(mid, f"Sessions: {lane.phase}", colour, bold=True)]
-    prev_x, raised = -100.0, False
+    last = {mid + 13: -100.0, mid - 8: -100.0}  # each label line: where its last number is
     for s in lane.sessions:
         x = layout.scale(s.date)
-        raised = not raised if x - prev_x < 16 else False
-        prev_x = x
-        ty = mid - 8 if raised else mid + 13
+        free = [ty for ty, at in last.items() if x - at >= LABEL_ROOM]
+        label = ""
+        if free:
+            last[free[0]] = x
+            label = (
+                f'<text x="{x:.1f}" y="{free[0]:.0f}" text-anchor="middle" font-size="9" '
+                f'fill="{DARK}">{esc(s.id.lstrip("s"))}</text>'
+            )
         out.append(
             _mark(
                 f"{s.id} {s.date:%a %d %b %Y}: {s.title}",
-                f'<circle cx="{x:.1f}" cy="{mid:.1f}" r="4.5" fill="{colour}"/>'
-                f'<text x="{x:.1f}" y="{ty:.0f}" text-anchor="middle" font-size="9" '
-                f'fill="{DARK}">{esc(s.id.lstrip("s"))}</text>',
+                f'<circle cx="{x:.1f}" cy="{mid:.1f}" r="4.5" fill="{colour}"/>{label}',
             )
         )
     return out
