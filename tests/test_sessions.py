@@ -301,7 +301,11 @@ def test_programme_json_gives_each_session_its_audience_rule():
         "levels": ["senior", "middle", "frontline", "community"],
         "task": "flow",
     }
-    assert rules["engaging-line-managers", None] == {"who": "levels", "levels": ["middle"]}
+    assert rules["engaging-line-managers", None] == {
+        "who": "levels",
+        "levels": ["middle"],
+        "line_managers": True,
+    }
     home = next(
         s
         for s in data["sessions"]
@@ -406,3 +410,29 @@ def test_a_blaming_culture_keeps_its_appreciative_start_at_the_smallest_budget()
     later = [s for s in p.sessions if s.module in ("accountability-and-escalation",)]
     assert all(design.date < s.date for s in later)
     assert discovery.date < design.date
+
+
+def test_engaging_leadership_is_for_the_middle_managers_who_manage_someone_here():
+    """Ward managers manage the trust's nurses, who take part; a commissioning team of
+    middle grade with none of its own staff in the programme manages no one here."""
+
+    def commissioners(data):
+        data["organisations"].append(
+            {"id": "icb", "name": "ICB", "kind": "commissioner", "location": "City"}
+        )
+        data["stakeholders"].append(
+            {
+                "id": "icb-leads",
+                "name": "Commissioning leads",
+                "organisation": "icb",
+                "level": "middle",
+                "count": 2,
+            }
+        )
+        data["tasks"][0]["stakeholders"].append("icb-leads")
+
+    p = assemble(hours(spec_of(commissioners), 60))
+    [session] = [s for s in p.sessions if s.module == "engaging-line-managers"]
+    assert session.audience == ("managers",)
+    assert session.audience_rule.as_json()["line_managers"] is True
+    assert "Commissioning leads" not in " ".join(f.text for f in p.diagnosis.findings)

@@ -202,6 +202,7 @@ def _module(path: Path) -> Module:
             audience["who"],
             tuple(audience.get("levels", [])),
             set_members=audience.get("set_members", False),
+            line_managers=audience.get("line_managers", False),
         ),
         per_task=audience["who"] == "task" or audience.get("per_task", False),
         roles=tuple(audience.get("roles", [])),

@@ -13,7 +13,11 @@ from dataclasses import replace
 
 from progen.design import thresholds as t
 from progen.design.model import Diagnosis, Fact, Finding
-from progen.design.participants import participant_groups, participating_organisations
+from progen.design.participants import (
+    managing,
+    participant_groups,
+    participating_organisations,
+)
 from progen.spec.model import Spec
 from progen.spec.paths import Path, dotted
 from progen.wording import context_words, counted, joined, number_word
@@ -148,7 +152,9 @@ def _top_team(spec: Spec) -> Finding | None:
 
 
 def _middle(spec: Spec) -> Finding | None:
-    ids = _taking_part(spec, "middle")
+    # middle managers who manage someone here: a commissioning team with no staff taking
+    # part is middle grade but line-manages no one in the programme
+    ids = [g for g in _taking_part(spec, "middle") if g in managing(spec)]
     if not ids:
         return None
     return Finding(

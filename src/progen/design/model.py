@@ -85,6 +85,9 @@ class AudienceRule:
     levels: tuple[str, ...] = ()
     task: str | None = None
     set_members: bool = False  # a session about the sets: groups in no task have no set
+    # only groups with staff of their own organisation below them in the programme: the
+    # people who manage someone here (a commissioning team with no staff here manages none)
+    line_managers: bool = False
 
     def as_json(self) -> dict:
         out: dict = {"who": self.who}
@@ -94,6 +97,8 @@ class AudienceRule:
             out["task"] = self.task
         if self.set_members:
             out["set_members"] = True
+        if self.line_managers:
+            out["line_managers"] = True
         return out
 
 

@@ -159,3 +159,23 @@ def taught_minutes(p: Programme) -> dict[tuple[str, str], int]:
         for person in people:
             out[person] = out.get(person, 0) + minutes.get(event, 0)
     return out
+
+
+# Levels below each level, for "who manages someone taking part".
+_BELOW = {
+    "top-team": ("senior", "middle", "frontline"),
+    "senior": ("middle", "frontline"),
+    "middle": ("frontline",),
+    "frontline": (),
+    "community": (),
+}
+
+
+def managing(spec: Spec) -> set[str]:
+    """Groups whose organisation has a group at a lower staff level in the programme."""
+    levels: dict[str, set[str]] = {}
+    for g in spec.stakeholders:
+        levels.setdefault(g.organisation, set()).add(g.level)
+    return {
+        g.id for g in spec.stakeholders if levels[g.organisation] & set(_BELOW.get(g.level, ()))
+    }

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from progen.design import thresholds as t
 from progen.design.catalogue import PHASES, Module
 from progen.design.model import AudienceRule, Diagnosis, Omission
-from progen.design.participants import participant_groups
+from progen.design.participants import managing, participant_groups
 from progen.spec.model import Spec, Task
 
 
@@ -68,6 +68,8 @@ def audience_of(spec: Spec, rule: AudienceRule) -> tuple[str, ...]:
         pool = set(participant_groups(spec)) if rule.set_members else everyone
     else:
         pool = set()
+    if rule.line_managers:
+        pool &= managing(spec)
     return tuple(
         g.id
         for g in spec.stakeholders
@@ -81,6 +83,11 @@ def _nobody(module: Module, task: Task | None) -> str:
     where = f" among the stakeholders of '{task.title}'" if task else ""
     levels = [level.replace("-", " ") for level in module.audience.levels]
     named = levels[0] if len(levels) == 1 else ", ".join(levels[:-1]) + " or " + levels[-1]
+    if module.audience.line_managers:
+        return (
+            f"it is for {named} level groups who manage staff taking part, and no such "
+            f"group's organisation has staff at a lower level here{where}"
+        )
     return f"it is for {named} level groups, and there is no such group{where}"
 
 
