@@ -84,8 +84,11 @@ def run_chart(task: Task) -> str:
     name, unit = _measure_text(task)
     better = {"decrease": "down", "increase": "up"}.get(direction(task), "in the agreed direction")
     text = (
-        f"Plot {name}{f' ({unit})' if unit else ''} at least monthly, in time order, with the "
-        f"median as the centre line; better is {better}. Read it with the run-chart rules: a "
+        f"Before the launch, plot what existing records already hold for the last twelve "
+        f"months (or weeks) as a baseline, so the first tests have a median to be read "
+        f"against. Then plot {name}{f' ({unit})' if unit else ''} at least monthly, in time "
+        f"order, with the median as the centre line; better is {better}. Read it with the "
+        f"run-chart rules: a "
         f"shift (six or more points in a row on one side of the median), a trend (five or more "
         f"points all going up or all going down), too few or too many runs, or an "
         f"astronomical point signal non-random change (Perla et al. 2011)."
