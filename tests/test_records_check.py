@@ -38,7 +38,7 @@ def test_the_test_programme_is_what_these_tests_assume(programme):
     assert [s.id for s in programme.sessions][:2] == ["s01", "s02"]
     assert programme.sessions[0].date == dt.date(2027, 1, 12)
     assert [s.id for s in programme.sets] == ["set-1", "set-2"]
-    assert programme.sets[0].meetings[:2] == (dt.date(2027, 2, 24), dt.date(2027, 3, 24))
+    assert programme.sets[0].meetings[:2] == (dt.date(2027, 3, 3), dt.date(2027, 3, 31))
     assert [t.name for t in programme.evaluation.timepoints] == [
         "baseline",
         "midpoint",
@@ -53,10 +53,10 @@ def test_good_records_have_no_problem(check, programme):
             {
                 "measures.csv": "task,date,value\ndischarge,2026-06-30,7\ndischarge,2027-01-31,6\n",
                 "attendance.csv": "event,date,name,attended\ns01,2027-01-12,Alex Brown,yes\n"
-                "set-1,2027-02-24,Alex Brown,no\n"
+                "set-1,2027-03-03,Alex Brown,no\n"
                 f"set-1,{programme.sets[0].meetings[-1]},Jo White,yes\n",
                 "pdsa.csv": "task,cycle,start,end,change,prediction,result,decision\n"
-                "discharge,1,2027-02-18,2027-02-24,x,y,z,adopt\n",
+                "discharge,1,2027-02-26,2027-03-04,x,y,z,adopt\n",
                 "feedback.csv": "session,rating\ns01,5\ns01,4\n",
                 "evaluation.csv": "timepoint,level,measure,respondent,score\n"
                 "baseline,learning,Leadership self-assessment,r1,3\n"
@@ -120,12 +120,12 @@ def test_a_moved_set_meeting_is_one_warning_naming_the_planned_dates_either_side
     found = check(
         {
             "attendance.csv": "event,date,name,attended\n"
-            "set-1,2027-03-03,Alex Brown,yes\nset-1,2027-03-03,Sam Green,yes\n"
+            "set-1,2027-03-10,Alex Brown,yes\nset-1,2027-03-10,Sam Green,yes\n"
         }
     )
     assert found == [
-        "rec/attendance.csv:2:2: warning: date set-1 was not planned for 2027-03-03 (planned: "
-        "2027-02-24 and 2027-03-24); was it moved?"
+        "rec/attendance.csv:2:2: warning: date set-1 was not planned for 2027-03-10 (planned: "
+        "2027-03-03 and 2027-03-31); was it moved?"
     ]
 
 
