@@ -13,15 +13,17 @@ Not a test: timings depend on the machine, so they are printed for BENCHMARKS.md
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from process_time import timed  # noqa: E402
+
 SPECS = sorted((REPO / "programmes" / "examples").glob("*.yaml"))
 EPOCH = "1767225600"  # 2026-01-01: fixed, so every run writes the same bytes
 
@@ -31,22 +33,8 @@ def timed_build(src: Path, out: Path, extra: list[str]) -> tuple[float, float, f
     forced build."""
     env = dict(os.environ, PYTHONPATH=str(src), SOURCE_DATE_EPOCH=EPOCH)
     cmd = [sys.executable, "-m", "progen", "build", *map(str, SPECS), "--out", str(out)]
-    done = subprocess.run(
-        ["/usr/bin/time", "-v", *cmd, "--force", *extra],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
-    hours, minutes, seconds = wall.groups()
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    cpu = sum(
-        float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", done.stderr)
-    )
-    wall_s = int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
-    return wall_s, cpu, int(peak[1]) / 1024
+    run = timed([*cmd, "--force", *extra], REPO, env)
+    return run.wall, run.cpu, run.peak_mb
 
 
 def files(root: Path) -> dict[str, bytes]:

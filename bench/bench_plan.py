@@ -13,7 +13,6 @@ BENCHMARKS.md with the machine's description.
 from __future__ import annotations
 
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from process_time import timed  # noqa: E402
 from region_spec import REGION, write  # noqa: E402
 
 # The processes import progen from this checkout's src/, not whichever one is installed.
@@ -37,29 +37,10 @@ THIS_CHECKOUT = {
 def measure(args: list[str], runs: int) -> tuple[float, float, float]:
     """Median wall seconds, median CPU seconds (user + system: steadier than wall time on
     a shared machine) and the largest peak RSS in MB over `runs` runs."""
-    walls, cpus, peaks = [], [], []
-    for _ in range(runs):
-        done = subprocess.run(
-            ["/usr/bin/time", "-v", sys.executable, "-m", "progen", *args],
-            cwd=ROOT,
-            env=THIS_CHECKOUT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
-        hours, minutes, seconds = wall.groups()
-        walls.append(int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds))
-        cpus.append(
-            sum(
-                float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", done.stderr).group(1))
-                for kind in ("User", "System")
-            )
-        )
-        peaks.append(
-            int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
-            / 1024
-        )
+    done = [
+        timed([sys.executable, "-m", "progen", *args], ROOT, THIS_CHECKOUT) for _ in range(runs)
+    ]
+    walls, cpus, peaks = [d.wall for d in done], [d.cpu for d in done], [d.peak_mb for d in done]
     return statistics.median(walls), statistics.median(cpus), max(peaks)
 
 

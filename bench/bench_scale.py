@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 from dataclasses import replace
@@ -25,6 +23,7 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from process_time import timed
 from region_spec import REGION, Scale, largest, write
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,23 +37,11 @@ CASES: dict[str, Scale] = {
 
 def build_once(spec: Path, out: Path) -> dict[str, float | str]:
     """One whole `progen build` process: wall and CPU seconds, peak RSS, stage line."""
-    done = subprocess.run(
-        ["/usr/bin/time", "-v", str(PROGEN), "build", str(spec), "--out", str(out), "--force"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-
-    def field(name: str) -> str:
-        return re.search(rf"{name}: (.*)", done.stderr).group(1).strip()  # type: ignore[union-attr]
-
-    *hours, minutes, seconds = field(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\)").split(":")
-    wall = int(hours[0] if hours else 0) * 3600 + int(minutes) * 60 + float(seconds)
+    done = timed([str(PROGEN), "build", str(spec), "--out", str(out), "--force"], REPO)
     return {
-        "wall": wall,
-        "cpu": float(field("User time \\(seconds\\)")) + float(field("System time \\(seconds\\)")),
-        "peak": int(field(r"Maximum resident set size \(kbytes\)")) / 1024,
+        "wall": done.wall,
+        "cpu": done.cpu,
+        "peak": done.peak_mb,
         "stages": done.stdout.splitlines()[0],
     }
 
