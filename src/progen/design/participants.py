@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from progen.spec.model import Spec, Stakeholder
@@ -171,11 +172,17 @@ _BELOW = {
 }
 
 
-def managing(spec: Spec) -> set[str]:
+def managing(spec: Spec) -> frozenset[str]:
     """Groups whose organisation has a group at a lower staff level in the programme."""
+    return _managing(spec.stakeholders)
+
+
+@lru_cache(maxsize=16)
+def _managing(stakeholders: tuple[Stakeholder, ...]) -> frozenset[str]:
+    """`managing`, worked out once per spec: every draft's audience asks it."""
     levels: dict[str, set[str]] = {}
-    for g in spec.stakeholders:
+    for g in stakeholders:
         levels.setdefault(g.organisation, set()).add(g.level)
-    return {
-        g.id for g in spec.stakeholders if levels[g.organisation] & set(_BELOW.get(g.level, ()))
-    }
+    return frozenset(
+        g.id for g in stakeholders if levels[g.organisation] & set(_BELOW.get(g.level, ()))
+    )

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from progen.design import thresholds as t
 from progen.design.model import ActionLearningSet
@@ -94,11 +95,19 @@ def _unbooked(place: str) -> str:
 def _local_venue(spec: Spec, location: str) -> str:
     """The in-person venue of the first organisation based where `location` is, if any: the
     room nearest someone whose own organisation names none."""
-    for o in spec.organisations:
-        found = spec.venue(o.venue)
-        if location and o.location == location and found and not found.online:
-            return venue_text(found)
-    return ""
+    return _local_venues(spec.organisations, spec.venues).get(location, "") if location else ""
+
+
+@lru_cache(maxsize=16)
+def _local_venues(organisations: tuple, venues: tuple) -> dict[str, str]:
+    """Town -> the in-person venue of the first organisation based there that names one,
+    worked out once per spec (sessions ask it for every group of every audience)."""
+    rooms = {v.id: v for v in venues if not v.online}
+    out: dict[str, str] = {}
+    for o in organisations:
+        if o.location and o.venue in rooms:
+            out.setdefault(o.location, venue_text(rooms[o.venue]))
+    return out
 
 
 def member_venue(spec: Spec, member: Participant) -> str:
