@@ -60,6 +60,7 @@ def kind_words(kind: str, nation: str = "england") -> str:
     return local.get(kind) or words["kinds"].get(kind, kind.replace("-", " "))
 
 
+# Characters Python-Markdown (with the tables extension) treats as syntax.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
 

@@ -184,36 +184,25 @@ def _schedule(
     they would attend, moving later meetings within the cadence's week of slack to miss
     the adviser's other sets; it never starts so late that it loses meetings it could
     have had (up to SET_MINIMUM_MEETINGS), unless that is the only way an adviser can
-    start it soon (within a cadence and a week of the launch): then it gives up one meeting (keeping
-    at least three), as a set's first meetings with an adviser matter more than its last.
-    With no such day it meets from its first start day and manages itself.
+    start it soon (within a cadence and a week of the launch): then it gives up one
+    meeting (keeping at least three), as a set's first meetings with an adviser matter
+    more than its last; a set that waits two months for its adviser has lost more than it
+    gains. With no such day it meets from its first start day and manages itself.
     """
     firsts = _first_days(window, clash)
     if not firsts:
         return (), None, 0
     earliest = _dates(window, clash, firsts[0]) or ()
     need = min(t.SET_MINIMUM_MEETINGS, len(earliest))
-    # Giving up a meeting buys an adviser only for a start within a cadence (and its week of
-    # slack) of the launch:
-    # a set that waits two months for its adviser has lost more than it gains.
-    prompt = window.launch + dt.timedelta(
-        max(t.SET_START_WINDOW_DAYS, window.cadence) + t.SET_CADENCE_SLACK_DAYS
-    )
-    for least, starts in dict.fromkeys(
-        ((need, tuple(firsts)), (max(3, need - 1), tuple(d for d in firsts if d <= prompt)))
-        if need > 3
-        else ((need, tuple(firsts)),)
-    ):
+    passes = [(need, firsts)]
+    if need > 3:
+        prompt = window.launch + dt.timedelta(
+            max(t.SET_START_WINDOW_DAYS, window.cadence) + t.SET_CADENCE_SLACK_DAYS
+        )
+        passes.append((need - 1, [d for d in firsts if d <= prompt]))
+    for least, starts in passes:
         found = _advised_start(
-            window,
-            clash,
-            list(starts),
-            earliest,
-            preference,
-            adviser_days,
-            least,
-            dedicated,
-            supported,
+            window, clash, starts, earliest, preference, adviser_days, least, dedicated, supported
         )
         if found:
             return found
@@ -232,9 +221,9 @@ def _advised_start(
     supported: int,
 ) -> tuple[tuple[dt.date, ...], str | None, int] | None:
     """The earliest start with a free adviser that keeps at least `need` meetings
-    (`earliest`: the meetings from the first of `firsts`, worked out once)."""
+    (`earliest`: the meetings from the set's first start day, worked out once)."""
     for first in firsts:
-        plain = earliest if first == firsts[0] else None
+        plain = earliest if earliest and first == earliest[0] else None
         for adviser in preference:
             busy = adviser_days[adviser.name]
             if first in busy:

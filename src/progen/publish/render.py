@@ -15,7 +15,7 @@ HTML once, and the site embeds that HTML as a raw block while the handbook print
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import jinja2
@@ -31,8 +31,6 @@ from progen.design.participants import taught_minutes
 from progen.design.venues import venue_text
 from progen.publish.templating import environment, longdate, shortdate
 from progen.wording import context_words, kind_words, md_escape, plural
-
-# Characters Python-Markdown (with the tables extension) treats as syntax.
 
 LEVELS = ("reaction", "learning", "behaviour", "results")
 
@@ -126,8 +124,6 @@ class Helpers:
         self._groups = {g.id: g for g in p.spec.stakeholders}
         self._orgs = {o.id: o for o in p.spec.organisations}
         self._tasks = {t.id: t for t in p.spec.tasks}
-        self._taught: dict[tuple[str, str], int] | None = None
-        self._venue_names: dict[str, str] | None = None
 
     def group(self, group_id: str) -> str:
         g = self._groups.get(group_id)
@@ -155,11 +151,18 @@ class Helpers:
         tasks' own sessions between them (participants.expected_at)."""
         return [g for g in audience if len(self.tasks_of(g)) > 1]
 
+    @cached_property
+    def _taught(self) -> dict[tuple[str, str], int]:
+        """Each person's taught minutes (participants.taught_minutes), worked out once."""
+        return taught_minutes(self.p)
+
+    @cached_property
+    def _venue_names(self) -> dict[str, str]:
+        return {venue_text(v): v.name for v in self.p.spec.venues}
+
     def time_out(self) -> str:
         """'up to 36 hours of taught sessions and 18 hours of set meetings': the most time
         any one person is away from their service, for the organisers to arrange cover."""
-        if self._taught is None:
-            self._taught = taught_minutes(self.p)
         taught = round(max(self._taught.values(), default=0) / 30) / 2  # to the half hour
         sets = round(max((len(s.meetings) * s.minutes for s in self.p.sets), default=0) / 30) / 2
         parts = [f"{taught:g} hours of taught sessions"] if taught else []
@@ -170,8 +173,6 @@ class Helpers:
     def venue_name(self, venue: str) -> str:
         """A venue as a table shows it: its name without the address (the session's page
         and the calendar keep the address); text no spec venue wrote stays as it is."""
-        if self._venue_names is None:
-            self._venue_names = {venue_text(v): v.name for v in self.p.spec.venues}
         return self._venue_names.get(venue, venue)
 
     def times_chosen(self) -> bool:
@@ -186,12 +187,10 @@ class Helpers:
     def hours_each(self, group_id: str) -> str:
         """'12.5 hours': the most taught time any one member of the group is expected at
         (participants.taught_minutes), for the group's own page; "" when none."""
-        if self._taught is None:
-            self._taught = taught_minutes(self.p)
         most = max((m for (_, g), m in self._taught.items() if g == group_id), default=0)
-        hours = most / 60
         if not most:
             return ""
+        hours = most / 60
         if (hours * 2).is_integer():
             return f"{hours:g} hour{'s' * (hours != 1)}"
         return f"about {round(hours)} hour{'s' * (round(hours) != 1)}"
