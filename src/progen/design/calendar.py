@@ -22,7 +22,7 @@ MOST_BANK_HOLIDAYS_A_YEAR = 12
 # and people take leave, so no session, set meeting or questionnaire falls in it. A
 # default of this design, kept with the bank holidays (off with holidays: none).
 FESTIVE = ((12, 24), (1, 1))
-FESTIVE_DAYS = 9
+FESTIVE_DAYS = (dt.date(2, *FESTIVE[1]) - dt.date(1, *FESTIVE[0])).days + 1
 FESTIVE_REASON = "the Christmas and New Year break (this programme's default)"
 
 
@@ -97,3 +97,12 @@ def programme_calendar(programme: Programme) -> Calendar:
     closed.update({d: "blackout" for d in programme.blackout})
     weekdays = tuple(WEEKDAYS.index(d) for d in programme.session_days)
     return Calendar(programme.start, programme.end, weekdays, closed)
+
+
+def working_day(day: dt.date, closed: dict[dt.date, str], step: int = 1) -> dt.date:
+    """`day`, or the nearest working day from it in the direction of `step` (+1 or -1):
+    not a weekend, a bank holiday or the Christmas break (`closed`). A questionnaire goes
+    out, and a PDSA cycle starts and ends, on a working day."""
+    while day.weekday() >= 5 or day in closed:
+        day += dt.timedelta(days=step)
+    return day

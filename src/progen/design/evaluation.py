@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from progen.design.calendar import closed_days
+from progen.design.calendar import closed_days, working_day
 from progen.design.model import (
     ActionLearningSet,
     Evaluation,
@@ -71,16 +71,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable: every month has 28 days")
 
 
-def _working_day(day: dt.date, step: int, closed: dict[dt.date, str] | None = None) -> dt.date:
-    """`day`, or the nearest working day from it in the direction of `step` (+1 or -1): a
-    questionnaire goes out on a working day, not on the Sunday a programme's last week
-    ends, nor on a bank holiday or in the Christmas break (`closed`)."""
-    closed = closed or {}
-    while day.weekday() >= 5 or day in closed:
-        day += dt.timedelta(days=step)
-    return day
-
-
 def timepoints(
     spec: Spec,
     launch: dt.date | None = None,
@@ -98,10 +88,10 @@ def timepoints(
     later = add_months(p.end, spec.follow_up_months)
     closed = closed_days(p.holidays, range(p.start.year, min(later.year + 2, dt.MAXYEAR + 1)))
     return (
-        Timepoint("baseline", launch or _working_day(p.start, 1, closed)),
-        Timepoint("midpoint", nearest or _working_day(middle, 1, closed)),
-        Timepoint("end", closing or _working_day(p.end, -1, closed)),
-        Timepoint("follow-up", _working_day(later, 1, closed)),
+        Timepoint("baseline", launch or working_day(p.start, closed)),
+        Timepoint("midpoint", nearest or working_day(middle, closed)),
+        Timepoint("end", closing or working_day(p.end, closed, -1)),
+        Timepoint("follow-up", working_day(later, closed)),
     )
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from progen.design import thresholds as t
-from progen.design.calendar import Calendar
+from progen.design.calendar import Calendar, working_day
 from progen.design.model import ActionLearningSet, PdsaCycle, PdsaPlan, Session
 from progen.spec.model import Task
 
@@ -138,21 +138,13 @@ def _prompt(task: Task, n: int, scale: str) -> str:
     )
 
 
-def working(day: dt.date, closed: dict[dt.date, str]) -> dt.date:
-    """The day, or the next weekday that is no bank holiday or blackout: a cycle neither
-    starts nor ends on Good Friday."""
-    while day.weekday() >= 5 or day in closed:
-        day += dt.timedelta(days=1)
-    return day
-
-
 def _boundaries(
     launch: dt.date, meetings: tuple[dt.date, ...], end: dt.date, closed: dict[dt.date, str]
 ) -> list[dt.date]:
     """Cycle ends: a week after launch, then two weeks, then each later set meeting."""
     ends = [
-        working(launch + dt.timedelta(days=t.FIRST_TEST_DAYS), closed),
-        working(launch + dt.timedelta(days=21), closed),
+        working_day(launch + dt.timedelta(days=t.FIRST_TEST_DAYS), closed),
+        working_day(launch + dt.timedelta(days=21), closed),
     ]
     ends += [m for m in meetings if m > ends[-1] + dt.timedelta(days=6)]
     return [e for e in ends if e <= end]
@@ -167,7 +159,7 @@ def plan_for(
 ) -> PdsaPlan:
     name, unit = _measure_text(task)
     closed = closed or {}
-    cycles, start = [], working(launch + dt.timedelta(days=1), closed)
+    cycles, start = [], working_day(launch + dt.timedelta(days=1), closed)
     for n, cycle_end in enumerate(_boundaries(launch, meetings, end, closed), 1):
         scale = SCALES[min(n - 1, len(SCALES) - 1)]
         cycles.append(
@@ -180,7 +172,7 @@ def plan_for(
                 prediction=_prediction(task, scale),
             )
         )
-        start = working(cycle_end + dt.timedelta(days=1), closed)
+        start = working_day(cycle_end + dt.timedelta(days=1), closed)
     m = task.measure
     return PdsaPlan(
         task=task.id,
