@@ -21,7 +21,7 @@ from progen.design import thresholds as t
 from progen.design.assemble import assemble
 from progen.design.model import Programme
 from progen.design.schedule import Slots
-from progen.design.venues import member_venue
+from progen.design.venues import Bases
 from progen.publish.calendar import Calendars, calendar_ics
 from progen.publish.pdf import handbook_html
 from progen.publish.site import NAV_GROUPS, write_site
@@ -297,7 +297,7 @@ def test_a_set_split_evenly_rotates_and_one_split_unevenly_does_not(built):
     rotating = []
     for st in p.sets:
         bases: dict[str, int] = {}
-        rooms = [member_venue(p.spec, m) for m in st.members]
+        rooms = [Bases(p.spec).of(m) for m in st.members]
         for place in rooms if any(rooms) else [m.location for m in st.members]:
             if place:
                 bases[place] = bases.get(place, 0) + 1

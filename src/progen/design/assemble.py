@@ -21,7 +21,13 @@ from progen.design.rationale import rationale, reason_evidence, reason_findings
 from progen.design.schedule import Dated, after_set_meetings, in_sequence, schedule
 from progen.design.sessions import draft_sessions, session_title
 from progen.design.set_shares import absent_warnings
-from progen.design.venues import session_venue, session_venue_note, set_venue_note, with_venues
+from progen.design.venues import (
+    Bases,
+    session_venue,
+    session_venue_note,
+    set_venue_note,
+    with_venues,
+)
 from progen.spec.model import Spec
 
 
@@ -39,7 +45,7 @@ def scaled_agenda(module: Module, minutes: int, start: str) -> tuple[AgendaItem,
 
 
 def _session(n: int, dated: Dated, follows: tuple[str, ...], context) -> Session:
-    spec, diagnosis, titles, counts = context
+    spec, diagnosis, titles, counts, bases = context
     draft, date, start = dated
     module = draft.module
     of = counts[module.id, draft.task.id if draft.task else None]
@@ -67,18 +73,18 @@ def _session(n: int, dated: Dated, follows: tuple[str, ...], context) -> Session
         plan=module.body,
         follows=follows,
         findings=tuple(f.id for f in reason_findings(draft, diagnosis)),
-        venue=session_venue(spec, draft.audience, draft.minutes),
+        venue=session_venue(bases, draft.audience, draft.minutes),
     )
 
 
-def _sessions(dated: tuple[Dated, ...], spec: Spec, diagnosis: Diagnosis) -> tuple[Session, ...]:
+def _sessions(dated: tuple[Dated, ...], bases: Bases, diagnosis: Diagnosis) -> tuple[Session, ...]:
     """Sessions numbered in date order, each knowing the sessions it follows."""
     dated = tuple(sorted(dated, key=lambda x: (x[1], x[2], x[0].rank)))
     ids = [f"s{n:02d}" for n in range(1, len(dated) + 1)]
     titles = {ids[i]: d.module.title for i, (d, _, _) in enumerate(dated)}
     after = follows(tuple(d for d, _, _ in dated))
     counts = Counter((d.module.id, d.task.id if d.task else None) for d, _, _ in dated)
-    context = (spec, diagnosis, titles, counts)
+    context = (bases.spec, diagnosis, titles, counts, bases)
     return tuple(
         _session(n, x, tuple(ids[j] for j in sorted(after[n - 1])), context)
         for n, x in enumerate(dated, 1)
@@ -98,6 +104,7 @@ def assemble(
 
     catalogue = load_catalogue(modules_dir) if catalogue is None else catalogue
     diagnosis = diagnose(spec)
+    bases = Bases(spec)
     calendar = programme_calendar(spec.programme)
     drafts, not_chosen = draft_sessions(spec, diagnosis, catalogue)
     fitted, over_budget = fit_budget(spec, drafts, calendar)
@@ -105,14 +112,14 @@ def assemble(
     # Sets meet between the session that opens them and the closing event.
     closing = next((day for d, day, _ in dated if d.module.last), None)
     sets_window = replace(calendar, end=closing - dt.timedelta(1)) if closing else calendar
-    sets, set_notes, ground_rules = plan_sets(spec, _sessions(dated, spec, diagnosis), sets_window)
-    sets = with_venues(spec, sets)
+    sets, set_notes, ground_rules = plan_sets(spec, _sessions(dated, bases, diagnosis), sets_window)
+    sets = with_venues(bases, sets)
     if sets:
         set_notes += (set_venue_note(sets),)
     waiting, unplaced = after_set_meetings(
         tuple(d for d in fitted if not in_sequence(d)), dated, sets, calendar, spec.programme
     )
-    sessions = with_facilitators(spec, _sessions((*dated, *waiting), spec, diagnosis), sets)
+    sessions = with_facilitators(spec, _sessions((*dated, *waiting), bases, diagnosis), sets)
     pdsa = pdsa_plans(spec.tasks, sessions, sets, calendar)
     evaluation = evaluation_plan(spec, sessions, sets, pdsa)
     keys = {k for s in sessions for k in s.evidence} | {

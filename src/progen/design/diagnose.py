@@ -18,6 +18,7 @@ from progen.design.participants import (
     participant_groups,
     participating_organisations,
 )
+from progen.spec.memo import per_spec
 from progen.spec.model import Spec
 from progen.spec.paths import Path, dotted
 from progen.wording import context_words, counted, joined, number_word
@@ -356,8 +357,10 @@ def answered(
     return replace(diagnosis, findings=tuple(findings))
 
 
+@per_spec
 def diagnose(spec: Spec) -> Diagnosis:
-    """Findings in a fixed order, so the same spec always reads the same way."""
+    """Findings in a fixed order, so the same spec always reads the same way; worked out
+    once per spec, as validation, the budget and the plan each ask for them."""
     findings = tuple(f for rule in RULES if (f := rule(spec)) is not None)
     stage = context_words()["stages"][spec.context.stage]
     return Diagnosis(spec.context.stage, stage["style"], stage["emphasis"], findings)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from progen.spec.memo import per_spec
 from progen.spec.model import Spec, Stakeholder
 
 if TYPE_CHECKING:  # the programme model imports Participant from here
@@ -87,8 +87,10 @@ def tasks_served(spec: Spec) -> dict[str, tuple[str, ...]]:
     return {g: tuple(tasks) for g, tasks in serves.items()}
 
 
+@per_spec
 def expand_participants(spec: Spec) -> tuple[Participant, ...]:
-    """Everyone who serves at least one task, in spec order."""
+    """Everyone who serves at least one task, in spec order: worked out once per spec, as
+    validation, set formation and the outputs each ask for them."""
     serves = tasks_served(spec)
     people: list[Participant] = []
     for group in spec.stakeholders:
@@ -172,17 +174,13 @@ _BELOW = {
 }
 
 
+@per_spec
 def managing(spec: Spec) -> frozenset[str]:
-    """Groups whose organisation has a group at a lower staff level in the programme."""
-    return _managing(spec.stakeholders)
-
-
-@lru_cache(maxsize=16)
-def _managing(stakeholders: tuple[Stakeholder, ...]) -> frozenset[str]:
-    """`managing`, worked out once per spec: every draft's audience asks it."""
+    """Groups whose organisation has a group at a lower staff level in the programme:
+    worked out once per spec, as every draft's audience asks it."""
     levels: dict[str, set[str]] = {}
-    for g in stakeholders:
+    for g in spec.stakeholders:
         levels.setdefault(g.organisation, set()).add(g.level)
     return frozenset(
-        g.id for g in stakeholders if levels[g.organisation] & set(_BELOW.get(g.level, ()))
+        g.id for g in spec.stakeholders if levels[g.organisation] & set(_BELOW.get(g.level, ()))
     )

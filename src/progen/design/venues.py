@@ -30,12 +30,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from functools import lru_cache
 
 from progen.design import thresholds as t
 from progen.design.model import ActionLearningSet
 from progen.design.participants import Participant
 from progen.design.set_plan import set_list
+from progen.spec.memo import per_spec
 from progen.spec.model import Spec, Venue
 
 
@@ -69,9 +69,10 @@ def programme_venue(spec: Spec) -> Venue | None:
     return named or (rooms[0] if len(rooms) == 1 else None)
 
 
-def session_venue(spec: Spec, audience: Sequence[str], minutes: int = 0) -> str | None:
+def session_venue(bases: Bases, audience: Sequence[str], minutes: int = 0) -> str | None:
     """Where a session for these groups is held (the module docstring's rule): on a tie,
     the venue or place of the first in spec order."""
+    spec = bases.spec
     chosen = programme_venue(spec)
     if chosen:
         return venue_text(chosen)
@@ -80,7 +81,7 @@ def session_venue(spec: Spec, audience: Sequence[str], minutes: int = 0) -> str 
     towns = {g.location for g in groups if g.location}
     if online and 0 < minutes <= t.ONLINE_MINUTES and len(towns) > 1:
         return venue_text(online)
-    venues = _most((base_venue(spec, g.organisation, g.location), g.count) for g in groups)
+    venues = _most((bases(g.organisation, g.location), g.count) for g in groups)
     if venues:
         return venues[0]
     places = _most((g.location, g.count) for g in groups)
@@ -95,24 +96,19 @@ def _unbooked(place: str) -> str:
 def _local_venue(spec: Spec, location: str) -> str:
     """The in-person venue of the first organisation based where `location` is, if any: the
     room nearest someone whose own organisation names none."""
-    return _local_venues(spec.organisations, spec.venues).get(location, "") if location else ""
+    return _local_venues(spec).get(location, "") if location else ""
 
 
-@lru_cache(maxsize=16)
-def _local_venues(organisations: tuple, venues: tuple) -> dict[str, str]:
+@per_spec
+def _local_venues(spec: Spec) -> dict[str, str]:
     """Town -> the in-person venue of the first organisation based there that names one,
     worked out once per spec (sessions ask it for every group of every audience)."""
-    rooms = {v.id: v for v in venues if not v.online}
+    rooms = {v.id: v for v in spec.venues if not v.online}
     out: dict[str, str] = {}
-    for o in organisations:
+    for o in spec.organisations:
         if o.location and o.venue in rooms:
             out.setdefault(o.location, venue_text(rooms[o.venue]))
     return out
-
-
-def member_venue(spec: Spec, member: Participant) -> str:
-    """The room one person is based at (base_venue)."""
-    return base_venue(spec, member.organisation, member.location)
 
 
 def base_venue(spec: Spec, organisation: str, location: str) -> str:
@@ -128,8 +124,27 @@ def base_venue(spec: Spec, organisation: str, location: str) -> str:
     return own or (venue_text(chosen) if chosen else "") or local
 
 
+class Bases:
+    """base_venue for one spec, worked out once per organisation and location (all it
+    reads) rather than once for each of thousands of members and audience groups."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self._known: dict[tuple[str, str], str] = {}
+
+    def __call__(self, organisation: str, location: str) -> str:
+        key = (organisation, location)
+        if key not in self._known:
+            self._known[key] = base_venue(self.spec, organisation, location)
+        return self._known[key]
+
+    def of(self, member: Participant) -> str:
+        """The room one member is based at."""
+        return self(member.organisation, member.location)
+
+
 def set_bases(members: Sequence[Participant], base: Callable[[Participant], str]) -> list[str]:
-    """The venues most of a set's members are based at (`base`: member_venue), in roster
+    """The venues most of a set's members are based at (`base`: Bases.of), in roster
     order (one, or several that its meetings rotate between); their most common locations
     when none has one."""
     return _most((base(m), 1) for m in members) or [
@@ -137,24 +152,14 @@ def set_bases(members: Sequence[Participant], base: Callable[[Participant], str]
     ]
 
 
-def with_venues(spec: Spec, sets: Sequence[ActionLearningSet]) -> tuple[ActionLearningSet, ...]:
+def with_venues(bases: Bases, sets: Sequence[ActionLearningSet]) -> tuple[ActionLearningSet, ...]:
     """The sets with a venue at every meeting: their one base, or their shared bases in
     turn."""
-    known: dict[tuple[str, str], str] = {}
-
-    def base(member: Participant) -> str:
-        """member_venue, worked out once per organisation and location (all it reads)
-        rather than once for each of thousands of members."""
-        key = (member.organisation, member.location)
-        if key not in known:
-            known[key] = member_venue(spec, member)
-        return known[key]
-
     out = []
     for s in sets:
-        bases = set_bases(s.members, base)
+        rooms = set_bases(s.members, bases.of)
         schedule = tuple(
-            replace(m, venue=bases[i % len(bases)] if bases else None)
+            replace(m, venue=rooms[i % len(rooms)] if rooms else None)
             for i, m in enumerate(s.schedule)
         )
         out.append(replace(s, schedule=schedule))

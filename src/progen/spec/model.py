@@ -136,8 +136,12 @@ class Spec:
     def _groups(self) -> dict[str, Stakeholder]:
         return {s.id: s for s in self.stakeholders}
 
+    @cached_property
+    def _organisations(self) -> dict[str, Organisation]:
+        return {o.id: o for o in self.organisations}
+
     def organisation(self, org_id: str) -> Organisation:
-        return next(o for o in self.organisations if o.id == org_id)
+        return self._organisations[org_id]
 
     def stakeholder(self, group_id: str) -> Stakeholder:
         return self._groups[group_id]
