@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from progen.design import sets_ahead
 from progen.design.assemble import assemble
 from progen.design.catalogue import load_catalogue
 from progen.design.feasible import assembled_problems, feasibility_problems
@@ -44,6 +45,7 @@ def _checked(
     spec = catalogue = None
     try:
         spec = validate_document(doc, earlier)
+        sets_ahead.start(spec)  # the sets are formed beside the checks that follow
     except UserError as err:
         problems += err.problems
     try:

@@ -25,10 +25,8 @@ from itertools import pairwise
 from progen.design import thresholds as t
 from progen.design.calendar import Calendar
 from progen.design.model import ActionLearningSet, Session, SetMeeting
-from progen.design.participants import dependency_pairs, expand_participants
 from progen.design.set_score import TOP_TEAM, FormedSet
-from progen.design.set_shares import shared_out
-from progen.design.sets import form_sets
+from progen.design.sets_ahead import sets_for
 from progen.spec.model import Facilitator, Spec
 from progen.wording import context_words, number_word, plural
 
@@ -255,16 +253,7 @@ def _minutes(clock: str) -> int:
 def plan_sets(
     spec: Spec, sessions: tuple[Session, ...], calendar: Calendar
 ) -> tuple[tuple[ActionLearningSet, ...], tuple[str, ...], tuple[str, ...]]:
-    people = expand_participants(spec)
-    formed = shared_out(
-        spec,
-        form_sets(
-            people,
-            [task.id for task in spec.tasks],
-            spec.programme.set_size,
-            dependency_pairs(spec),
-        ),
-    )
+    formed = sets_for(spec)
     window = meeting_window(spec, sessions, calendar)
     session_days: dict[str, set[dt.date]] = defaultdict(set)
     start = spec.programme.set_start

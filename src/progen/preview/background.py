@@ -31,7 +31,7 @@ from pathlib import Path
 NICE_PROGEN = (
     sys.executable,
     "-c",
-    "import os, sys; os.nice(10); from progen.publish.parallel import die_with; "
+    "import os, sys; os.nice(10); from progen.orphans import die_with; "
     "die_with(os.getppid()); from progen.cli import main; main(sys.argv[1:], 'progen')",
 )
 GONE_WAIT = 5.0  # seconds to wait for a stopped build's processes to be gone

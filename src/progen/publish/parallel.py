@@ -16,7 +16,6 @@ any reason; on Linux they are killed with it even when it is killed outright.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import pickle
@@ -25,9 +24,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 
+from progen.orphans import die_with
 from progen.publish.programme import Job
-
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 class JobFailed(RuntimeError):
@@ -123,15 +121,3 @@ def _carried(err: BaseException) -> BaseException:
         return pickle.loads(pickle.dumps(err))
     except Exception:
         return JobFailed(f"{type(err).__name__}: {err}")
-
-
-def die_with(parent: int) -> None:
-    """Have the kernel kill this child when the parent dies (Linux), so that a killed
-    build leaves no process writing into its abandoned staging folder."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the parent's terminate() still applies
-        return
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os._exit(1)
