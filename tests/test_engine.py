@@ -575,3 +575,20 @@ def test_nothing_falls_in_the_christmas_and_new_year_break():
     open_all = assemble(spec_of(no_holidays))
     days = [d for st in open_all.sets for d in st.meetings] + [s.date for s in open_all.sessions]
     assert set(days) & break_days  # the break is kept with the bank holidays, off with them
+
+
+def test_ctrl_c_while_the_budget_solver_runs_stops_the_plan(monkeypatch):
+    """OR-Tools takes Ctrl-C for itself and returns without a solution; the plan stops as
+    Python stops on Ctrl-C, not with a failed check."""
+    from ortools.linear_solver import pywraplp
+
+    def interrupted(solver):
+        return pywraplp.Solver.NOT_SOLVED
+
+    def budget(data):
+        data["programme"]["contact_hours"] = 6
+
+    spec = spec_of(budget, culture=["siloed"], top_team_effective=False)
+    monkeypatch.setattr(pywraplp.Solver, "Solve", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        assemble(spec)

@@ -130,7 +130,10 @@ def _solve(
     )
     with _ctrl_c_kept():
         status = solver.Solve()
-    assert status in (solver.OPTIMAL, solver.FEASIBLE), status  # running nothing is feasible
+    if status not in (solver.OPTIMAL, solver.FEASIBLE):
+        # Running nothing is feasible, so only Ctrl-C, which OR-Tools takes for itself to
+        # stop the search, ends it without a solution: pass it on as Python's own.
+        raise KeyboardInterrupt
     return {
         i: drafts[i].module.min_minutes + step * round(extra[i].solution_value())
         for i in run
