@@ -234,13 +234,13 @@ def _appreciative(spec: Spec) -> Finding | None:
     )
 
 
-def _hierarchical(spec: Spec) -> Finding | None:
-    tags = _culture(spec, t.HIERARCHICAL_CULTURE)
+def _speak_up(spec: Spec) -> Finding | None:
+    tags = _culture(spec, t.SPEAK_UP_CULTURE)
     if not tags:
         return None
     fact = _culture_fact(spec, tags)
     return Finding(
-        "hierarchical",
+        "speak-up",
         "Make it safe to speak up",
         f"{fact.words}. Edmondson (1999) found that people in work teams learn (ask for help, "
         f"raise concerns, talk about mistakes) when they believe the team is safe for "
@@ -315,7 +315,7 @@ RULES = (
     _organisations,
     _community,
     _appreciative,
-    _hierarchical,
+    _speak_up,
     _strengths,
     _collaborative,
 )

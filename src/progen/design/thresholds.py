@@ -11,10 +11,14 @@ NATIONAL_IN_TEAMS = "about 9 in 10"  # NHS staff survey figures used when a spec
 NATIONAL_REAL_TEAMS = "about 4 in 10"
 SEVERAL_ORGANISATIONS = 2  # organisations at which work across boundaries is chosen
 APPRECIATIVE_CULTURE = ("blame", "fatigued", "siloed")
-HIERARCHICAL_CULTURE = ("hierarchical",)  # brings psychological-safety work
+# Cultures where people keep quiet about concerns and mistakes: they bring
+# psychological-safety work (Edmondson 1999: teams learn when speaking up feels safe).
+SPEAK_UP_CULTURE = ("hierarchical", "blame")
 STRENGTH_CULTURE = ("innovative", "supportive")  # strengths participative work builds on
 # Culture tags some rule answers; any other tag is reported as changing nothing.
-CULTURE_WITH_RULES = APPRECIATIVE_CULTURE + HIERARCHICAL_CULTURE + STRENGTH_CULTURE
+CULTURE_WITH_RULES = tuple(
+    dict.fromkeys(APPRECIATIVE_CULTURE + SPEAK_UP_CULTURE + STRENGTH_CULTURE)
+)
 COLLABORATIVE_TASKS = 2  # tasks sharing a topic that make a collaborative
 
 # A second taught session the same day, only when days run short, starts this long after the
