@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from progen.design import thresholds as t
 from progen.design.assemble import assemble
-from progen.design.calendar import programme_calendar
+from progen.design.calendar import programme_calendar, working_day
 from progen.design.participants import expand_participants
 from progen.design.set_plan import set_list
 from progen.errors import UserError
@@ -324,3 +324,31 @@ STAGGER = {
         {"name": "Adviser Two", "organisation": "council"},
     ],
 }
+
+
+@PROPERTY
+@given(spec_data())
+def test_each_set_owns_a_ramp_of_tests_studied_at_its_own_meetings(data):
+    """PDSA runs as parallel ramps: one per set of the task, each studied at that set's
+    meetings after the task's Model for Improvement launch; rounds follow on without gaps
+    or overlaps, the first within a week of the launch."""
+    p = programme_of(data)
+    closed = programme_calendar(p.spec.programme).closed
+    for plan in p.pdsa:
+        mine = [s for s in p.sets if s.task == plan.task]
+        launch = next(
+            s.date
+            for s in p.sessions
+            if s.module == "model-for-improvement-launch" and s.task == plan.task
+        )
+        assert [r.set for r in plan.ramps] == [s.id for s in mine]
+        for ramp, s in zip(plan.ramps, mine, strict=True):
+            assert ramp.adviser == s.facilitator
+            assert ramp.reviews == tuple(d for d in s.meetings if d > launch)
+        first_week = working_day(launch + dt.timedelta(days=t.FIRST_TEST_DAYS), closed)
+        assert launch < plan.cycles[0].start <= plan.cycles[0].end == first_week
+        for a, b in zip(plan.cycles, plan.cycles[1:], strict=False):
+            assert a.start <= a.end < b.start
+        who = "Each set" if len(mine) > 1 else "The set"
+        assert all(c.prompt.startswith(who) for c in plan.cycles[1:])
+        assert "launch" in plan.cycles[0].prompt

@@ -194,12 +194,24 @@ class ActionLearningSet:
 
 @dataclass(frozen=True)
 class PdsaCycle:
+    """One round of tests: every set of the task runs a test of its own change idea
+    between `start` and `end`, at its own step of the ramp."""
+
     n: int
     start: dt.date
     end: dt.date
-    scale: str
     prompt: str
     prediction: str
+
+
+@dataclass(frozen=True)
+class Ramp:
+    """One action-learning set's line of tests of the change idea it owns: studied at
+    its own meetings (`reviews`) from the launch to the last round."""
+
+    set: str
+    adviser: str | None
+    reviews: tuple[dt.date, ...]
 
 
 @dataclass(frozen=True)
@@ -215,6 +227,8 @@ class PdsaPlan:
     questions: tuple[str, ...]
     run_chart: str
     cycles: tuple[PdsaCycle, ...]
+    ramps: tuple[Ramp, ...]  # one per set of the task, in set order
+    steps: tuple[str, ...]  # how far a ramp's tests reach, step by step
 
 
 @dataclass(frozen=True)

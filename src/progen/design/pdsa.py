@@ -1,8 +1,13 @@
-"""PDSA cycles for every task, timed between the set meetings that review them.
+"""PDSA cycles for every task: each of its sets owns a change idea and tests it in rounds.
 
-The first test runs within a week of the task's Model for Improvement launch at
-the smallest scale; later cycles widen as confidence grows, each ending at a set
-meeting so its results are studied with peers (Langley et al. 2009).
+A task's sets run their tests side by side, one change idea each, as parallel ramps of
+tests rather than one ladder for the whole task: several ideas are tried at once, and no
+set waits for another's result. The first round runs within a week of the task's Model
+for Improvement launch at the smallest scale; each later round ends at a set meeting, so
+a set studies its test with its peers. A ramp climbs a step (`STEPS`) only when the last
+prediction held, and tries the change under other conditions before spreading it
+(Langley et al. 2009 build confidence through small tests before larger ones); which ramp
+reaches which step is the set's own result, so the plan dates rounds, not scales.
 """
 
 from __future__ import annotations
@@ -12,15 +17,17 @@ import re
 
 from progen.design import thresholds as t
 from progen.design.calendar import Calendar, working_day
-from progen.design.model import ActionLearningSet, PdsaCycle, PdsaPlan, Session
+from progen.design.model import ActionLearningSet, PdsaCycle, PdsaPlan, Ramp, Session
 from progen.spec.model import Task
 
-SCALES = (
-    "one patient, person or case",
+# A ramp's steps: progen's reading of Langley et al. 2009 (small tests first, then the
+# change under a range of conditions, then wider use), not a schedule.
+STEPS = (
+    "one patient, person or case, on one shift or day",
     "three to five cases",
-    "one team, ward or site",
-    "several teams or sites",
-    "the whole service, checking that the gains hold",
+    "the same change under other conditions: nights, weekends, other staff",
+    "one team, ward or site, for a week or more",
+    "several teams or sites, checking that the gains hold",
 )
 
 
@@ -102,39 +109,41 @@ def run_chart(task: Task) -> str:
     return text
 
 
-def _prediction(task: Task, scale: str) -> str:
-    """A prediction a small test can check: what will happen in the cases tested, and how it
-    will show in the task's measure once the change is used more widely (a median of days
-    means nothing for one patient, so the two are asked apart)."""
+def _prediction(task: Task) -> str:
+    """A prediction a test can check: what will happen in the cases tested, and how it will
+    show in the task's measure once the change is used more widely (a median of days means
+    nothing for one patient, so the two are asked apart)."""
     name, _ = _measure_text(task)
     goes = {"decrease": "fall", "increase": "rise"}.get(direction(task), "move")
     if holding(task):
         goes = "stay where it is"
     return (
-        f"Write down, before the test, what you expect to happen when you try the change with "
-        f"{scale}, and why; and how you expect {name} to {goes} if it works and spreads."
+        f"Before each test, write down what you expect to happen in the cases you test, and "
+        f"why; and how you expect {name} to {goes} if the change works and spreads."
     )
 
 
-def _prompt(task: Task, n: int, scale: str) -> str:
-    """What a cycle asks. The scale is a ceiling the timetable allows, not a schedule: a
-    test widens only when the last one's prediction held (Langley et al. 2009 build
-    confidence by small tests before larger ones)."""
+def _prompt(task: Task, n: int, ramps: int) -> str:
+    """What a round asks. The first test starts within a week of the launch, before most
+    sets have met, so the launch's small groups run it; from their first meetings the
+    sets own the ideas."""
     if n == 1:
         what = (
             "a way to keep the gains (a handover, an induction, cover)"
             if holding(task)
-            else ("a change")
+            else "a change"
         )
         return (
-            f"Plan the first test of {what} for '{task.title}' on {scale}; do it; study "
-            f"what happened against your prediction; act: adopt, adapt or abandon."
+            f"The small groups formed at the launch, one for each idea chosen there, each test "
+            f"{what} on {STEPS[0]}: plan it, do it within a week, study what happened against "
+            f"the prediction, then adopt, adapt or abandon."
         )
+    who = {0: "The task group", 1: "The set"}.get(ramps, "Each set")
+    where = "at its next meeting" if ramps else "at its next review"
     return (
-        f"If the last cycle's prediction held, test the change on up to {scale}; if it did "
-        f"not, adapt it and test again at the same scale. Study the result against the "
-        f"prediction and the run chart (and the balancing measure); act: adopt, adapt or "
-        f"abandon."
+        f"{who} studies its last test {where}, then runs the next: one step up its ramp "
+        f"where the prediction held, the same step again (adapted) where it did not. Read "
+        f"the run chart and the balancing measure; adopt, adapt or abandon."
     )
 
 
@@ -153,26 +162,29 @@ def _boundaries(
 def plan_for(
     task: Task,
     launch: dt.date,
-    meetings: tuple[dt.date, ...],
+    sets: tuple[ActionLearningSet, ...],
     end: dt.date,
     closed: dict[dt.date, str] | None = None,
 ) -> PdsaPlan:
+    """The task's rounds, timed by its first set's meetings, and one ramp per set."""
     name, unit = _measure_text(task)
     closed = closed or {}
+    meetings = sets[0].meetings if sets else ()
     cycles, start = [], working_day(launch + dt.timedelta(days=1), closed)
     for n, cycle_end in enumerate(_boundaries(launch, meetings, end, closed), 1):
-        scale = SCALES[min(n - 1, len(SCALES) - 1)]
         cycles.append(
             PdsaCycle(
                 n=n,
                 start=start,
                 end=cycle_end,
-                scale=scale,
-                prompt=_prompt(task, n, scale),
-                prediction=_prediction(task, scale),
+                prompt=_prompt(task, n, len(sets)),
+                prediction=_prediction(task),
             )
         )
         start = working_day(cycle_end + dt.timedelta(days=1), closed)
+    ramps = tuple(
+        Ramp(s.id, s.facilitator, tuple(m for m in s.meetings if m > launch)) for s in sets
+    )
     m = task.measure
     return PdsaPlan(
         task=task.id,
@@ -186,6 +198,8 @@ def plan_for(
         questions=questions(task),
         run_chart=run_chart(task),
         cycles=tuple(cycles),
+        ramps=ramps,
+        steps=STEPS,
     )
 
 
@@ -206,6 +220,6 @@ def pdsa_plans(
             None,
         )
         launch = launch or next((s.date for s in sessions if s.task == task.id), calendar.start)
-        meetings = next((s.meetings for s in sets if s.task == task.id), ())
-        plans.append(plan_for(task, launch, meetings, calendar.end, calendar.closed))
+        own = tuple(s for s in sets if s.task == task.id)
+        plans.append(plan_for(task, launch, own, calendar.end, calendar.closed))
     return tuple(plans)

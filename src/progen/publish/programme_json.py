@@ -151,12 +151,20 @@ def programme_dict(p: Programme) -> dict:
                         "n": c.n,
                         "start": c.start.isoformat(),
                         "end": c.end.isoformat(),
-                        "scale": c.scale,
                         "prompt": c.prompt,
                         "prediction": c.prediction,
                     }
                     for c in x.cycles
                 ],
+                "ramps": [
+                    {
+                        "set": r.set,
+                        "adviser": r.adviser,
+                        "reviews": [d.isoformat() for d in r.reviews],
+                    }
+                    for r in x.ramps
+                ],
+                "steps": list(x.steps),
             }
             for x in p.pdsa
         ],
