@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from progen.design import thresholds as t
+from progen.design import venues
 from progen.design.assemble import assemble
 from progen.design.calendar import programme_calendar, working_day
 from progen.design.participants import expand_participants
@@ -352,3 +353,17 @@ def test_each_set_owns_a_ramp_of_tests_studied_at_its_own_meetings(data):
         who = "Each set" if len(mine) > 1 else "The set"
         assert all(c.prompt.startswith(who) for c in plan.cycles[1:])
         assert "launch" in plan.cycles[0].prompt
+
+
+@PROPERTY
+@given(spec_data())
+def test_the_notes_say_where_several_sets_need_rooms_at_once(data):
+    """A set works in private: where sets meet at one venue at once, the notes say so,
+    with the number of rooms, so the organisers book one for each."""
+    p = programme_of(data)
+    together = Counter((m.date, m.start, m.venue) for s in p.sets for m in s.schedule if m.venue)
+    shared = sorted((key, n) for key, n in together.items() if n > 1)
+    notes = " ".join(p.set_notes)
+    assert ("book a room for each" in notes) == bool(shared)
+    for (day, _, _), n in shared[: venues.ROOM_DAYS_NAMED]:
+        assert f"{n} on {day:%a %-d %b %Y} at " in notes

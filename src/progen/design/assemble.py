@@ -115,7 +115,7 @@ def assemble(
     sets, set_notes, ground_rules = plan_sets(spec, _sessions(dated, bases, diagnosis), sets_window)
     sets = with_venues(bases, sets)
     if sets:
-        set_notes += (set_venue_note(sets),)
+        set_notes += (set_venue_note(spec, sets),)
     waiting, unplaced = after_set_meetings(
         tuple(d for d in fitted if not in_sequence(d)), dated, sets, calendar, spec.programme
     )

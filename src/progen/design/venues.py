@@ -27,6 +27,7 @@ anywhere in its audience has none (None), and the outputs say it is to be arrang
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -37,6 +38,9 @@ from progen.design.participants import Participant
 from progen.design.set_plan import set_list
 from progen.spec.memo import per_spec
 from progen.spec.model import Spec, Venue
+
+# Days of shared rooms the set notes name before they send readers to the set pages.
+ROOM_DAYS_NAMED = 6
 
 
 def venue_text(venue: Venue) -> str:
@@ -187,7 +191,7 @@ def session_venue_note(spec: Spec) -> str:
     return f"{rule}, so that the fewest people travel; the session list gives each one's venue."
 
 
-def set_venue_note(sets: Sequence[ActionLearningSet]) -> str:
+def set_venue_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
     """How sets find their venue, in the handbook's words, with the sets that rotate."""
     text = (
         "A set meets at the venue most of its members are based at: their organisation's "
@@ -201,4 +205,30 @@ def set_venue_note(sets: Sequence[ActionLearningSet]) -> str:
     if rotating:
         verb = "rotates" if len(rotating) == 1 else "rotate"
         text += f" {set_list(rotating)} {verb} in this way."
-    return text
+    return text + _rooms_note(spec, sets)
+
+
+def _rooms_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
+    """The days on which several sets meet at one venue at once, each needing a room of
+    its own (a set works in private), so the organisers book enough rooms."""
+    online = {venue_text(v) for v in spec.venues if v.online}
+    names = {venue_text(v): v.name for v in spec.venues}
+    together: Counter[tuple[dt.date, str, str]] = Counter(
+        (m.date, m.start, m.venue)
+        for s in sets
+        for m in s.schedule
+        if m.venue and m.venue not in online
+    )
+    busy = sorted((key, n) for key, n in together.items() if n > 1)
+    if not busy:
+        return ""
+    days = "; ".join(
+        f"{n} on {day:%a %-d %b %Y} at {names.get(venue, venue)}"
+        for (day, _, venue), n in busy[:ROOM_DAYS_NAMED]
+    )
+    rest = len(busy) - ROOM_DAYS_NAMED
+    more = f"; and on {rest} more day{'s' * (rest > 1)}" if rest > 0 else ""
+    return (
+        f" Each set needs a room of its own, as it works in private. Several sets meet at one "
+        f"venue at once on these days, so book a room for each: {days}{more}."
+    )
