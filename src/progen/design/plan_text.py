@@ -27,6 +27,7 @@ What a body can use:
   title('module-id')                     the title of a module that runs
   minutes('Agenda item start')           this session's minutes for that agenda item
   met_before()                           how often sets have met before this session
+  online()                               whether this session is held at an online venue
   n|words, n|counted('noun'), n|often    'five', 'five sets', 'twice'
   x|number                               14 for 14.0
 """
@@ -50,6 +51,7 @@ from progen.design.catalogue import Module
 from progen.design.model import Programme, Session
 from progen.design.participants import participating_organisations
 from progen.design.plan_shape import MAX_PLAN_CHARACTERS, shape_problems
+from progen.design.venues import venue_text
 from progen.errors import Problem, UserError
 from progen.wording import context_words, counted, figure, joined, md_escape, number_word, quoted
 
@@ -146,6 +148,7 @@ class PlanFacts:
     sponsors: dict[str, str]  # task id -> its senior and top-team groups' names, or ""
     held: tuple[Held, ...]  # every session that runs
     meetings: tuple[tuple, ...]  # each set's meeting dates
+    online_venues: frozenset[str] = frozenset()  # the spec's online venues, as sessions name them
 
     @property
     def every_set_advised(self) -> bool:
@@ -209,6 +212,7 @@ def plan_facts(p: Programme, titles: dict[str, str]) -> PlanFacts:
         },
         held=tuple(Held(s.module, titles[s.module], s.task, (s.date, s.start)) for s in p.sessions),
         meetings=tuple(s.meetings for s in p.sets),
+        online_venues=frozenset(venue_text(v) for v in p.spec.venues if v.online),
     )
 
 
@@ -361,6 +365,10 @@ def render_plan(module: Module, facts: PlanFacts, session: Session, task=None) -
         return found
 
     @_helper
+    def online() -> bool:
+        return session.venue in facts.online_venues
+
+    @_helper
     def met_before() -> str:
         counts = [sum(1 for d in dates if d < session.date) for dates in facts.meetings] or [0]
         return _span(min(counts), max(counts))
@@ -376,6 +384,7 @@ def render_plan(module: Module, facts: PlanFacts, session: Session, task=None) -
         "title": title,
         "minutes": minutes,
         "met_before": met_before,
+        "online": online,
     }
     template = plan_template(module)
     try:
