@@ -367,3 +367,23 @@ def test_the_notes_say_where_several_sets_need_rooms_at_once(data):
     assert ("book a room for each" in notes) == bool(shared)
     for (day, _, _), n in shared[: venues.ROOM_DAYS_NAMED]:
         assert f"{n} on {day:%a %-d %b %Y} at " in notes
+
+
+@PROPERTY
+@given(spec_data())
+def test_the_notes_name_the_sets_where_grades_of_one_organisation_meet(data):
+    """Rank in the room is kept out where the rules allow; where it is not, the notes name
+    those sets, and only those, with how the adviser contracts for it."""
+    p = programme_of(data)
+    notes = " ".join(p.set_notes)
+    mixed = [
+        s.id
+        for s in p.sets
+        if any(
+            len({m.level for m in s.members if m.organisation == o and m.level != "community"}) > 1
+            for o in {m.organisation for m in s.members}
+        )
+    ]
+    assert ("that could not be avoided" in notes) == bool(mixed)
+    if mixed:
+        assert f"In {set_list(mixed)} that could not be avoided" in notes

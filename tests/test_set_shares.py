@@ -83,7 +83,7 @@ def test_the_running_counts_stay_a_count_of_the_sets(monkeypatch):
 
     monkeypatch.setattr(set_shares, "_place", checked)
     assemble(spec_of(STROKE))
-    assert kinds == ["move"]
+    assert len(kinds) == 1  # the Stroke spec needs one repair, a move or a swap
 
 
 def test_a_swap_keeps_the_running_counts_a_count_of_the_sets():

@@ -25,7 +25,7 @@ from itertools import pairwise
 from progen.design import thresholds as t
 from progen.design.calendar import Calendar
 from progen.design.model import ActionLearningSet, Session, SetMeeting
-from progen.design.set_score import TOP_TEAM, FormedSet
+from progen.design.set_score import TOP_TEAM, FormedSet, ranked
 from progen.design.sets_ahead import sets_for
 from progen.spec.model import Facilitator, Spec
 from progen.wording import context_words, number_word, plural
@@ -413,21 +413,20 @@ def _mixing_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
             f" Top-team members are spread out: no set holds more than its task's share of "
             f"them (at most {max(tops)} in any set)."
         )
-    ranked = [s.id for s in sets if _senior_with_own_staff(s)]
-    if ranked:
+    text += (
+        " Staff of different grades from one organisation sit in different sets wherever "
+        "the rules above allow, so that no one meets in a set with their own manager or "
+        "their organisation's executives and everyone can question freely (a default of "
+        "this design)."
+    )
+    mixed = [s.id for s in sets if ranked(s.members)]
+    if mixed:
         text += (
-            f" In {set_list(ranked)} a top-team member sits with staff of their own "
-            f"organisation: at contracting the adviser asks the set to agree that rank stays "
-            f"outside the room, and the top-team member brings a problem of their own, never "
-            f"one about the people in the set."
+            f" In {set_list(mixed)} that could not be avoided: at contracting the adviser "
+            f"asks the set to agree that rank stays outside the room, and its more senior "
+            f"members bring problems of their own, never ones about the people in the set."
         )
     return text
-
-
-def _senior_with_own_staff(s: ActionLearningSet) -> bool:
-    """A set where a top-team member meets staff of their own organisation below them."""
-    tops = {m.organisation for m in s.members if m.level == TOP_TEAM}
-    return any(m.organisation in tops and m.level != TOP_TEAM for m in s.members)
 
 
 def _meeting_note(spec: Spec, sets: Sequence[ActionLearningSet], window: Window) -> str:

@@ -30,13 +30,21 @@ TOP_TEAM = "top-team"
 # Fairness: a set's mixing counts as FAIR_SCALE x its square root, rounded down.
 FAIR_SCALE = 100
 # A broken rule costs more than any change of mixing a move between two sets can bring, so
-# the search never trades a rule for mixing: rules first, then fair mixing.
+# the search never trades a rule for mixing: rules first, then rank, then fair mixing.
 RULE_PENALTY = 1_000_000
+# Rank in the room: an organisation whose people in a set hold two or more staff grades
+# (a manager with their own staff, an executive with the organisation's front line). It
+# costs more than mixing can repay, so the search keeps grades of one organisation apart
+# wherever the rules allow, and less than a rule. Community members hold no staff grade.
+RANK_PENALTY = 10_000
+STAFF_LEVELS = ("top-team", "senior", "middle", "frontline")
 
-# A person as the search sees them: integer keys for organisation, level, location and
-# group, drawn from disjoint ranges so one count table per set holds them all.
-Key = tuple[int, int, int, int]
-NOBODY: Key = (-1, -1, -1, -1)
+# A person as the search sees them: integer keys for organisation, level, location, group,
+# their grade within their organisation (organisation and staff level together; NOBODY's
+# key for community members, who hold none) and their organisation's count of grades,
+# drawn from disjoint ranges so one count table per set holds them all.
+Key = tuple[int, int, int, int, int, int]
+NOBODY: Key = (-1, -1, -1, -1, -1, -1)
 
 
 @dataclass(frozen=True)
@@ -85,10 +93,19 @@ def top_team_excess(top_team: int, cap: int) -> int:
     return max(0, top_team - cap)
 
 
-def set_value(mixing: int, organisations: int, top_team: int, cap: int) -> int:
+def ranked(members: Sequence[Participant]) -> int:
+    """Organisations whose people in the set hold two or more staff grades."""
+    grades: dict[str, set[str]] = {}
+    for p in members:
+        if p.level in STAFF_LEVELS:
+            grades.setdefault(p.organisation, set()).add(p.level)
+    return sum(1 for levels in grades.values() if len(levels) > 1)
+
+
+def set_value(mixing: int, organisations: int, top_team: int, cap: int, rank: int = 0) -> int:
     """One set's part of the objective, from its running counts (see set_score)."""
     broken = (organisations == 1) + top_team_excess(top_team, cap)
-    return fair(mixing) - RULE_PENALTY * broken
+    return fair(mixing) - RULE_PENALTY * broken - RANK_PENALTY * rank
 
 
 def value_change(
@@ -100,11 +117,14 @@ def value_change(
     top_team_gain: int,
     cap: int,
     new_cap: int,
+    rank_gain: int = 0,
 ) -> int:
     """set_value after the changes less set_value before, taken term by term so that the
     search's innermost loop skips the terms that cannot change (most moves change only
     the mixing and the count of organisations)."""
     change = fair(mixing + mixing_gain) - fair(mixing) if mixing_gain else 0
+    if rank_gain:
+        change -= RANK_PENALTY * rank_gain
     if organisations_gain:
         change -= RULE_PENALTY * ((organisations + organisations_gain == 1) - (organisations == 1))
     if top_team_gain or cap != new_cap:
@@ -123,6 +143,11 @@ def set_score(members: Sequence[Participant], depends: frozenset[tuple[str, str]
     executives with one frontline member make a set nobody questions freely in; a set from
     one organisation brings no boundary into the room.
 
+    Rank next, each organisation with two or more staff grades in the set costing
+    RANK_PENALTY (`ranked`): people rarely question their own line manager, or their
+    organisation's executive, freely, so grades of one organisation sit in different sets
+    wherever the rules allow. Grades still mix across organisations, which mixing rewards.
+
     Mixing counts fairly: the value is the square root of `mixing_score` (times FAIR_SCALE),
     so a boundary crossed in a poorly mixed set is worth more than one in a well-mixed set.
     Summed over sets this raises the least-mixed sets first and still rewards the total: it
@@ -133,7 +158,7 @@ def set_score(members: Sequence[Participant], depends: frozenset[tuple[str, str]
     """
     organisations = len({p.organisation for p in members})
     top_team = sum(1 for p in members if p.level == TOP_TEAM)
-    return set_value(mixing_score(members, depends), organisations, top_team, cap)
+    return set_value(mixing_score(members, depends), organisations, top_team, cap, ranked(members))
 
 
 def total_score(sets: Iterable[FormedSet], depends: frozenset[tuple[str, str]]) -> int:
@@ -166,7 +191,8 @@ def mixing_change(
     """
     if out == inn:
         return 0, 0
-    (org_out, level_out, place_out, _), (org_in, level_in, place_in, _) = out, inn
+    org_out, level_out, place_out = out[0], out[1], out[2]
+    org_in, level_in, place_in = inn[0], inn[1], inn[2]
     organisations = (org_in not in counts) - (counts[org_out] == 1) if org_out != org_in else 0
     mixing = _ORGANISATION * organisations
     if level_out != level_in:
@@ -186,3 +212,25 @@ def mixing_change(
                 if g in counts and not (gone and g == old):
                     mixing += PAIR_WEIGHT * m
     return mixing, organisations
+
+
+def rank_change(counts: dict[int, int], out: Key, inn: Key) -> int:
+    """Change of `ranked` for one set when `out` leaves it and `inn` joins it.
+
+    `counts` holds, besides mixing_change's keys, each grade's members (key 4) and each
+    organisation's number of grades present (key 5), as _enter in set_search keeps them.
+    """
+    grade_out, grade_in = out[4], inn[4]
+    if grade_out == grade_in:
+        return 0
+    change = 0
+    gone = counts[grade_out] == 1  # NOBODY's grade is always counted twice
+    if out[5] == inn[5]:  # one organisation: a grade may go as another comes
+        before = counts[out[5]]
+        after = before - gone + (grade_in not in counts)
+        return (after > 1) - (before > 1)
+    if gone:
+        change -= counts[out[5]] == 2
+    if grade_in not in counts:
+        change += counts.get(inn[5], 0) == 1
+    return change

@@ -23,10 +23,12 @@ from progen.design.set_score import (
     ATTRIBUTE_WEIGHTS,
     NOBODY,
     RULE_PENALTY,
+    STAFF_LEVELS,
     TOP_TEAM,
     Key,
     empty_counts,
     mixing_change,
+    rank_change,
     set_value,
     top_team_cap,
     top_team_excess,
@@ -48,10 +50,11 @@ class Layout:
     """Mutable working state of the search, so the hot loop updates counts in place.
 
     Per set: its task, members, key counts (a key is deleted at zero so that `key in
-    counts` means "represented in the set"), mixing score, distinct organisations and
-    top-team members. Per task: its number of sets, its top-team members, and how many of
-    its sets hold each number of them, so a change of the task's top-team share can be
-    scored without visiting its sets. `score` is the sum of set_value over sets.
+    counts` means "represented in the set"), mixing score, distinct organisations,
+    top-team members and ranked organisations (set_score.ranked). Per task: its number of
+    sets, its top-team members, and how many of its sets hold each number of them, so a
+    change of the task's top-team share can be scored without visiting its sets. `score`
+    is the sum of set_value over sets.
     """
 
     keys: list[Key]
@@ -63,6 +66,7 @@ class Layout:
     mixing: list[int]
     organisations: list[int]
     top_team: list[int]
+    ranks: list[int]
     task_sets: list[int]
     task_top: list[int]
     task_spread: list[dict[int, int]]
@@ -84,7 +88,8 @@ def _set_gain(
     keys `inn` joins it, its top-team members change by `tops` and its task's top-team
     share goes from `cap` to `new_cap`. The search's predicted gain and the update it then
     makes (_enter) both read mixing_change, so they cannot disagree."""
-    mixing, organisations = mixing_change(layout.counts[s], nbr, out, inn)
+    counts = layout.counts[s]
+    mixing, organisations = mixing_change(counts, nbr, out, inn)
     return value_change(
         layout.mixing[s],
         mixing,
@@ -94,6 +99,7 @@ def _set_gain(
         tops,
         cap,
         new_cap,
+        rank_change(counts, out, inn),
     )
 
 
@@ -133,25 +139,30 @@ def move_gain(layout: Layout, nbr: Neighbours, p: int, there: int, q: int | None
 def _enter(layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | None) -> None:
     """Update set s's running counts for `out` leaving and `inn` joining."""
     keys, top = layout.keys, layout.top
-    mixing, organisations = mixing_change(
-        layout.counts[s],
-        nbr,
-        NOBODY if out is None else keys[out],
-        NOBODY if inn is None else keys[inn],
-    )
-    tops = (inn is not None and top[inn]) - (out is not None and top[out])
     counts = layout.counts[s]
+    leaving = NOBODY if out is None else keys[out]
+    joining = NOBODY if inn is None else keys[inn]
+    mixing, organisations = mixing_change(counts, nbr, leaving, joining)
+    layout.ranks[s] += rank_change(counts, leaving, joining)
+    tops = (inn is not None and top[inn]) - (out is not None and top[out])
     if out is not None:
         layout.members[s].remove(out)
-        for key in keys[out]:
+        for key in leaving[:5]:
             if counts[key] == 1:
                 del counts[key]
+                if key == leaving[4]:  # the organisation's last member of this grade
+                    _count_down(counts, leaving[5])
             else:
                 counts[key] -= 1
     if inn is not None:
         layout.members[s].append(inn)
-        for key in keys[inn]:
-            counts[key] = counts.get(key, 0) + 1
+        for key in joining[:5]:
+            if key not in counts:
+                counts[key] = 1
+                if key == joining[4]:  # the organisation's first member of this grade
+                    counts[joining[5]] = counts.get(joining[5], 0) + 1
+            else:
+                counts[key] += 1
         layout.where[inn] = s
     if tops:
         task, spread = layout.set_task[s], layout.task_spread[layout.set_task[s]]
@@ -163,6 +174,13 @@ def _enter(layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | 
         layout.caps[task] = top_team_cap(layout.task_top[task], layout.task_sets[task])
     layout.mixing[s] += mixing
     layout.organisations[s] += organisations
+
+
+def _count_down(counts: dict[int, int], key: int) -> None:
+    if counts[key] == 1:
+        del counts[key]
+    else:
+        counts[key] -= 1
 
 
 def apply_move(layout: Layout, nbr: Neighbours, p: int, there: int, q: int | None) -> None:
@@ -202,8 +220,13 @@ def _descend(
             here = where[p]
             options = compatible[p]
             if len(options) > _SAMPLE:
-                if all(counts[here][k] == 1 for k in keys[p][:3]):
-                    continue  # too many options to try all: spend them on people who repeat
+                own = keys[p]
+                if all(counts[here][k] == 1 for k in own[:3]) and (
+                    own[4] == NOBODY[4] or counts[here][own[5]] == 1
+                ):
+                    # too many options to try all: spend them on people who repeat a
+                    # value or share the set with another grade of their organisation
+                    continue
                 options = rng.sample(options, _SAMPLE)
             task_here = set_task[here]
             best, best_gain = None, 0
@@ -224,6 +247,62 @@ def _descend(
                 apply_move(layout, nbr, p, *best)
                 improved = True
     return budget
+
+
+def _regrade(
+    layout: Layout,
+    nbr: Neighbours,
+    compatible: list[list[int]],
+    eligible: list[frozenset[int]],
+    size: tuple[int, int],
+    budget: int,
+) -> tuple[bool, int]:
+    """Move a whole grade of one organisation out of a set it shares with another grade
+    of that organisation, where that raises the score; returns (improved, budget left).
+
+    Single moves and swaps cannot clear rank when two or more colleagues of one grade
+    must leave together (taking one away leaves the set as ranked as before and mixing
+    less), so the descent stops short; this tries those moves as one."""
+    low, high = size
+    keys, members, improved = layout.keys, layout.members, False
+    for here in range(len(members)):
+        if not layout.ranks[here]:
+            continue
+        grades: dict[int, list[int]] = {}
+        for p in members[here]:
+            if keys[p][4] != NOBODY[4] and layout.counts[here][keys[p][5]] > 1:
+                grades.setdefault(keys[p][4], []).append(p)
+        for movers in sorted(grades.values(), key=len):
+            if layout.where[movers[0]] != here or len(members[here]) - len(movers) < low:
+                continue
+            targets = set(compatible[movers[0]]).intersection(*(compatible[p] for p in movers))
+            grade = keys[movers[0]][4]
+            for there in sorted(targets - {here}):
+                if budget <= 0:
+                    return improved, budget
+                # a plain move where sizes allow, else a swap with as many of `there`'s
+                # members of other grades as can serve here
+                back = [None] * len(movers)
+                if len(members[there]) + len(movers) > high:
+                    task = layout.set_task[here]
+                    back = [
+                        q for q in members[there] if keys[q][4] != grade and task in eligible[q]
+                    ][: len(movers)]
+                    if len(back) < len(movers):
+                        continue
+                budget -= len(movers) * 2
+                before = layout.score
+                for p, q in zip(movers, back, strict=True):
+                    apply_move(layout, nbr, p, there, q)
+                if layout.score > before:
+                    improved = True
+                    break
+                for p, q in zip(movers, back, strict=True):  # undo, pair by pair
+                    if q is None:
+                        apply_move(layout, nbr, p, here, None)
+                    else:
+                        apply_move(layout, nbr, q, there, p)
+    return improved, budget
 
 
 def _deal(
@@ -262,7 +341,14 @@ def encode(
         return ids.setdefault((kind, value), len(ids))
 
     keys = [
-        (key(0, p.organisation), key(1, p.level), key(2, p.location), key(3, p.stakeholder))
+        (
+            key(0, p.organisation),
+            key(1, p.level),
+            key(2, p.location),
+            key(3, p.stakeholder),
+            key(4, f"{p.organisation}\n{p.level}") if p.level in STAFF_LEVELS else NOBODY[4],
+            key(5, p.organisation) if p.level in STAFF_LEVELS else NOBODY[5],
+        )
         for p in people
     ]
     nbr: dict[int, dict[int, int]] = {}
@@ -295,6 +381,7 @@ def layout_of(
         [0] * n,
         [0] * n,
         [0] * n,
+        [0] * n,
         task_sets,
         [0] * tasks,
         [{0: k} if k else {} for k in task_sets],
@@ -312,6 +399,7 @@ def layout_of(
             layout.organisations[s],
             layout.top_team[s],
             layout.caps[layout.set_task[s]],
+            layout.ranks[s],
         )
         for s in range(n)
     )
@@ -351,6 +439,11 @@ def search(
             task_people = _share_people(pools, shares, order)
         layout = layout_of(keys, top, _deal(task_people, set_counts, top), nbr)
         budget = _descend(layout, nbr, compatible, eligible, size, rng, budget)
+        regraded = True
+        while regraded and budget > 0:
+            regraded, budget = _regrade(layout, nbr, compatible, eligible, size, budget)
+            if regraded:
+                budget = _descend(layout, nbr, compatible, eligible, size, rng, budget)
         if best is None or layout.score > best.score:
             best = layout
         if budget <= 0:
