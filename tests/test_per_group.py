@@ -529,3 +529,39 @@ def test_the_site_builds_the_bundled_welsh_example(tmp_path):
     assert "Ward sister 3" in (tmp_path / "sets" / "set-1.html").read_text("utf-8") or any(
         "Ward sister 3" in (tmp_path / "sets" / f"{st.id}.html").read_text("utf-8") for st in p.sets
     )
+
+
+def test_a_programme_venue_in_another_town_is_no_base(built):
+    """The boardroom's address names Valeton, so community nurses in Brookside are based in
+    Brookside (a room to be arranged there), and a set of mostly Brookside people meets
+    there rather than sending them to Valeton."""
+    p, _ = built["england"]
+    bases = Bases(p.spec)
+    boardroom = "Vale ICB boardroom, 1 Market Street, Valeton VA1 1AA"
+    assert bases("vale-community", "Brookside") == "Brookside" + ROOM_TBA
+    assert bases("vale-acute", "Valeton") == boardroom
+    for st in p.sets:
+        towns = [m.location for m in st.members]
+        if towns.count("Brookside") > len(towns) / 2:
+            assert {m.venue for m in st.schedule} == {"Brookside" + ROOM_TBA}, st.id
+        if towns.count("Valeton") > len(towns) / 2:
+            assert {m.venue for m in st.schedule} == {boardroom}, st.id
+
+
+def test_a_short_session_for_several_towns_is_online_even_with_a_programme_venue(tmp_path):
+    text = swap(
+        ENGLAND,
+        '  - {id: vale-hq, name: Vale ICB boardroom, address: "1 Market Street, Valeton VA1 1AA"}',
+        '  - {id: vale-hq, name: Vale ICB boardroom, address: "1 Market Street, Valeton VA1 1AA"}\n'
+        "  - {id: teams, name: Online (Teams), online: true}",
+    )
+    p = programme_of(tmp_path, text)
+    short = 0
+    for s in p.sessions:
+        towns = {p.spec.stakeholder(g).location for g in s.audience}
+        if s.minutes <= t.ONLINE_MINUTES and len(towns) > 1:
+            short += 1
+            assert s.venue == "Online (Teams)", s.id
+        else:
+            assert s.venue == "Vale ICB boardroom, 1 Market Street, Valeton VA1 1AA", s.id
+    assert short

@@ -6,11 +6,14 @@ nowhere else a room is known).
 
 Each person has a base (`base_venue`): for someone based away from their organisation's
 own town, a venue in their town when one is known; else their organisation's venue
-(organisations[].venue), else the programme's, else one in their town.
+(organisations[].venue); else the programme's, unless it is in another town; else one in
+their town, or their town itself (a room to be arranged there). A venue is in a town when
+its name or address names one of the spec's towns (progen reads the address, as venues
+have no town field): "Abbey Road, Gloucester" is no base for staff in Bristol.
 
-A session is held at the programme's venue. Without one, a short session (ONLINE_MINUTES
-or less) whose audience works in more than one town is held at the spec's online venue,
-when it names one: no one travels hours for an hour. Otherwise a session goes to its
+A short session (ONLINE_MINUTES or less) whose audience works in more than one town is
+held at the spec's online venue, when it names one: no one travels hours for an hour.
+Otherwise a session is held at the programme's venue; without one, it goes to its
 audience: to the base most of its people have, else to the place most of them are based
 (their groups' location), so the fewest people travel.
 
@@ -28,6 +31,7 @@ anywhere in its audience has none (None), and the outputs say it is to be arrang
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -77,14 +81,14 @@ def session_venue(bases: Bases, audience: Sequence[str], minutes: int = 0) -> st
     """Where a session for these groups is held (the module docstring's rule): on a tie,
     the venue or place of the first in spec order."""
     spec = bases.spec
-    chosen = programme_venue(spec)
-    if chosen:
-        return venue_text(chosen)
     groups = [spec.stakeholder(g) for g in audience]
     online = next((v for v in spec.venues if v.online), None)
     towns = {g.location for g in groups if g.location}
     if online and 0 < minutes <= t.ONLINE_MINUTES and len(towns) > 1:
         return venue_text(online)
+    chosen = programme_venue(spec)
+    if chosen:
+        return venue_text(chosen)
     venues = _most((bases(g.organisation, g.location), g.count) for g in groups)
     if venues:
         return venues[0]
@@ -125,7 +129,34 @@ def base_venue(spec: Spec, organisation: str, location: str) -> str:
     if local and location != spec.organisation(organisation).location:
         return local
     own = _organisation_venue(spec, organisation)
-    return own or (venue_text(chosen) if chosen else "") or local
+    if own:
+        return own
+    if chosen and not _elsewhere(spec, chosen, location):
+        return venue_text(chosen)
+    return local or (_unbooked(location) if location else "")
+
+
+def _elsewhere(spec: Spec, venue: Venue, location: str) -> bool:
+    """Whether the venue's name or address names one of the spec's towns and not
+    `location`: a venue that names no town is taken to be reachable from anywhere."""
+    named = _venue_towns(spec).get(venue.id, frozenset())
+    return bool(named) and bool(location) and location not in named
+
+
+@per_spec
+def _venue_towns(spec: Spec) -> dict[str, frozenset[str]]:
+    """Venue id -> the spec's towns (organisations' and groups' locations) its name or
+    address names, as whole words in any case."""
+    towns = {o.location for o in spec.organisations} | {g.location for g in spec.stakeholders}
+    found: dict[str, frozenset[str]] = {}
+    for v in spec.venues:
+        text = f"{v.name} {v.address or ''}"
+        found[v.id] = frozenset(
+            town
+            for town in towns
+            if town and re.search(rf"(?<!\w){re.escape(town)}(?!\w)", text, re.IGNORECASE)
+        )
+    return found
 
 
 class Bases:
@@ -173,18 +204,23 @@ def with_venues(bases: Bases, sets: Sequence[ActionLearningSet]) -> tuple[Action
 def session_venue_note(spec: Spec) -> str:
     """How sessions find their venue, in the handbook's words."""
     chosen = programme_venue(spec)
+    online = (
+        f"a session of {t.ONLINE_MINUTES} minutes or less for people in more than one town is "
+        f"held online"
+        if any(v.online for v in spec.venues)
+        else ""
+    )
     if chosen:
-        return f"Every session is held at {venue_text(chosen)}, the programme's venue."
+        text = f"Every session is held at {venue_text(chosen)}, the programme's venue"
+        return (
+            f"{text}, except that {online}, so that no one travels far for an hour."
+            if online
+            else f"{text}."
+        )
     rule = (
         "Each session is held at the venue most of its audience are based at (their "
         "organisation's own, or one in their town); where none of them has one, at the place "
-        "most of its audience is based"
-        + (
-            f"; a session of {t.ONLINE_MINUTES} minutes or less for people in more than one "
-            f"town is held online"
-            if any(v.online for v in spec.venues)
-            else ""
-        )
+        "most of its audience is based" + (f"; {online}" if online else "")
         if any(o.venue for o in spec.organisations)
         else "Each session is held at the place most of its audience is based"
     )
@@ -194,11 +230,10 @@ def session_venue_note(spec: Spec) -> str:
 def set_venue_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
     """How sets find their venue, in the handbook's words, with the sets that rotate."""
     text = (
-        "A set meets at the venue most of its members are based at: their organisation's "
-        "own venue, or else the programme's, or else one in their own town; only a set none "
-        "of whose members has a venue meets in the town most of them work in, at a room to be "
-        "arranged. When a set is "
-        "split evenly between two or more venues, its meetings rotate between them in turn, "
+        "A set meets where most of its members are based: their organisation's own venue, "
+        "or else the programme's unless it is in another town, or else a venue in their own "
+        "town, or else their town itself, at a room to be arranged. When a set is split "
+        "evenly between two or more such places, its meetings rotate between them in turn, "
         "so the travelling is shared."
     )
     rotating = [s.id for s in sets if len({m.venue for m in s.schedule}) > 1]
