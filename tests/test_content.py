@@ -394,3 +394,42 @@ def test_every_form_the_evaluation_names_is_printed_and_licensed_ones_are_named(
         {"real-team-check", "team-reflexivity", "senior-team-as-a-team"} & set(running)
     )
     assert (FORMS["rc-grid"] in text) == ("relational-coordination" in running)
+
+
+def _behaviour(p) -> list[str]:
+    (level,) = [lv for lv in p.evaluation.levels if lv.level == "behaviour"]
+    return [m.instrument for m in level.measures]
+
+
+@pytest.mark.parametrize("per_group", [4, 14])
+def test_licensed_instruments_are_in_proportion_to_the_programme(per_group):
+    """The Relational Coordination Survey always; the 360° tool and the Team Climate
+    Inventory only from LICENSED_FROM_PEOPLE participants, with the reason given below it;
+    the handbook's licensed page names exactly the ones used."""
+
+    def sized(data):
+        for g in data["stakeholders"]:
+            g["count"] = per_group
+            g.pop("people", None)
+
+    p = assemble(spec_of(sized))
+    people = sum(len(s.members) for s in p.sets)
+    large = people >= t.LICENSED_FROM_PEOPLE
+    used = ("rc", "tci", "hlm-360") if large else ("rc",)
+    assert p.evaluation.licensed == used
+    instruments = " ".join(_behaviour(p))
+    for key, name in LICENSED.items():
+        assert (name in instruments) == (key in used), key
+    assert bool(p.evaluation.proportion) == (not large)
+    page = handbook_html(p)
+    table = page[page.index('<table class="form licensed">') :]
+    table = html.unescape(table[: table.index("</table>")])
+    for key, name in LICENSED.items():
+        assert (f"<td>{name}</td>" in table) == (key in used), key
+
+
+def test_a_speak_up_culture_measures_psychological_safety():
+    for culture, measured in ((["blame"], True), (["hierarchical"], True), (["siloed"], False)):
+        p = assemble(spec_of(culture=culture))
+        found = [i for i in _behaviour(p) if "psychological safety scale" in i]
+        assert bool(found) == measured, culture

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from progen.design import thresholds as t
 from progen.design.calendar import closed_days, working_day
+from progen.design.diagnose import diagnose
 from progen.design.model import (
     ActionLearningSet,
     Evaluation,
@@ -20,10 +22,14 @@ from progen.design.model import (
     Session,
     Timepoint,
 )
-from progen.design.participants import participant_groups, participating_organisations
+from progen.design.participants import (
+    expand_participants,
+    participant_groups,
+    participating_organisations,
+)
 from progen.design.set_plan import CLOSING_PHASE
 from progen.spec.model import Spec
-from progen.wording import context_words, joined, plural
+from progen.wording import context_words, counted, joined, plural
 
 ALL = ("baseline", "midpoint", "end", "follow-up")
 ENDS = ("baseline", "end", "follow-up")
@@ -137,6 +143,30 @@ def _framework_note(spec: Spec) -> str:
     return context_words()["nations"][spec.programme.nation]["framework_note"]
 
 
+def licensed_used(spec: Spec) -> tuple[str, ...]:
+    """The licensed instruments the plan uses: the Relational Coordination Survey always,
+    as it measures what the programme sets out to change; the 360° tool and the Team
+    Climate Inventory only from thresholds.LICENSED_FROM_PEOPLE participants."""
+    if len(expand_participants(spec)) >= t.LICENSED_FROM_PEOPLE:
+        return ("rc", "tci", "hlm-360")
+    return ("rc",)
+
+
+def _proportion(spec: Spec) -> str:
+    if len(licensed_used(spec)) == len(LICENSED):
+        return ""
+    people = len(expand_participants(spec))
+    return (
+        f"For {counted(people, 'participant')} the plan keeps one licensed instrument, the "
+        f"{LICENSED['rc']}, which measures what the programme sets out to change. It leaves "
+        f"out the {LICENSED['hlm-360']} and the {LICENSED['tci']}: below "
+        f"{t.LICENSED_FROM_PEOPLE} participants their licence cost and the extra surveys "
+        f"outweigh what they add to the free measures (a default of this design). Add either "
+        f"under evaluation.measures in the spec if you want it. Each owner above is a role: "
+        f"name the person before the baseline."
+    )
+
+
 def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
     reaction = [
         _m(
@@ -152,8 +182,9 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
             "Leadership self-assessment",
             f"{FORMS['questionnaire']}, part A (in the handbook): a self-rating on each of the "
             f"nine dimensions of the Healthcare Leadership Model (NHS Leadership Academy "
-            f"2013). The Academy's own self-assessment tool is the official instrument and "
-            f"may be used instead" + (f". {note}" if (note := _framework_note(spec)) else ""),
+            f"2013), for staff; community members answer part B only. The Academy's own "
+            f"self-assessment tool is the official instrument and may be used instead"
+            + (f". {note}" if (note := _framework_note(spec)) else ""),
             ("baseline", "end"),
             "Programme lead",
         ),
@@ -165,6 +196,7 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
             "Programme lead",
         ),
     ]
+    used = licensed_used(spec)
     behaviour = [
         _m(
             "360° feedback",
@@ -209,6 +241,23 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
             "Task teams",
         ),
     ]
+    behaviour = [
+        m
+        for m in behaviour
+        if not any(LICENSED[k] in m.instrument for k in LICENSED if k not in used)
+    ]
+    if diagnose(spec).has("speak-up"):
+        behaviour.insert(
+            1,
+            _m(
+                "Psychological safety",
+                "The seven-item team psychological safety scale published by Edmondson "
+                "(1999), answered by the same teams each time: whether it is safe to speak "
+                "up, ask for help and talk about mistakes",
+                ALL,
+                "Programme lead",
+            ),
+        )
     titles = {task.id: task.title for task in spec.tasks}
     results = [
         _m(
@@ -273,7 +322,6 @@ def logic_model(
     advisers = len(spec.facilitators)
     modules = list(dict.fromkeys(s.title.split(":")[0].split(" (")[0] for s in sessions))
     meetings = sum(len(s.meetings) for s in sets)
-    real = spec.context.team_working.real_teams
     return LogicModel(
         inputs=(
             f"{plural(people, 'participant')} in action-learning sets, from "
@@ -300,7 +348,7 @@ def logic_model(
             f"{plural(len(pdsa), 'task')}",
         ),
         outcomes=(
-            "More staff in real teams" + (f" than today's {real:g}%" if real is not None else ""),
+            "More of the participants' teams answer the real-team questions yes (baseline to end)",
             "Stronger relational coordination across the groups of each task",
             "Leadership confidence and behaviour that engage others",
         ),
@@ -324,4 +372,6 @@ def evaluation_plan(
         ),
         logic_model=logic_model(spec, sessions, sets, pdsa),
         attribution=ATTRIBUTION,
+        licensed=licensed_used(spec),
+        proportion=_proportion(spec),
     )

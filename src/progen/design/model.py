@@ -268,6 +268,8 @@ class Evaluation:
     timepoints: tuple[Timepoint, ...]
     logic_model: LogicModel
     attribution: str
+    licensed: tuple[str, ...] = ()  # keys of evaluation.LICENSED the plan uses
+    proportion: str = ""  # why the plan leaves licensed instruments out, or ""
 
 
 @dataclass(frozen=True)

@@ -71,3 +71,8 @@ LENGTH_STEP = 15  # sessions are shortened in steps of this many minutes
 
 FIRST_TEST_DAYS = 7  # first PDSA test within a week of the launch
 FOLLOW_UP_DEFAULT_MONTHS = 6
+
+# Participants from which the evaluation adds the licensed 360° tool and Team Climate
+# Inventory to the Relational Coordination Survey: below it their cost and survey load
+# outweigh what they add to the free measures (progen's default, not a research finding).
+LICENSED_FROM_PEOPLE = 60

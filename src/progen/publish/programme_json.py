@@ -6,6 +6,7 @@ always gives the same bytes.
 
 from __future__ import annotations
 
+from progen.design.evaluation import LICENSED
 from progen.design.model import Programme
 from progen.errors import as_dict
 from progen.publish.json_text import indented
@@ -194,6 +195,8 @@ def programme_dict(p: Programme) -> dict:
                 for k in ("inputs", "activities", "outputs", "outcomes", "impact")
             },
             "attribution": p.evaluation.attribution,
+            "licensed": [LICENSED[k] for k in p.evaluation.licensed],
+            "proportion": p.evaluation.proportion,
         },
         "references": dict(p.references),
         "warnings": [as_dict(w) for w in p.warnings],
