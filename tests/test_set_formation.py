@@ -30,12 +30,12 @@ from progen.design.set_score import (
     PAIR_WEIGHT,
     RANK_PENALTY,
     RULE_PENALTY,
-    STAFF_LEVELS,
     TOP_TEAM,
     WEIGHTS,
     FormedSet,
     fair,
     mixing_score,
+    rank_pair,
     set_score,
     set_value,
     top_team_cap,
@@ -187,9 +187,15 @@ def optimum(people, tasks, size, depends, set_counts: dict[str, int], floor: flo
             m for ab, m in pairs.items() if all((3, g) in present[s] for g in ab)
         )
 
+    sample = {g[0].stakeholder: g[0] for g in groups}
+
     def ranked(s: int) -> int:
-        grades = Counter(a[1][0] for a in present[s] if a[0] == 4)
-        return sum(1 for n in grades.values() if n > 1)
+        here = sorted(a[1] for a in present[s] if a[0] == 3)
+        return sum(
+            rank_pair(sample[a], sample[b], depends)
+            for i, a in enumerate(here)
+            for b in here[i + 1 :]
+        )
 
     def score() -> float:
         task_tops = Counter()
@@ -292,8 +298,6 @@ def optimum(people, tasks, size, depends, set_counts: dict[str, int], floor: flo
         g = groups[gi]
         empty_at_start = [n == 0 for n in sizes]
         keys = [*attrs(g[0]), (3, g[0].stakeholder)]
-        if g[0].level in STAFF_LEVELS:  # their grade in their organisation, for rank
-            keys.append((4, (g[0].organisation, g[0].level)))
         for a in keys:
             remaining[a] -= len(g)
         for t in g[0].tasks:
@@ -464,10 +468,11 @@ def layout_total(people, tasks, layout, depends) -> int:
 def test_predicted_gain_of_any_move_is_the_change_of_the_total(instance, rng) -> None:
     people, tasks, size, depends = instance
     sets = form_sets(people, tasks, size, depends)
-    keys, nbr = set_search.encode(people, depends)
+    keys, nbr, rank_pairs = set_search.encode(people, depends)
     index = {p: i for i, p in enumerate(people)}
     dealt = [(tasks.index(s.task), [index[p] for p in s.members]) for s in sets]
-    layout = set_search.layout_of(keys, [p.level == TOP_TEAM for p in people], dealt, nbr)
+    tops = [p.level == TOP_TEAM for p in people]
+    layout = set_search.layout_of(keys, tops, dealt, nbr, rank_pairs)
     assert layout.score == total_score(sets, depends)
     for _ in range(20):
         p = rng.randrange(len(people))

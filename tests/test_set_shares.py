@@ -67,23 +67,24 @@ def test_a_group_the_set_sizes_keep_out_of_a_task_is_warned_about():
     assert "'Task one'" in warning.message
 
 
-def test_the_running_counts_stay_a_count_of_the_sets(monkeypatch):
-    """The repair keeps its (group, task) counts up to date as it moves and swaps people
-    instead of recounting every member each time: after every change they equal a fresh
-    count of the sets."""
-    place, kinds = set_shares._place, []
+def test_a_move_keeps_the_running_counts_a_count_of_the_sets():
+    """Set b has room, so group g reaches task b by moving p there; the repair keeps its
+    (group, task) counts up to date instead of recounting every member each time."""
 
-    def checked(sets, counts, size, p, at, task):
-        sizes = [len(s.members) for s in sets]
-        changed = place(sets, counts, size, p, at, task)
-        assert +counts == set_shares._count(sets)  # unary plus drops the zero counts
-        if changed:
-            kinds.append("swap" if sizes == [len(s.members) for s in sets] else "move")
-        return changed
+    def person(name, group, organisation, tasks):
+        return Participant(name, group, organisation, "frontline", "town", tasks)
 
-    monkeypatch.setattr(set_shares, "_place", checked)
-    assemble(spec_of(STROKE))
-    assert len(kinds) == 1  # the Stroke spec needs one repair, a move or a swap
+    p = person("p", "g", "o1", ("a", "b"))
+    sets = [
+        FormedSet("a", (p, *(person(f"x{i}", "h", "o2", ("a",)) for i in range(2)),
+                        person("w", "n", "o4", ("a",)))),
+        FormedSet("b", (person("y", "k", "o3", ("b",)), person("z", "m", "o2", ("b",)))),
+    ]  # fmt: skip
+    counts = set_shares._count(sets)
+    assert set_shares._place(sets, counts, (2, 4), p, 0, "b")
+    assert [m.name for m in sets[0].members] == ["x0", "x1", "w"]
+    assert [m.name for m in sets[1].members] == ["y", "z", "p"]
+    assert +counts == set_shares._count(sets)  # unary plus drops the zero counts
 
 
 def test_a_swap_keeps_the_running_counts_a_count_of_the_sets():

@@ -25,6 +25,7 @@ from itertools import pairwise
 from progen.design import thresholds as t
 from progen.design.calendar import Calendar
 from progen.design.model import ActionLearningSet, Session, SetMeeting
+from progen.design.participants import dependency_pairs
 from progen.design.set_score import TOP_TEAM, FormedSet, ranked
 from progen.design.sets_ahead import sets_for
 from progen.spec.model import Facilitator, Spec
@@ -414,12 +415,14 @@ def _mixing_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
             f"them (at most {max(tops)} in any set)."
         )
     text += (
-        " Staff of different grades from one organisation sit in different sets wherever "
+        " Groups of one organisation at different grades sit in different sets wherever "
         "the rules above allow, so that no one meets in a set with their own manager or "
-        "their organisation's executives and everyone can question freely (a default of "
-        "this design)."
+        "their organisation's executives and everyone can question freely; a group that "
+        "depends on another's work may share a set with it, as the hand-off between them "
+        "is what the set is for (a default of this design)."
     )
-    mixed = [s.id for s in sets if ranked(s.members)]
+    depends = dependency_pairs(spec)
+    mixed = [s.id for s in sets if ranked(s.members, depends)]
     if mixed:
         text += (
             f" In {set_list(mixed)} that could not be avoided: at contracting the adviser "

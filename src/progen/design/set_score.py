@@ -32,19 +32,19 @@ FAIR_SCALE = 100
 # A broken rule costs more than any change of mixing a move between two sets can bring, so
 # the search never trades a rule for mixing: rules first, then rank, then fair mixing.
 RULE_PENALTY = 1_000_000
-# Rank in the room: an organisation whose people in a set hold two or more staff grades
-# (a manager with their own staff, an executive with the organisation's front line). It
-# costs more than mixing can repay, so the search keeps grades of one organisation apart
-# wherever the rules allow, and less than a rule. Community members hold no staff grade.
+# Rank in the room: two groups of one organisation at different staff grades in one set
+# (a manager with their own staff, an executive with the organisation's front line),
+# unless one depends on the other's work: a stated hand-off belongs in the room, as the
+# obstetricians their own midwives escalate to do. Each such pair costs more than mixing
+# can repay and less than a rule, so the search keeps them apart wherever the rules allow.
+# Community members hold no staff grade.
 RANK_PENALTY = 10_000
 STAFF_LEVELS = ("top-team", "senior", "middle", "frontline")
 
-# A person as the search sees them: integer keys for organisation, level, location, group,
-# their grade within their organisation (organisation and staff level together; NOBODY's
-# key for community members, who hold none) and their organisation's count of grades,
-# drawn from disjoint ranges so one count table per set holds them all.
-Key = tuple[int, int, int, int, int, int]
-NOBODY: Key = (-1, -1, -1, -1, -1, -1)
+# A person as the search sees them: integer keys for organisation, level, location and
+# group, drawn from disjoint ranges so one count table per set holds them all.
+Key = tuple[int, int, int, int]
+NOBODY: Key = (-1, -1, -1, -1)
 
 
 @dataclass(frozen=True)
@@ -93,13 +93,22 @@ def top_team_excess(top_team: int, cap: int) -> int:
     return max(0, top_team - cap)
 
 
-def ranked(members: Sequence[Participant]) -> int:
-    """Organisations whose people in the set hold two or more staff grades."""
-    grades: dict[str, set[str]] = {}
-    for p in members:
-        if p.level in STAFF_LEVELS:
-            grades.setdefault(p.organisation, set()).add(p.level)
-    return sum(1 for levels in grades.values() if len(levels) > 1)
+def rank_pair(a: Participant, b: Participant, depends: frozenset[tuple[str, str]]) -> bool:
+    """Whether a's and b's groups put rank in the room (see RANK_PENALTY)."""
+    return (
+        a.organisation == b.organisation
+        and a.level != b.level
+        and a.level in STAFF_LEVELS
+        and b.level in STAFF_LEVELS
+        and (a.stakeholder, b.stakeholder) not in depends
+        and (b.stakeholder, a.stakeholder) not in depends
+    )
+
+
+def ranked(members: Sequence[Participant], depends: frozenset[tuple[str, str]]) -> int:
+    """Pairs of the set's groups that put rank in the room (rank_pair)."""
+    groups = list({p.stakeholder: p for p in members}.values())
+    return sum(1 for i, a in enumerate(groups) for b in groups[i + 1 :] if rank_pair(a, b, depends))
 
 
 def set_value(mixing: int, organisations: int, top_team: int, cap: int, rank: int = 0) -> int:
@@ -143,10 +152,11 @@ def set_score(members: Sequence[Participant], depends: frozenset[tuple[str, str]
     executives with one frontline member make a set nobody questions freely in; a set from
     one organisation brings no boundary into the room.
 
-    Rank next, each organisation with two or more staff grades in the set costing
-    RANK_PENALTY (`ranked`): people rarely question their own line manager, or their
-    organisation's executive, freely, so grades of one organisation sit in different sets
-    wherever the rules allow. Grades still mix across organisations, which mixing rewards.
+    Rank next, each pair of groups of one organisation at different staff grades costing
+    RANK_PENALTY (`ranked`), unless one depends on the other: people rarely question their
+    own line manager, or their organisation's executive, freely, so such groups sit in
+    different sets wherever the rules allow. Grades still mix across organisations, and
+    along stated hand-offs, which mixing rewards.
 
     Mixing counts fairly: the value is the square root of `mixing_score` (times FAIR_SCALE),
     so a boundary crossed in a poorly mixed set is worth more than one in a well-mixed set.
@@ -158,7 +168,9 @@ def set_score(members: Sequence[Participant], depends: frozenset[tuple[str, str]
     """
     organisations = len({p.organisation for p in members})
     top_team = sum(1 for p in members if p.level == TOP_TEAM)
-    return set_value(mixing_score(members, depends), organisations, top_team, cap, ranked(members))
+    return set_value(
+        mixing_score(members, depends), organisations, top_team, cap, ranked(members, depends)
+    )
 
 
 def total_score(sets: Iterable[FormedSet], depends: frozenset[tuple[str, str]]) -> int:
@@ -191,8 +203,7 @@ def mixing_change(
     """
     if out == inn:
         return 0, 0
-    org_out, level_out, place_out = out[0], out[1], out[2]
-    org_in, level_in, place_in = inn[0], inn[1], inn[2]
+    (org_out, level_out, place_out, _), (org_in, level_in, place_in, _) = out, inn
     organisations = (org_in not in counts) - (counts[org_out] == 1) if org_out != org_in else 0
     mixing = _ORGANISATION * organisations
     if level_out != level_in:
@@ -214,23 +225,23 @@ def mixing_change(
     return mixing, organisations
 
 
-def rank_change(counts: dict[int, int], out: Key, inn: Key) -> int:
-    """Change of `ranked` for one set when `out` leaves it and `inn` joins it.
-
-    `counts` holds, besides mixing_change's keys, each grade's members (key 4) and each
-    organisation's number of grades present (key 5), as _enter in set_search keeps them.
-    """
-    grade_out, grade_in = out[4], inn[4]
-    if grade_out == grade_in:
+def rank_change(
+    counts: dict[int, int], rank_pairs: dict[int, list[int]], out: Key, inn: Key
+) -> int:
+    """Change of `ranked` for one set when `out` leaves it and `inn` joins it: like the
+    depends_on pairs in mixing_change, over `rank_pairs` (per group key, the groups it
+    would put rank in the room with)."""
+    old, new = out[3], inn[3]
+    if old == new:
         return 0
     change = 0
-    gone = counts[grade_out] == 1  # NOBODY's grade is always counted twice
-    if out[5] == inn[5]:  # one organisation: a grade may go as another comes
-        before = counts[out[5]]
-        after = before - gone + (grade_in not in counts)
-        return (after > 1) - (before > 1)
+    gone = counts[old] == 1
     if gone:
-        change -= counts[out[5]] == 2
-    if grade_in not in counts:
-        change += counts.get(inn[5], 0) == 1
+        for g in rank_pairs.get(old, ()):
+            if g in counts:
+                change -= 1
+    if new not in counts:
+        for g in rank_pairs.get(new, ()):
+            if g in counts and not (gone and g == old):
+                change += 1
     return change

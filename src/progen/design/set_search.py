@@ -23,12 +23,12 @@ from progen.design.set_score import (
     ATTRIBUTE_WEIGHTS,
     NOBODY,
     RULE_PENALTY,
-    STAFF_LEVELS,
     TOP_TEAM,
     Key,
     empty_counts,
     mixing_change,
     rank_change,
+    rank_pair,
     set_value,
     top_team_cap,
     top_team_excess,
@@ -51,7 +51,7 @@ class Layout:
 
     Per set: its task, members, key counts (a key is deleted at zero so that `key in
     counts` means "represented in the set"), mixing score, distinct organisations,
-    top-team members and ranked organisations (set_score.ranked). Per task: its number of
+    top-team members and rank pairs (set_score.ranked). Per task: its number of
     sets, its top-team members, and how many of its sets hold each number of them, so a
     change of the task's top-team share can be scored without visiting its sets. `score`
     is the sum of set_value over sets.
@@ -67,6 +67,7 @@ class Layout:
     organisations: list[int]
     top_team: list[int]
     ranks: list[int]
+    rank_pairs: dict[int, list[int]]  # per group key, the groups it is a rank pair with
     task_sets: list[int]
     task_top: list[int]
     task_spread: list[dict[int, int]]
@@ -99,7 +100,7 @@ def _set_gain(
         tops,
         cap,
         new_cap,
-        rank_change(counts, out, inn),
+        rank_change(counts, layout.rank_pairs, out, inn),
     )
 
 
@@ -143,26 +144,19 @@ def _enter(layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | 
     leaving = NOBODY if out is None else keys[out]
     joining = NOBODY if inn is None else keys[inn]
     mixing, organisations = mixing_change(counts, nbr, leaving, joining)
-    layout.ranks[s] += rank_change(counts, leaving, joining)
+    layout.ranks[s] += rank_change(counts, layout.rank_pairs, leaving, joining)
     tops = (inn is not None and top[inn]) - (out is not None and top[out])
     if out is not None:
         layout.members[s].remove(out)
-        for key in leaving[:5]:
+        for key in leaving:
             if counts[key] == 1:
                 del counts[key]
-                if key == leaving[4]:  # the organisation's last member of this grade
-                    _count_down(counts, leaving[5])
             else:
                 counts[key] -= 1
     if inn is not None:
         layout.members[s].append(inn)
-        for key in joining[:5]:
-            if key not in counts:
-                counts[key] = 1
-                if key == joining[4]:  # the organisation's first member of this grade
-                    counts[joining[5]] = counts.get(joining[5], 0) + 1
-            else:
-                counts[key] += 1
+        for key in joining:
+            counts[key] = counts.get(key, 0) + 1
         layout.where[inn] = s
     if tops:
         task, spread = layout.set_task[s], layout.task_spread[layout.set_task[s]]
@@ -174,13 +168,6 @@ def _enter(layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | 
         layout.caps[task] = top_team_cap(layout.task_top[task], layout.task_sets[task])
     layout.mixing[s] += mixing
     layout.organisations[s] += organisations
-
-
-def _count_down(counts: dict[int, int], key: int) -> None:
-    if counts[key] == 1:
-        del counts[key]
-    else:
-        counts[key] -= 1
 
 
 def apply_move(layout: Layout, nbr: Neighbours, p: int, there: int, q: int | None) -> None:
@@ -221,11 +208,11 @@ def _descend(
             options = compatible[p]
             if len(options) > _SAMPLE:
                 own = keys[p]
-                if all(counts[here][k] == 1 for k in own[:3]) and (
-                    own[4] == NOBODY[4] or counts[here][own[5]] == 1
+                if all(counts[here][k] == 1 for k in own[:3]) and not any(
+                    g in counts[here] for g in layout.rank_pairs.get(own[3], ())
                 ):
                     # too many options to try all: spend them on people who repeat a
-                    # value or share the set with another grade of their organisation
+                    # value or put rank in the room
                     continue
                 options = rng.sample(options, _SAMPLE)
             task_here = set_task[here]
@@ -257,36 +244,37 @@ def _regrade(
     size: tuple[int, int],
     budget: int,
 ) -> tuple[bool, int]:
-    """Move a whole grade of one organisation out of a set it shares with another grade
-    of that organisation, where that raises the score; returns (improved, budget left).
+    """Move a whole group out of a set it puts rank in (set_score.ranked), where that
+    raises the score; returns (improved, budget left).
 
-    Single moves and swaps cannot clear rank when two or more colleagues of one grade
-    must leave together (taking one away leaves the set as ranked as before and mixing
-    less), so the descent stops short; this tries those moves as one."""
+    Single moves and swaps cannot clear rank when two or more colleagues of one group must
+    leave together (taking one away leaves the set as ranked as before and mixing less),
+    so the descent stops short; this tries those moves as one."""
     low, high = size
     keys, members, improved = layout.keys, layout.members, False
     for here in range(len(members)):
         if not layout.ranks[here]:
             continue
-        grades: dict[int, list[int]] = {}
+        counts = layout.counts[here]
+        groups: dict[int, list[int]] = {}
         for p in members[here]:
-            if keys[p][4] != NOBODY[4] and layout.counts[here][keys[p][5]] > 1:
-                grades.setdefault(keys[p][4], []).append(p)
-        for movers in sorted(grades.values(), key=len):
+            if any(g in counts for g in layout.rank_pairs.get(keys[p][3], ())):
+                groups.setdefault(keys[p][3], []).append(p)
+        for movers in sorted(groups.values(), key=len):
             if layout.where[movers[0]] != here or len(members[here]) - len(movers) < low:
                 continue
             targets = set(compatible[movers[0]]).intersection(*(compatible[p] for p in movers))
-            grade = keys[movers[0]][4]
+            group = keys[movers[0]][3]
             for there in sorted(targets - {here}):
                 if budget <= 0:
                     return improved, budget
                 # a plain move where sizes allow, else a swap with as many of `there`'s
-                # members of other grades as can serve here
-                back = [None] * len(movers)
+                # members of other groups as can serve here
+                back: list[int | None] = [None] * len(movers)
                 if len(members[there]) + len(movers) > high:
                     task = layout.set_task[here]
                     back = [
-                        q for q in members[there] if keys[q][4] != grade and task in eligible[q]
+                        q for q in members[there] if keys[q][3] != group and task in eligible[q]
                     ][: len(movers)]
                     if len(back) < len(movers):
                         continue
@@ -333,22 +321,16 @@ def _share_people(
 
 def encode(
     people: Sequence[Participant], depends: frozenset[tuple[str, str]]
-) -> tuple[list[Key], Neighbours]:
-    """Integer keys per person and, per group key, its depends_on neighbours with multiplicity."""
+) -> tuple[list[Key], Neighbours, dict[int, list[int]]]:
+    """Integer keys per person; per group key, its depends_on neighbours with multiplicity;
+    and per group key, the groups it would put rank in the room with (set_score.rank_pair)."""
     ids: dict[tuple[int, str], int] = {}
 
     def key(kind: int, value: str) -> int:
         return ids.setdefault((kind, value), len(ids))
 
     keys = [
-        (
-            key(0, p.organisation),
-            key(1, p.level),
-            key(2, p.location),
-            key(3, p.stakeholder),
-            key(4, f"{p.organisation}\n{p.level}") if p.level in STAFF_LEVELS else NOBODY[4],
-            key(5, p.organisation) if p.level in STAFF_LEVELS else NOBODY[5],
-        )
+        (key(0, p.organisation), key(1, p.level), key(2, p.location), key(3, p.stakeholder))
         for p in people
     ]
     nbr: dict[int, dict[int, int]] = {}
@@ -357,7 +339,18 @@ def encode(
             ka, kb = ids[(3, a)], ids[(3, b)]
             nbr.setdefault(ka, {})[kb] = nbr.get(ka, {}).get(kb, 0) + 1
             nbr.setdefault(kb, {})[ka] = nbr.get(kb, {}).get(ka, 0) + 1
-    return keys, {g: list(n.items()) for g, n in nbr.items()}
+    first = list({p.stakeholder: p for p in people}.values())
+    rank_pairs = {
+        ids[(3, a.stakeholder)]: [
+            ids[(3, b.stakeholder)] for b in first if rank_pair(a, b, depends)
+        ]
+        for a in first
+    }
+    return (
+        keys,
+        {g: list(n.items()) for g, n in nbr.items()},
+        {g: found for g, found in rank_pairs.items() if found},
+    )
 
 
 def layout_of(
@@ -365,6 +358,7 @@ def layout_of(
     top: list[bool],
     sets: list[tuple[int, list[int]]],
     nbr: Neighbours,
+    rank_pairs: dict[int, list[int]],
 ) -> Layout:
     """The working state for these sets, each task's top-team share taken from its sets."""
     n, tasks = len(sets), max((t for t, _ in sets), default=-1) + 1
@@ -382,6 +376,7 @@ def layout_of(
         [0] * n,
         [0] * n,
         [0] * n,
+        rank_pairs,
         task_sets,
         [0] * tasks,
         [{0: k} if k else {} for k in task_sets],
@@ -415,7 +410,7 @@ def search(
     seed: int,
 ) -> Layout:
     """The best layout found from a sorted deal and shuffled restarts, on a fixed budget."""
-    keys, nbr = encode(people, depends)
+    keys, nbr, rank_pairs = encode(people, depends)
     top = [p.level == TOP_TEAM for p in people]
     eligible = [frozenset(pools.tasks.index(t) for t in p.tasks) for p in people]
     rng = random.Random(seed)
@@ -437,7 +432,7 @@ def search(
             order = list(range(len(people)))
             rng.shuffle(order)
             task_people = _share_people(pools, shares, order)
-        layout = layout_of(keys, top, _deal(task_people, set_counts, top), nbr)
+        layout = layout_of(keys, top, _deal(task_people, set_counts, top), nbr, rank_pairs)
         budget = _descend(layout, nbr, compatible, eligible, size, rng, budget)
         regraded = True
         while regraded and budget > 0:
