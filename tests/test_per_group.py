@@ -19,6 +19,7 @@ from icalendar import Calendar
 import progen.publish.programme as publishing
 from progen.design import thresholds as t
 from progen.design.assemble import assemble
+from progen.design.catalogue import load_catalogue
 from progen.design.model import Programme
 from progen.design.schedule import Slots
 from progen.design.venues import Bases
@@ -565,3 +566,29 @@ def test_a_short_session_for_several_towns_is_online_even_with_a_programme_venue
         else:
             assert s.venue == "Vale ICB boardroom, 1 Market Street, Valeton VA1 1AA", s.id
     assert short
+
+
+def test_a_session_that_needs_the_room_is_never_moved_online(tmp_path):
+    """Psychological safety and the other in_person modules stay in a room however short;
+    every session held online says how to run a plan written for a room."""
+    text = swap(
+        ENGLAND,
+        '  - {id: vale-hq, name: Vale ICB boardroom, address: "1 Market Street, Valeton VA1 1AA"}',
+        '  - {id: vale-hq, name: Vale ICB boardroom, address: "1 Market Street, Valeton VA1 1AA"}\n'
+        "  - {id: teams, name: Online (Teams), online: true}",
+    )
+    text = swap(text, "culture: [supportive]", "culture: [hierarchical]")
+    p = programme_of(tmp_path, text)
+    modules = {m.id: m for m in load_catalogue()}
+    assert any(s.module == "psychological-safety" for s in p.sessions)
+    kept = 0
+    for s in p.sessions:
+        if modules[s.module].in_person:
+            assert s.venue != "Online (Teams)", s.id
+            towns = {p.spec.stakeholder(g).location for g in s.audience}
+            kept += s.minutes <= t.ONLINE_MINUTES and len(towns) > 1
+    assert kept, "a short in-person session for several towns, which would go online"
+    page = handbook_html(p)
+    online = [s for s in p.sessions if s.venue == "Online (Teams)"]
+    assert online
+    assert page.count("<strong>Held online.</strong>") == len(online)

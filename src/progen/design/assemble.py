@@ -73,7 +73,7 @@ def _session(n: int, dated: Dated, follows: tuple[str, ...], context) -> Session
         plan=module.body,
         follows=follows,
         findings=tuple(f.id for f in reason_findings(draft, diagnosis)),
-        venue=session_venue(bases, draft.audience, draft.minutes),
+        venue=session_venue(bases, draft.audience, draft.minutes, module.in_person),
     )
 
 

@@ -66,6 +66,7 @@ class Module:
     after_set_meetings: int  # after every set's n-th meeting (0: no such rule)
     last: bool  # after every other session and every set meeting
     opens_sets: bool  # the sets start meeting after it, so it must leave them time
+    in_person: bool  # never moved online: the session depends on trust built in the room
     evidence: tuple[str, ...]
     agenda: tuple[Agenda, ...]
     body: str
@@ -218,6 +219,7 @@ def _module(path: Path) -> Module:
         after_set_meetings=d.get("after_set_meetings", 0),
         last=d.get("last", False),
         opens_sets=d.get("opens_sets", False),
+        in_person=d.get("in_person", False),
         evidence=tuple(d.get("evidence", [])),
         agenda=tuple(Agenda(a["minutes"], a["item"]) for a in d["agenda"]),
         body=body,

@@ -322,6 +322,7 @@ def logic_model(
     advisers = len(spec.facilitators)
     modules = list(dict.fromkeys(s.title.split(":")[0].split(" (")[0] for s in sessions))
     meetings = sum(len(s.meetings) for s in sets)
+    tests = sum(len(p.cycles) * max(len(p.ramps), 1) for p in pdsa)
     return LogicModel(
         inputs=(
             f"{plural(people, 'participant')} in action-learning sets, from "
@@ -340,12 +341,16 @@ def logic_model(
             f"Protected time for action-learning sets every {spec.programme.set_cadence_weeks} "
             f"weeks and for PDSA testing",
         ),
-        activities=(*modules, "Action-learning sets", "PDSA cycles on each task"),
+        activities=(
+            *modules,
+            "Action-learning sets",
+            "PDSA tests by each set on its own change idea",
+        ),
         outputs=(
             f"{len(sessions)} sessions held",
             f"{len(sets)} action-learning sets holding {meetings} meetings",
-            f"{plural(sum(len(p.cycles) for p in pdsa), 'PDSA cycle')} across "
-            f"{plural(len(pdsa), 'task')}",
+            f"At least {plural(tests, 'PDSA test')}: one by each set in each of its task's "
+            f"rounds, across {plural(len(pdsa), 'task')}",
         ),
         outcomes=(
             "More of the participants' teams answer the real-team questions yes (baseline to end)",

@@ -12,7 +12,8 @@ its name or address names one of the spec's towns (progen reads the address, as 
 have no town field): "Abbey Road, Gloucester" is no base for staff in Bristol.
 
 A short session (ONLINE_MINUTES or less) whose audience works in more than one town is
-held at the spec's online venue, when it names one: no one travels hours for an hour.
+held at the spec's online venue, when it names one: no one travels hours for an hour;
+except a module marked in_person (psychological safety, say), which needs the room.
 Otherwise a session is held at the programme's venue; without one, it goes to its
 audience: to the base most of its people have, else to the place most of them are based
 (their groups' location), so the fewest people travel.
@@ -77,14 +78,18 @@ def programme_venue(spec: Spec) -> Venue | None:
     return named or (rooms[0] if len(rooms) == 1 else None)
 
 
-def session_venue(bases: Bases, audience: Sequence[str], minutes: int = 0) -> str | None:
+def session_venue(
+    bases: Bases, audience: Sequence[str], minutes: int = 0, in_person: bool = False
+) -> str | None:
     """Where a session for these groups is held (the module docstring's rule): on a tie,
-    the venue or place of the first in spec order."""
+    the venue or place of the first in spec order. An `in_person` session is never moved
+    online."""
     spec = bases.spec
     groups = [spec.stakeholder(g) for g in audience]
     online = next((v for v in spec.venues if v.online), None)
     towns = {g.location for g in groups if g.location}
-    if online and 0 < minutes <= t.ONLINE_MINUTES and len(towns) > 1:
+    short = 0 < minutes <= t.ONLINE_MINUTES and not in_person
+    if online and short and len(towns) > 1:
         return venue_text(online)
     chosen = programme_venue(spec)
     if chosen:

@@ -170,6 +170,10 @@ class Helpers:
             parts.append(f"{sets:g} hours of set meetings")
         return " and ".join(parts)
 
+    def online(self, venue: str | None) -> bool:
+        """Whether a session or meeting is held at one of the spec's online venues."""
+        return venue in {venue_text(v) for v in self.p.spec.venues if v.online}
+
     def venue_name(self, venue: str) -> str:
         """A venue as a table shows it: its name without the address (the session's page
         and the calendar keep the address); text no spec venue wrote stays as it is."""
