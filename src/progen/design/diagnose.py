@@ -228,7 +228,8 @@ def _appreciative(spec: Spec) -> Finding | None:
         f"{fact.words}. So the programme starts from what already works rather than from "
         f"deficits: appreciative inquiry, whose 4-D cycle runs Discovery, Dream, Design and "
         f"Destiny (Cooperrider and Whitney 2005; some later writers call the fourth stage "
-        f"Deliver), comes before any problem-solving or accountability work.",
+        f"Deliver), comes before any problem-solving or accountability work. Starting "
+        f"there in such a culture is this design's choice, not a tested remedy.",
         (fact,),
         ("cooperrider-2005",),
     )

@@ -15,7 +15,9 @@ HTML once, and the site embeds that HTML as a raw block while the handbook print
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache, cached_property
+from pathlib import PurePath
 from typing import Any
 
 import jinja2
@@ -25,6 +27,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from progen.design.calendar import FESTIVE
 from progen.design.evaluation import FORMS, LICENSED, LICENSED_PAGE
 from progen.design.model import Programme, clock
 from progen.design.participants import taught_minutes
@@ -170,6 +173,11 @@ class Helpers:
             parts.append(f"{sets:g} hours of set meetings")
         return " and ".join(parts)
 
+    def festive(self) -> str:
+        """'24 December to 1 January': the Christmas break the calendar keeps free."""
+        (m1, d1), (m2, d2) = FESTIVE
+        return f"{dt.date(1, m1, d1):%-d %B} to {dt.date(2, m2, d2):%-d %B}"
+
     def online(self, venue: str | None) -> bool:
         """Whether a session or meeting is held at one of the spec's online venues."""
         return venue in {venue_text(v) for v in self.p.spec.venues if v.online}
@@ -214,6 +222,8 @@ def _filters() -> dict:
         "plural": plural,
         "plan_html": plan_html,
         "clock": clock,
+        # a spec's file name without the folders it was built from on someone's machine
+        "file_name": lambda path: PurePath(path).name,
     }
 
 
