@@ -90,6 +90,36 @@ def test_jobs_run_in_other_processes_only_with_more_than_one_worker(tmp_path):
             p.unlink()
 
 
+def test_a_job_no_process_can_be_started_for_runs_here(tmp_path, monkeypatch):
+    """At a process limit, starting a job's process fails: the job waits for a running
+    one to finish, or runs in this process, and every job still runs once."""
+    from multiprocessing.context import ForkProcess
+
+    started = []
+    real = ForkProcess.start
+
+    def start_once(self):
+        if started:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        started.append(self)
+        real(self)
+
+    monkeypatch.setattr(ForkProcess, "start", start_once)
+
+    def job(n):
+        def run(stage_done):
+            (tmp_path / f"{n}-{os.getpid()}").touch()
+            stage_done("work", 0.5)
+
+        return run
+
+    ended: list[int] = []
+    parallel.run([job(n) for n in range(4)], 2, lambda *a: None, ended.append)
+    assert sorted(ended) == [0, 1, 2, 3]
+    ran_in = [int(p.name.split("-")[1]) for p in tmp_path.iterdir()]
+    assert len(ran_in) == 4 and ran_in.count(os.getpid()) == 3, ran_in
+
+
 def test_a_failing_job_stops_the_others_and_comes_back_as_itself(tmp_path):
     def sleeper(stage_done):
         (tmp_path / str(os.getpid())).touch()

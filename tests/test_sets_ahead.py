@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given
 from test_set_plan import PROPERTY, spec_data
 
 from progen.design import sets_ahead
 from progen.design.participants import expand_participants
+from progen.errors import UserError
 from progen.spec.load import parse
 from progen.spec.validate import validate_document
 from progen.validation import check_file
@@ -104,3 +108,47 @@ def test_no_child_while_other_threads_run_or_for_a_small_spec(tmp_path):
     sets_ahead.start(large)
     assert id(large) in sets_ahead._waiting
     assert sets_ahead.sets_for(large) == sets_ahead.formed_sets(large)
+
+
+def test_no_process_to_spare_leaves_the_sets_to_the_parent(tmp_path, monkeypatch):
+    path = scaled(tmp_path, 4)
+    expected = check_file(path).programme.sets
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    files = len(os.listdir("/proc/self/fd"))
+    assert check_file(path).programme.sets == expected
+    assert not sets_ahead._waiting
+    assert len(os.listdir("/proc/self/fd")) == files  # the pipe closed again
+
+
+def test_a_spec_that_fails_validation_leaves_no_child_behind(tmp_path):
+    text = scaled(tmp_path, 4).read_text("utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(re.sub(r"contact_hours: \d+", "contact_hours: 1", text), "utf-8")
+    with pytest.raises(UserError):
+        check_file(bad)
+    assert not sets_ahead._waiting
+
+
+def test_ctrl_c_during_the_fork_stops_the_plan(tmp_path):
+    """Python drops exceptions raised in its after-fork hooks: a Ctrl-C arriving while the
+    child is forked must still stop the plan ("Aborted!", exit 1), not vanish."""
+    path = scaled(tmp_path, 4)
+    script = (
+        "import os, signal, sys\n"
+        "os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))\n"
+        "from progen.cli import main\n"
+        "main(sys.argv[1:], 'progen')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "plan", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "Aborted!" in done.stderr
+    assert "Traceback" not in done.stderr and not done.stdout

@@ -55,6 +55,8 @@ def _checked(
     if spec is not None and catalogue is not None:
         problems += feasibility_problems(spec, catalogue)
     if problems or spec is None:
+        if spec is not None:
+            sets_ahead.discard(spec)
         raise UserError(problems)
     # Assembling is the last check: a module's plan is a template that only fails when
     # written out for a session, and the sessions a budget leaves out are warnings only

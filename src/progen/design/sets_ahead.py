@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import signal
 import threading
 from dataclasses import dataclass
 
@@ -61,28 +62,51 @@ def start(spec: Spec) -> None:
     """Begin forming the spec's sets in a child process, where that can help."""
     if (
         not hasattr(os, "fork")
+        or not hasattr(signal, "pthread_sigmask")
         or threading.active_count() > 1
         or id(spec) in _waiting
         or len(expand_participants(spec)) < AHEAD_PEOPLE
     ):
         return
     while len(_waiting) >= _WAITING:
-        _reap(_waiting.pop(next(iter(_waiting))))
-    read, write = os.pipe()
+        _stop(_waiting.pop(next(iter(_waiting))))
     parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: answer, then leave without running the parent's clean-up
-        code = 1
+    # Ctrl-C waits until the fork is done: Python runs its after-fork hooks inside
+    # os.fork() and drops any exception raised in them, KeyboardInterrupt included.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        read, write = os.pipe()
         try:
+            pid = os.fork()
+        except OSError:  # no process to spare (a process limit): form them here later
             os.close(read)
-            die_with(parent)
-            with os.fdopen(write, "wb") as out:
-                out.write(_encoded(spec, formed_sets(spec)))
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    _waiting[id(spec)] = _Child(spec, pid, read)
+            os.close(write)
+            return
+        if pid == 0:  # the child: answer, then leave without running the parent's clean-up
+            code = 1
+            try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                os.close(read)
+                die_with(parent)
+                with os.fdopen(write, "wb") as out:
+                    out.write(_encoded(spec, formed_sets(spec)))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        _waiting[id(spec)] = _Child(spec, pid, read)
+    except OSError:  # no pipe to spare (a file limit): form them here later
+        return
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def discard(spec: Spec) -> None:
+    """Stop the child forming a spec's sets when the plan will not need them (the spec
+    failed validation), rather than leave it working for nobody."""
+    child = _waiting.pop(id(spec), None)
+    if child is not None:
+        _stop(child)
 
 
 def sets_for(spec: Spec) -> tuple[FormedSet, ...]:
@@ -91,6 +115,12 @@ def sets_for(spec: Spec) -> tuple[FormedSet, ...]:
     child = _waiting.pop(id(spec), None)  # holds its spec, so no other spec has that id
     answer = _reap(child) if child else b""
     return _decoded(spec, answer) if answer else formed_sets(spec)
+
+
+def _stop(child: _Child) -> None:
+    os.kill(child.pid, signal.SIGKILL)
+    os.close(child.answer)
+    os.waitpid(child.pid, 0)
 
 
 def _reap(child: _Child) -> bytes:

@@ -5,8 +5,8 @@ PDF, and everything else of each programme: publish.programme). Forked children 
 the assembled programmes and the imported renderers without pickling or importing them
 again; each reports its stages as they finish, and how it ended, through a pipe. Each
 job writes its own files, so the output is byte for byte what running the jobs one
-after another in this process writes, which is what happens with one worker or where
-fork is unavailable.
+after another in this process writes, which is what happens with one worker, where
+fork is unavailable, or for a job no process can be started for (a process limit).
 
 A job's failure is raised here as the exception the job raised (a located UserError, an
 OSError naming its file), and the jobs still running are stopped first. Ctrl-C is the
@@ -67,9 +67,21 @@ def run(
                 i, job = waiting.pop(0)
                 receive, send = context.Pipe(duplex=False)
                 child = context.Process(target=_child, args=(send, job, os.getpid()), daemon=True)
-                child.start()
+                try:
+                    child.start()
+                except OSError:  # no process to spare (a process limit)
+                    send.close()
+                    receive.close()
+                    if running:  # try again when a running job frees its process
+                        waiting.insert(0, (i, job))
+                        break
+                    job(lambda stage, seconds, i=i: stage_done(i, stage, seconds))
+                    ended(i)  # ran here, as with one worker
+                    continue
                 send.close()
                 running[receive] = (i, child)
+            if not running:
+                continue
             for receive in wait(list(running)):
                 i, child = running[receive]
                 message = _heard(receive, child)
