@@ -192,17 +192,23 @@ def empty_counts() -> dict[int, int]:
 
 
 def mixing_change(
-    counts: dict[int, int], neighbours: dict[int, list[tuple[int, int]]], out: Key, inn: Key
-) -> tuple[int, int]:
-    """(change of mixing_score, change of distinct organisations) of one set when `out`
-    leaves it and `inn` joins it; NOBODY stands for no one, for a plain join or leave.
+    counts: dict[int, int],
+    neighbours: dict[int, list[tuple[int, int]]],
+    rank_pairs: dict[int, list[int]],
+    out: Key,
+    inn: Key,
+) -> tuple[int, int, int]:
+    """(change of mixing_score, change of distinct organisations, change of `ranked`) of
+    one set when `out` leaves it and `inn` joins it; NOBODY stands for no one, for a plain
+    join or leave. One pass for all three, as this is the search's innermost loop.
 
     `counts` holds how many members have each key (see empty_counts), with no zero
     entries; `neighbours` gives, per group key, the depends_on pairs with each other group
-    (a pair listed both ways appears twice), as mixing_score counts them.
+    (a pair listed both ways appears twice), as mixing_score counts them; `rank_pairs`,
+    per group key, the groups it would put rank in the room with (rank_pair).
     """
     if out == inn:
-        return 0, 0
+        return 0, 0, 0
     (org_out, level_out, place_out, _), (org_in, level_in, place_in, _) = out, inn
     organisations = (org_in not in counts) - (counts[org_out] == 1) if org_out != org_in else 0
     mixing = _ORGANISATION * organisations
@@ -211,6 +217,7 @@ def mixing_change(
     if place_out != place_in:
         mixing += _LOCATION * ((place_in not in counts) - (counts[place_out] == 1))
     old, new = out[3], inn[3]
+    rank = 0
     if old != new:
         # plain loops, not sum() over generators: this is the search's innermost loop
         gone = counts[old] == 1
@@ -218,30 +225,14 @@ def mixing_change(
             for g, m in neighbours.get(old, ()):
                 if g in counts:
                     mixing -= PAIR_WEIGHT * m
+            for g in rank_pairs.get(old, ()):
+                if g in counts:
+                    rank -= 1
         if new not in counts:
             for g, m in neighbours.get(new, ()):
                 if g in counts and not (gone and g == old):
                     mixing += PAIR_WEIGHT * m
-    return mixing, organisations
-
-
-def rank_change(
-    counts: dict[int, int], rank_pairs: dict[int, list[int]], out: Key, inn: Key
-) -> int:
-    """Change of `ranked` for one set when `out` leaves it and `inn` joins it: like the
-    depends_on pairs in mixing_change, over `rank_pairs` (per group key, the groups it
-    would put rank in the room with)."""
-    old, new = out[3], inn[3]
-    if old == new:
-        return 0
-    change = 0
-    gone = counts[old] == 1
-    if gone:
-        for g in rank_pairs.get(old, ()):
-            if g in counts:
-                change -= 1
-    if new not in counts:
-        for g in rank_pairs.get(new, ()):
-            if g in counts and not (gone and g == old):
-                change += 1
-    return change
+            for g in rank_pairs.get(new, ()):
+                if g in counts and not (gone and g == old):
+                    rank += 1
+    return mixing, organisations, rank

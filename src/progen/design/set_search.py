@@ -27,7 +27,6 @@ from progen.design.set_score import (
     Key,
     empty_counts,
     mixing_change,
-    rank_change,
     rank_pair,
     set_value,
     top_team_cap,
@@ -89,8 +88,7 @@ def _set_gain(
     keys `inn` joins it, its top-team members change by `tops` and its task's top-team
     share goes from `cap` to `new_cap`. The search's predicted gain and the update it then
     makes (_enter) both read mixing_change, so they cannot disagree."""
-    counts = layout.counts[s]
-    mixing, organisations = mixing_change(counts, nbr, out, inn)
+    mixing, organisations, rank = mixing_change(layout.counts[s], nbr, layout.rank_pairs, out, inn)
     return value_change(
         layout.mixing[s],
         mixing,
@@ -100,7 +98,7 @@ def _set_gain(
         tops,
         cap,
         new_cap,
-        rank_change(counts, layout.rank_pairs, out, inn),
+        rank,
     )
 
 
@@ -143,8 +141,8 @@ def _enter(layout: Layout, nbr: Neighbours, s: int, out: int | None, inn: int | 
     counts = layout.counts[s]
     leaving = NOBODY if out is None else keys[out]
     joining = NOBODY if inn is None else keys[inn]
-    mixing, organisations = mixing_change(counts, nbr, leaving, joining)
-    layout.ranks[s] += rank_change(counts, layout.rank_pairs, leaving, joining)
+    mixing, organisations, rank = mixing_change(counts, nbr, layout.rank_pairs, leaving, joining)
+    layout.ranks[s] += rank
     tops = (inn is not None and top[inn]) - (out is not None and top[out])
     if out is not None:
         layout.members[s].remove(out)
@@ -339,18 +337,16 @@ def encode(
             ka, kb = ids[(3, a)], ids[(3, b)]
             nbr.setdefault(ka, {})[kb] = nbr.get(ka, {}).get(kb, 0) + 1
             nbr.setdefault(kb, {})[ka] = nbr.get(kb, {}).get(ka, 0) + 1
-    first = list({p.stakeholder: p for p in people}.values())
-    rank_pairs = {
-        ids[(3, a.stakeholder)]: [
-            ids[(3, b.stakeholder)] for b in first if rank_pair(a, b, depends)
-        ]
-        for a in first
-    }
-    return (
-        keys,
-        {g: list(n.items()) for g, n in nbr.items()},
-        {g: found for g, found in rank_pairs.items() if found},
-    )
+    by_organisation: dict[str, list[Participant]] = {}
+    for p in {p.stakeholder: p for p in people}.values():  # one member stands for a group
+        by_organisation.setdefault(p.organisation, []).append(p)
+    rank_pairs: dict[int, list[int]] = {}
+    for colleagues in by_organisation.values():  # rank pairs share an organisation
+        for a in colleagues:
+            found = [ids[(3, b.stakeholder)] for b in colleagues if rank_pair(a, b, depends)]
+            if found:
+                rank_pairs[ids[(3, a.stakeholder)]] = found
+    return keys, {g: list(n.items()) for g, n in nbr.items()}, rank_pairs
 
 
 def layout_of(
