@@ -93,7 +93,7 @@ def _top_team_from_one_organisation(spec: Spec) -> Iterator[Problem]:
         yield spec.where.warning(
             ("stakeholders", i),
             f"every top-team group belongs to {spec.organisation(first.organisation).name}, "
-            f"so the senior-team session meets without the leaders of {named}; add their "
+            f"so the senior-team session has no top-team member from {named}; add their "
             f"accountable leaders as a top-team group",
         )
 

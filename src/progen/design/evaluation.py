@@ -211,7 +211,7 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
             f"{FORMS['real-team']} (in the handbook): clear shared objectives, close "
             f"interdependent working, regular review of effectiveness",
             ALL,
-            "Team leads",
+            "Each team's own leader",
         ),
         _m(
             "Team climate",

@@ -150,13 +150,18 @@ def _prompt(task: Task, n: int, ramps: int) -> str:
 def _boundaries(
     launch: dt.date, meetings: tuple[dt.date, ...], end: dt.date, closed: dict[dt.date, str]
 ) -> list[dt.date]:
-    """Cycle ends: a week after launch, then two weeks, then each later set meeting."""
-    ends = [
-        working_day(launch + dt.timedelta(days=t.FIRST_TEST_DAYS), closed),
-        working_day(launch + dt.timedelta(days=21), closed),
-    ]
+    """Round ends: a week after the launch, then each set meeting day (`meetings`) at
+    least a week after the last end, so every later round ends with the sets studying it."""
+    ends = [working_day(launch + dt.timedelta(days=t.FIRST_TEST_DAYS), closed)]
     ends += [m for m in meetings if m > ends[-1] + dt.timedelta(days=6)]
     return [e for e in ends if e <= end]
+
+
+def _review_days(sets: tuple[ActionLearningSet, ...]) -> tuple[dt.date, ...]:
+    """The day by which every set of the task has had its n-th meeting, for each n: a
+    round that ends then has been studied by all of them."""
+    most = max((len(s.meetings) for s in sets), default=0)
+    return tuple(max(s.meetings[n] for s in sets if len(s.meetings) > n) for n in range(most))
 
 
 def plan_for(
@@ -166,10 +171,11 @@ def plan_for(
     end: dt.date,
     closed: dict[dt.date, str] | None = None,
 ) -> PdsaPlan:
-    """The task's rounds, timed by its first set's meetings, and one ramp per set."""
+    """The task's rounds, each ending when every set of the task has met, and one ramp per
+    set."""
     name, unit = _measure_text(task)
     closed = closed or {}
-    meetings = sets[0].meetings if sets else ()
+    meetings = _review_days(sets)
     cycles, start = [], working_day(launch + dt.timedelta(days=1), closed)
     for n, cycle_end in enumerate(_boundaries(launch, meetings, end, closed), 1):
         cycles.append(

@@ -513,7 +513,12 @@ def _adviser_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
             "by two sets on one day."
         )
     text += " An adviser helps a set start and then steps back (Revans 1982)."
-    if any(s.adviser_meetings == t.ADVISER_SUPPORTED_MEETINGS_GUARDED for s in sets):
+    if not any(s.adviser_meetings == t.ADVISER_SUPPORTED_MEETINGS_GUARDED for s in sets):
+        text += (
+            f" That an adviser stays for {number_word(t.ADVISER_SUPPORTED_MEETINGS)} meetings "
+            f"is a default of this design, not a research finding."
+        )
+    else:
         text += (
             f" Advisers stay for {number_word(t.ADVISER_SUPPORTED_MEETINGS_GUARDED)} meetings "
             f"rather than {number_word(t.ADVISER_SUPPORTED_MEETINGS)} because {_guarded(spec)}, "

@@ -18,11 +18,12 @@ Otherwise a session is held at the programme's venue; without one, it goes to it
 audience: to the base most of its people have, else to the place most of them are based
 (their groups' location), so the fewest people travel.
 
-A set meets at the base most of its members have, or at their most common location only
-when none of them has a venue (a town is not a room). When the top is shared (a set split evenly
-between two bases, or three), the meetings rotate between those bases in roster order, so
-the travelling is shared too. A set that is split unevenly never rotates: the minority
-travels, as it would to any meeting.
+A set meets at the base most of its members have, counting an online base only when no
+member has a room (a set meets face to face wherever it can), or at their most common
+location only when none of them has a venue (a town is not a room). When the top is
+shared (a set split evenly between two bases, or three), the meetings rotate between those
+bases in roster order, so the travelling is shared too. A set that is split unevenly never
+rotates: the minority travels, as it would to any meeting.
 
 Venues are display strings: a venue's name, and its address where the spec gives one. An
 online venue is a venue like any other. A session or meeting with no venue and no location
@@ -45,7 +46,7 @@ from progen.spec.memo import per_spec
 from progen.spec.model import Spec, Venue
 
 # Days of shared rooms the set notes name before they send readers to the set pages.
-ROOM_DAYS_NAMED = 6
+ROOM_DAYS_NAMED = 12
 
 
 def venue_text(venue: Venue) -> str:
@@ -178,16 +179,28 @@ class Bases:
             self._known[key] = base_venue(self.spec, organisation, location)
         return self._known[key]
 
+    @property
+    def online(self) -> frozenset[str]:
+        """The spec's online venues, as bases name them."""
+        return frozenset(venue_text(v) for v in self.spec.venues if v.online)
+
     def of(self, member: Participant) -> str:
         """The room one member is based at."""
         return self(member.organisation, member.location)
 
 
-def set_bases(members: Sequence[Participant], base: Callable[[Participant], str]) -> list[str]:
+def set_bases(
+    members: Sequence[Participant],
+    base: Callable[[Participant], str],
+    online: frozenset[str] = frozenset(),
+) -> list[str]:
     """The venues most of a set's members are based at (`base`: Bases.of), in roster
-    order (one, or several that its meetings rotate between); their most common locations
-    when none has one."""
-    return _most((base(m), 1) for m in members) or [
+    order (one, or several that its meetings rotate between), counting `online` venues only
+    when no member has a room (a set meets face to face wherever it can); their most
+    common locations when none has a venue."""
+    found = [(base(m), 1) for m in members]
+    rooms = [(venue, n) for venue, n in found if venue and venue not in online]
+    return _most(rooms or found) or [
         _unbooked(place) for place in _most((m.location, 1) for m in members)
     ]
 
@@ -197,7 +210,7 @@ def with_venues(bases: Bases, sets: Sequence[ActionLearningSet]) -> tuple[Action
     turn."""
     out = []
     for s in sets:
-        rooms = set_bases(s.members, bases.of)
+        rooms = set_bases(s.members, bases.of, bases.online)
         schedule = tuple(
             replace(m, venue=rooms[i % len(rooms)] if rooms else None)
             for i, m in enumerate(s.schedule)
@@ -267,7 +280,12 @@ def _rooms_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
         for (day, _, venue), n in busy[:ROOM_DAYS_NAMED]
     )
     rest = len(busy) - ROOM_DAYS_NAMED
-    more = f"; and on {rest} more day{'s' * (rest > 1)}" if rest > 0 else ""
+    more = (
+        f"; and on {rest} more day{'s' * (rest > 1)} (set-meetings.csv lists every meeting "
+        f"with its venue)"
+        if rest > 0
+        else ""
+    )
     return (
         f" Each set needs a room of its own, as it works in private. Several sets meet at one "
         f"venue at once on these days, so book a room for each: {days}{more}."
