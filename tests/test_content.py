@@ -433,3 +433,23 @@ def test_a_speak_up_culture_measures_psychological_safety():
         p = assemble(spec_of(culture=culture))
         found = [i for i in _behaviour(p) if "psychological safety scale" in i]
         assert bool(found) == measured, culture
+
+
+def test_a_licensed_instrument_the_organisers_add_is_named_with_the_others():
+    def added(data):
+        data.setdefault("evaluation", {})["measures"] = [
+            {"name": "Team climate", "source": "Team Climate Inventory", "level": "behaviour"}
+        ]
+        for g in data["stakeholders"]:
+            g["count"] = 4
+            g.pop("people", None)
+
+    p = assemble(spec_of(added))
+    assert p.evaluation.licensed == ("rc", "tci")
+    assert "Add the Healthcare Leadership Model 360° feedback tool under" in p.evaluation.proportion
+    assert "Team Climate Inventory under" not in p.evaluation.proportion
+    page = handbook_html(p)
+    table = html.unescape(page[page.index('<table class="form licensed">') :])
+    table = table[: table.index("</table>")]
+    assert f"<td>{LICENSED['tci']}</td>" in table
+    assert f"<td>{LICENSED['hlm-360']}</td>" not in table

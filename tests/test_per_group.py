@@ -595,3 +595,23 @@ def test_a_session_that_needs_the_room_is_never_moved_online(tmp_path):
     online = [s for s in p.sessions if s.venue == "Online (Teams)"]
     assert online
     assert page.count("<strong>Held online.</strong>") == len(online)
+
+
+def test_a_venue_names_a_town_only_as_a_whole_name(tmp_path):
+    """'Weston' is not named by 'Weston-super-Mare', nor 'Valeton' by 'Valeton North'."""
+    from progen.design.venues import _venue_towns
+
+    text = swap(ENGLAND, "1 Market Street, Valeton VA1 1AA", "Beach Road, Weston-super-Mare")
+    text = swap(text, "location: Brookside}", "location: Weston}")
+    text = swap(
+        text,
+        "  - {id: vale-acute, name: Vale Hospitals NHS Trust, kind: acute-trust, "
+        "location: Valeton}",
+        "  - {id: vale-acute, name: Vale Hospitals NHS Trust, kind: acute-trust, "
+        "location: Weston-super-Mare}",
+    )
+    spec = programme_of(tmp_path, text).spec
+    assert _venue_towns(spec)["vale-hq"] == {"Weston-super-Mare"}
+    named = swap(ENGLAND, "1 Market Street, Valeton VA1 1AA", "Hub, Valeton North")
+    named = swap(named, "location: Brookside}", "location: Valeton North}")
+    assert _venue_towns(programme_of(tmp_path, named).spec)["vale-hq"] == {"Valeton North"}

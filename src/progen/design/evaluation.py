@@ -143,28 +143,57 @@ def _framework_note(spec: Spec) -> str:
     return context_words()["nations"][spec.programme.nation]["framework_note"]
 
 
-def licensed_used(spec: Spec) -> tuple[str, ...]:
-    """The licensed instruments the plan uses: the Relational Coordination Survey always,
-    as it measures what the programme sets out to change; the 360° tool and the Team
-    Climate Inventory only from thresholds.LICENSED_FROM_PEOPLE participants."""
+# Words by which a spec's own measure (evaluation.measures) names a licensed instrument.
+LICENSED_NAMED_BY = {
+    "rc": ("relational coordination survey",),
+    "tci": ("team climate inventory",),
+    "hlm-360": ("360",),
+}
+
+
+def _added(spec: Spec) -> set[str]:
+    """Licensed instruments the organisers added as measures of their own."""
+    texts = [f"{m.name} {m.source or ''}".lower() for m in spec.local_measures]
+    return {
+        k for k, words in LICENSED_NAMED_BY.items() if any(w in x for x in texts for w in words)
+    }
+
+
+def _chosen(spec: Spec) -> tuple[str, ...]:
+    """The licensed instruments the plan itself uses: the Relational Coordination Survey
+    always, as it measures what the programme sets out to change; the 360° tool and the
+    Team Climate Inventory only from thresholds.LICENSED_FROM_PEOPLE participants."""
     if len(expand_participants(spec)) >= t.LICENSED_FROM_PEOPLE:
         return ("rc", "tci", "hlm-360")
     return ("rc",)
 
 
+def licensed_used(spec: Spec) -> tuple[str, ...]:
+    """Every licensed instrument the evaluation uses, the plan's and the organisers' own,
+    in the order of LICENSED: the handbook names each with where to obtain it."""
+    used = set(_chosen(spec)) | _added(spec)
+    return tuple(k for k in LICENSED if k in used)
+
+
 def _proportion(spec: Spec) -> str:
-    if len(licensed_used(spec)) == len(LICENSED):
+    left_out = [k for k in LICENSED if k not in licensed_used(spec)]
+    if len(_chosen(spec)) == len(LICENSED):
         return ""
     people = len(expand_participants(spec))
-    return (
-        f"For {counted(people, 'participant')} the plan keeps one licensed instrument, the "
-        f"{LICENSED['rc']}, which measures what the programme sets out to change. It leaves "
-        f"out the {LICENSED['hlm-360']} and the {LICENSED['tci']}: below "
-        f"{t.LICENSED_FROM_PEOPLE} participants their licence cost and the extra surveys "
-        f"outweigh what they add to the free measures (a default of this design). Add either "
-        f"under evaluation.measures in the spec if you want it. Each owner above is a role: "
-        f"name the person before the baseline."
+    text = (
+        f"For {counted(people, 'participant')} the plan itself uses one licensed instrument, "
+        f"the {LICENSED['rc']}, which measures what the programme sets out to change: below "
+        f"{t.LICENSED_FROM_PEOPLE} participants the licence cost and the extra surveys of "
+        f"the {LICENSED['hlm-360']} and the {LICENSED['tci']} outweigh what they add to the "
+        f"free measures (a default of this design)."
     )
+    if left_out:
+        names = " and the ".join(LICENSED[k] for k in left_out)
+        which = "it" if len(left_out) == 1 else "them"
+        text += f" Add the {names} under evaluation.measures in the spec if you want {which}."
+    else:
+        text += " The organisers have added them as measures of their own."
+    return text + " Each owner above is a role: name the person before the baseline."
 
 
 def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
@@ -196,7 +225,7 @@ def _levels(spec: Spec, pdsa: tuple[PdsaPlan, ...]) -> list[EvaluationLevel]:
             "Programme lead",
         ),
     ]
-    used = licensed_used(spec)
+    used = _chosen(spec)
     behaviour = [
         _m(
             "360° feedback",
@@ -341,10 +370,10 @@ def logic_model(
             f"Protected time for action-learning sets every {spec.programme.set_cadence_weeks} "
             f"weeks and for PDSA testing",
         ),
-        activities=(
-            *modules,
-            "Action-learning sets",
-            "PDSA tests by each set on its own change idea",
+        activities=tuple(
+            dict.fromkeys(
+                (*modules, "Action-learning sets", "PDSA tests by each set on its own change idea")
+            )
         ),
         outputs=(
             f"{len(sessions)} sessions held",

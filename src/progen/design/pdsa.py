@@ -148,20 +148,21 @@ def _prompt(task: Task, n: int, ramps: int) -> str:
 
 
 def _boundaries(
-    launch: dt.date, meetings: tuple[dt.date, ...], end: dt.date, closed: dict[dt.date, str]
+    launch: dt.date,
+    sets: tuple[ActionLearningSet, ...],
+    end: dt.date,
+    closed: dict[dt.date, str],
 ) -> list[dt.date]:
-    """Round ends: a week after the launch, then each set meeting day (`meetings`) at
-    least a week after the last end, so every later round ends with the sets studying it."""
+    """Round ends: a week after the launch, then the day by which every set of the task
+    has met once more, each at least a week after the last end, so every later round ends
+    with each set having studied it; none after `end`."""
     ends = [working_day(launch + dt.timedelta(days=t.FIRST_TEST_DAYS), closed)]
-    ends += [m for m in meetings if m > ends[-1] + dt.timedelta(days=6)]
+    later = [[m for m in s.meetings if m > ends[0]] for s in sets]
+    for n in range(max((len(m) for m in later), default=0)):
+        day = max(m[n] for m in later if len(m) > n)
+        if day > ends[-1] + dt.timedelta(days=6):
+            ends.append(day)
     return [e for e in ends if e <= end]
-
-
-def _review_days(sets: tuple[ActionLearningSet, ...]) -> tuple[dt.date, ...]:
-    """The day by which every set of the task has had its n-th meeting, for each n: a
-    round that ends then has been studied by all of them."""
-    most = max((len(s.meetings) for s in sets), default=0)
-    return tuple(max(s.meetings[n] for s in sets if len(s.meetings) > n) for n in range(most))
 
 
 def plan_for(
@@ -175,9 +176,8 @@ def plan_for(
     set."""
     name, unit = _measure_text(task)
     closed = closed or {}
-    meetings = _review_days(sets)
     cycles, start = [], working_day(launch + dt.timedelta(days=1), closed)
-    for n, cycle_end in enumerate(_boundaries(launch, meetings, end, closed), 1):
+    for n, cycle_end in enumerate(_boundaries(launch, sets, end, closed), 1):
         cycles.append(
             PdsaCycle(
                 n=n,

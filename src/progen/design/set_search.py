@@ -259,21 +259,27 @@ def _regrade(
             if any(g in counts for g in layout.rank_pairs.get(keys[p][3], ())):
                 groups.setdefault(keys[p][3], []).append(p)
         for movers in sorted(groups.values(), key=len):
-            if layout.where[movers[0]] != here or len(members[here]) - len(movers) < low:
+            if layout.where[movers[0]] != here:
                 continue
+            shrinks = len(members[here]) - len(movers) >= low
             targets = set(compatible[movers[0]]).intersection(*(compatible[p] for p in movers))
             group = keys[movers[0]][3]
             for there in sorted(targets - {here}):
                 if budget <= 0:
                     return improved, budget
                 # a plain move where sizes allow, else a swap with as many of `there`'s
-                # members of other groups as can serve here
+                # members of other groups as can serve here, those who bring no rank of
+                # their own into it first
                 back: list[int | None] = [None] * len(movers)
-                if len(members[there]) + len(movers) > high:
+                if not shrinks or len(members[there]) + len(movers) > high:
                     task = layout.set_task[here]
-                    back = [
-                        q for q in members[there] if keys[q][3] != group and task in eligible[q]
-                    ][: len(movers)]
+                    ranked_with = layout.rank_pairs
+                    back = sorted(
+                        (q for q in members[there] if keys[q][3] != group and task in eligible[q]),
+                        key=lambda q: any(
+                            g in counts and g != group for g in ranked_with.get(keys[q][3], ())
+                        ),
+                    )[: len(movers)]
                     if len(back) < len(movers):
                         continue
                 budget -= len(movers) * 2

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from progen.design.model import ActionLearningSet
-from progen.design.participants import Participant, tasks_served
-from progen.design.set_score import TOP_TEAM, FormedSet
+from progen.design.participants import Participant, dependency_pairs, tasks_served
+from progen.design.set_score import TOP_TEAM, FormedSet, ranked
 from progen.errors import Problem
 from progen.spec.model import Spec
 
@@ -51,10 +51,14 @@ def _spare(
     ]
 
 
-def _mixed(before: FormedSet, after: FormedSet) -> bool:
-    """A change keeps a set's rule: one that crossed organisations still does."""
+def _keeps(before: FormedSet, after: FormedSet, rank: frozenset[tuple[str, str]] | None) -> bool:
+    """A change keeps a set's rule: one that crossed organisations still does; and, with
+    `rank` (the spec's depends_on pairs), it brings no more rank into the room
+    (set_score.ranked) than the set had."""
     organisations = len({m.organisation for m in after.members})
-    return organisations > 1 or len({m.organisation for m in before.members}) == 1
+    if organisations == 1 and len({m.organisation for m in before.members}) > 1:
+        return False
+    return rank is None or ranked(after.members, rank) <= ranked(before.members, rank)
 
 
 def _place(
@@ -64,6 +68,7 @@ def _place(
     p: Participant,
     at: int,
     task: str,
+    rank: frozenset[tuple[str, str]] | None = None,
 ) -> bool:
     """Move p from set `at` into one of `task`'s sets, or swap them with a member there
     who serves p's old task and whose own group stays in `task` without them; `counts`
@@ -77,7 +82,7 @@ def _place(
     for j in targets:
         if len(sets[j].members) < high and len(sets[at].members) > low:
             left, joined = _without(sets[at], p), _with(sets[j], p)
-            if _mixed(sets[at], left):
+            if _keeps(sets[at], left, rank) and _keeps(sets[j], joined, rank):
                 sets[at], sets[j] = left, joined
                 counts[(p.stakeholder, here)] -= 1
                 counts[(p.stakeholder, task)] += 1
@@ -86,7 +91,7 @@ def _place(
         for q in sets[j].members:
             if here in q.tasks and counts[(q.stakeholder, task)] > 1 and q.level != TOP_TEAM:
                 left, joined = _with(_without(sets[at], p), q), _with(_without(sets[j], q), p)
-                if _mixed(sets[at], left) and _mixed(sets[j], joined):
+                if _keeps(sets[at], left, rank) and _keeps(sets[j], joined, rank):
                     sets[at], sets[j] = left, joined
                     counts[(p.stakeholder, here)] -= 1
                     counts[(p.stakeholder, task)] += 1
@@ -101,14 +106,18 @@ def shared_out(spec: Spec, formed: Sequence[FormedSet]) -> tuple[FormedSet, ...]
     move or a swap allows (the module docstring); groups and tasks in spec order."""
     sets = list(formed)
     counts = _count(sets)
+    depends = dependency_pairs(spec)
     for group, tasks in tasks_served(spec).items():
         if len(tasks) < 2:
             continue
         for task in tasks:
             if counts[(group, task)]:
                 continue
-            for at, p in _spare(sets, counts, group, task):
-                if _place(sets, counts, spec.programme.set_size, p, at, task):
+            # first a place that brings no rank into a set, then any place at all
+            for rank in (depends, None):
+                size = spec.programme.set_size
+                spare = _spare(sets, counts, group, task)
+                if any(_place(sets, counts, size, p, at, task, rank) for at, p in spare):
                     break
     return tuple(sets)
 

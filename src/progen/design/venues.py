@@ -93,9 +93,12 @@ def session_venue(
     if online and short and len(towns) > 1:
         return venue_text(online)
     chosen = programme_venue(spec)
-    if chosen:
+    if chosen and not (in_person and chosen.online):
         return venue_text(chosen)
-    venues = _most((bases(g.organisation, g.location), g.count) for g in groups)
+    found = [(bases(g.organisation, g.location), g.count) for g in groups]
+    if in_person:  # a room, never the online venue, even as someone's base
+        found = [(venue, n) for venue, n in found if venue not in bases.online]
+    venues = _most(found)
     if venues:
         return venues[0]
     places = _most((g.location, g.count) for g in groups)
@@ -152,15 +155,31 @@ def _elsewhere(spec: Spec, venue: Venue, location: str) -> bool:
 @per_spec
 def _venue_towns(spec: Spec) -> dict[str, frozenset[str]]:
     """Venue id -> the spec's towns (organisations' and groups' locations) its name or
-    address names, as whole words in any case."""
+    address names, as whole words in any case ("Weston" is not named by
+    "Weston-super-Mare", nor "Bristol" by "Bristol North" when both are towns here)."""
     towns = {o.location for o in spec.organisations} | {g.location for g in spec.stakeholders}
+    towns = {town for town in towns if town.strip()}
     found: dict[str, frozenset[str]] = {}
     for v in spec.venues:
         text = f"{v.name} {v.address or ''}"
+        spans = {
+            town: [
+                m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(town)}(?![\w-])", text, re.I)
+            ]
+            for town in towns
+        }
+        # a town named only inside a longer one ("Bristol" in "Bristol North") is not named
         found[v.id] = frozenset(
             town
-            for town in towns
-            if town and re.search(rf"(?<!\w){re.escape(town)}(?!\w)", text, re.IGNORECASE)
+            for town, at in spans.items()
+            if any(
+                not any(
+                    other != town and a <= x and y <= b and (b - a) > (y - x)
+                    for other, found_at in spans.items()
+                    for a, b in found_at
+                )
+                for x, y in at
+            )
         )
     return found
 
@@ -224,7 +243,7 @@ def session_venue_note(spec: Spec) -> str:
     chosen = programme_venue(spec)
     online = (
         f"a session of {t.ONLINE_MINUTES} minutes or less for people in more than one town is "
-        f"held online"
+        f"held online, unless its plan needs people together in one room"
         if any(v.online for v in spec.venues)
         else ""
     )
