@@ -453,3 +453,29 @@ def test_a_licensed_instrument_the_organisers_add_is_named_with_the_others():
     table = table[: table.index("</table>")]
     assert f"<td>{LICENSED['tci']}</td>" in table
     assert f"<td>{LICENSED['hlm-360']}</td>" not in table
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_the_overview_totals_the_time_away_for_the_board(path):
+    """Every participant's taught sessions and set meetings added up, staff and community
+    members apart, so the organisers can plan and cost the cover."""
+    from progen.design.participants import expected_at
+    from progen.publish.render import Helpers
+
+    p = assemble(read_spec(path))
+    level = {g.id: g.level for g in p.spec.stakeholders}
+    minutes = {s.id: s.minutes for s in p.sessions}
+    totals = {"staff": 0, "community": 0}
+    for event, people in expected_at(p).items():
+        for _, group in people:
+            kind = "community" if level[group] == "community" else "staff"
+            totals[kind] += minutes.get(event, 0)
+    for aset in p.sets:
+        for m in aset.members:
+            kind = "community" if m.level == "community" else "staff"
+            totals[kind] += aset.minutes * len(aset.meetings)
+    said = Helpers(p).time_in_all()
+    assert f"about {round(totals['staff'] / 60):,} hours of staff time" in said
+    if totals["community"]:
+        assert f"about {round(totals['community'] / 60):,} hours of community members' time" in said
+    assert said in html.unescape(handbook_html(p))

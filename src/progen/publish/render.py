@@ -182,6 +182,28 @@ class Helpers:
         """Whether a session or meeting is held at one of the spec's online venues."""
         return venue in {venue_text(v) for v in self.p.spec.venues if v.online}
 
+    def time_in_all(self) -> str:
+        """'about 620 hours of staff time and 90 hours of community members' time': every
+        participant's taught sessions and set meetings added up, for the board to plan and
+        cost the cover (community members are not staff, so their time is counted apart)."""
+        level = {g.id: g.level for g in self.p.spec.stakeholders}
+        hours = {"staff": 0, "community": 0}
+        for (_, group), minutes in self._taught.items():
+            hours["community" if level[group] == "community" else "staff"] += minutes
+        for st in self.p.sets:
+            for m in st.members:
+                kind = "community" if m.level == "community" else "staff"
+                hours[kind] += len(st.meetings) * st.minutes
+        parts = [
+            f"about {round(minutes / 60):,} hours of {label}"
+            for label, minutes in (
+                ("staff time", hours["staff"]),
+                ("community members' time", hours["community"]),
+            )
+            if minutes
+        ]
+        return " and ".join(parts)
+
     def venue_name(self, venue: str) -> str:
         """A venue as a table shows it: its name without the address (the session's page
         and the calendar keep the address); text no spec venue wrote stays as it is."""
