@@ -98,7 +98,10 @@ def run_chart(task: Task) -> str:
         f"run-chart rules: a "
         f"shift (six or more points in a row on one side of the median), a trend (five or more "
         f"points all going up or all going down), too few or too many runs, or an "
-        f"astronomical point signal non-random change (Perla et al. 2011)."
+        f"astronomical point signal non-random change (Perla et al. 2011). Beside it, plot "
+        f"weekly a process measure the tests can move within days (how often the changed "
+        f"step happens as planned): an outcome counted monthly gives too few points in a "
+        f"programme's span to show a shift soon."
     )
     if holding(task):
         text += (
