@@ -436,3 +436,19 @@ def test_engaging_leadership_is_for_the_middle_managers_who_manage_someone_here(
     assert session.audience == ("managers",)
     assert session.audience_rule.as_json()["line_managers"] is True
     assert "Commissioning leads" not in " ".join(f.text for f in p.diagnosis.findings)
+
+
+def test_a_tight_budget_keeps_the_huddles_before_team_reflexivity():
+    """Cross-boundary huddles are the most direct way the people who depend on each other
+    keep talking after the programme: where the budget cannot hold both, reflexivity goes."""
+    from test_engine import spec_of as engine_spec
+
+    def tight(data):
+        data["programme"]["contact_hours"] = 24
+
+    team = {"in_teams": 90, "real_teams": 30}
+    p = assemble(engine_spec(tight, culture=["siloed"], top_team_effective=True, team_working=team))
+    running = {s.module for s in p.sessions}
+    left = {o.module for o in p.omitted}
+    assert "boundary-spanning-huddles" in running
+    assert "team-reflexivity" in left
