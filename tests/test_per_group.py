@@ -22,7 +22,7 @@ from progen.design.assemble import assemble
 from progen.design.catalogue import load_catalogue
 from progen.design.model import Programme
 from progen.design.schedule import Slots
-from progen.design.venues import Bases
+from progen.design.venues import Bases, online_venues
 from progen.publish.calendar import Calendars, calendar_ics
 from progen.publish.pdf import handbook_html
 from progen.publish.site import NAV_GROUPS, write_site
@@ -299,7 +299,7 @@ def test_a_set_split_evenly_rotates_and_one_split_unevenly_does_not(built):
     for st in p.sets:
         bases: dict[str, int] = {}
         rooms = [Bases(p.spec).of(m) for m in st.members]
-        in_person = [r for r in rooms if r and r not in Bases(p.spec).online]
+        in_person = [r for r in rooms if r and r not in online_venues(p.spec)]
         rooms = in_person or rooms
         for place in rooms if any(rooms) else [m.location for m in st.members]:
             if place:

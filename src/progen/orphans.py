@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 
@@ -13,6 +12,8 @@ def die_with(parent: int) -> None:
     """Have the kernel kill this child when the parent dies (Linux), so that a killed
     build or plan leaves no process working on for nobody (a build's into its abandoned
     staging folder)."""
+    import ctypes  # here, in the child: the validate and plan paths never load it
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

@@ -51,7 +51,7 @@ from progen.design.catalogue import Module
 from progen.design.model import Programme, Session
 from progen.design.participants import participating_organisations
 from progen.design.plan_shape import MAX_PLAN_CHARACTERS, shape_problems
-from progen.design.venues import venue_text
+from progen.design.venues import online_venues
 from progen.errors import Problem, UserError
 from progen.wording import context_words, counted, figure, joined, md_escape, number_word, quoted
 
@@ -212,7 +212,7 @@ def plan_facts(p: Programme, titles: dict[str, str]) -> PlanFacts:
         },
         held=tuple(Held(s.module, titles[s.module], s.task, (s.date, s.start)) for s in p.sessions),
         meetings=tuple(s.meetings for s in p.sets),
-        online_venues=frozenset(venue_text(v) for v in p.spec.venues if v.online),
+        online_venues=online_venues(p.spec),
     )
 
 

@@ -35,7 +35,7 @@ from progen.spec.model import Spec
 # cost (about 10 ms); below it the sets are formed in-process.
 AHEAD_PEOPLE = 100
 # Children kept waiting for a plan at once: a build validates its specs one after
-# another, and a spec that fails validation leaves its child unread.
+# another; past this many, the oldest is stopped rather than left working.
 _WAITING = 4
 
 

@@ -67,6 +67,12 @@ def _most(weighted: Iterable[tuple[str, int]]) -> list[str]:
     return [value for value in totals if totals[value] == top]
 
 
+@per_spec
+def online_venues(spec: Spec) -> frozenset[str]:
+    """The spec's online venues, as sessions, meetings and bases name them."""
+    return frozenset(venue_text(v) for v in spec.venues if v.online)
+
+
 def _organisation_venue(spec: Spec, org_id: str) -> str:
     found = spec.venue(spec.organisation(org_id).venue)
     return venue_text(found) if found else ""
@@ -97,7 +103,7 @@ def session_venue(
         return venue_text(chosen)
     found = [(bases(g.organisation, g.location), g.count) for g in groups]
     if in_person:  # a room, never the online venue, even as someone's base
-        found = [(venue, n) for venue, n in found if venue not in bases.online]
+        found = [(venue, n) for venue, n in found if venue not in online_venues(spec)]
     venues = _most(found)
     if venues:
         return venues[0]
@@ -162,24 +168,16 @@ def _venue_towns(spec: Spec) -> dict[str, frozenset[str]]:
     found: dict[str, frozenset[str]] = {}
     for v in spec.venues:
         text = f"{v.name} {v.address or ''}"
-        spans = {
-            town: [
-                m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(town)}(?![\w-])", text, re.I)
-            ]
+        named = [
+            (town, m.start(), m.end())
             for town in towns
-        }
+            for m in re.finditer(rf"(?<![\w-]){re.escape(town)}(?![\w-])", text, re.I)
+        ]
         # a town named only inside a longer one ("Bristol" in "Bristol North") is not named
         found[v.id] = frozenset(
             town
-            for town, at in spans.items()
-            if any(
-                not any(
-                    other != town and a <= x and y <= b and (b - a) > (y - x)
-                    for other, found_at in spans.items()
-                    for a, b in found_at
-                )
-                for x, y in at
-            )
+            for town, start, end in named
+            if not any(a <= start and end <= b and b - a > end - start for _, a, b in named)
         )
     return found
 
@@ -197,11 +195,6 @@ class Bases:
         if key not in self._known:
             self._known[key] = base_venue(self.spec, organisation, location)
         return self._known[key]
-
-    @property
-    def online(self) -> frozenset[str]:
-        """The spec's online venues, as bases name them."""
-        return frozenset(venue_text(v) for v in self.spec.venues if v.online)
 
     def of(self, member: Participant) -> str:
         """The room one member is based at."""
@@ -229,7 +222,7 @@ def with_venues(bases: Bases, sets: Sequence[ActionLearningSet]) -> tuple[Action
     turn."""
     out = []
     for s in sets:
-        rooms = set_bases(s.members, bases.of, bases.online)
+        rooms = set_bases(s.members, bases.of, online_venues(bases.spec))
         schedule = tuple(
             replace(m, venue=rooms[i % len(rooms)] if rooms else None)
             for i, m in enumerate(s.schedule)
@@ -283,7 +276,7 @@ def set_venue_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
 def _rooms_note(spec: Spec, sets: Sequence[ActionLearningSet]) -> str:
     """The days on which several sets meet at one venue at once, each needing a room of
     its own (a set works in private), so the organisers book enough rooms."""
-    online = {venue_text(v) for v in spec.venues if v.online}
+    online = online_venues(spec)
     names = {venue_text(v): v.name for v in spec.venues}
     together: Counter[tuple[dt.date, str, str]] = Counter(
         (m.date, m.start, m.venue)

@@ -31,7 +31,7 @@ from progen.design.calendar import FESTIVE
 from progen.design.evaluation import FORMS, LICENSED, LICENSED_PAGE
 from progen.design.model import Programme, clock
 from progen.design.participants import taught_minutes
-from progen.design.venues import venue_text
+from progen.design.venues import online_venues, venue_text
 from progen.publish.templating import environment, longdate, shortdate
 from progen.wording import context_words, kind_words, md_escape, plural
 
@@ -180,7 +180,7 @@ class Helpers:
 
     def online(self, venue: str | None) -> bool:
         """Whether a session or meeting is held at one of the spec's online venues."""
-        return venue in {venue_text(v) for v in self.p.spec.venues if v.online}
+        return venue in online_venues(self.p.spec)
 
     def time_in_all(self) -> str:
         """'about 620 hours of staff time and 90 hours of community members' time': every

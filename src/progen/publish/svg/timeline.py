@@ -106,7 +106,7 @@ def pdsa_marks(lane: PdsaLane, layout: TimelineLayout, mid: float) -> list[str]:
         )
         out.append(
             _mark(
-                f"Cycle {c.n}: {c.start:%d %b} to {c.end:%d %b %Y}",
+                f"Round {c.n} of tests: {c.start:%d %b} to {c.end:%d %b %Y}",
                 f'<rect x="{x0:.1f}" y="{mid - 8:.0f}" width="{max(x1 - x0 - 1, 2):.1f}" '
                 f'height="16" rx="2" fill="{CYCLE_FILLS[c.n % 2]}"/>{number}',
             )
@@ -183,7 +183,7 @@ def legend(layout: TimelineLayout) -> str:
         f'stroke="{BLUE}" stroke-width="2"/>'
         f'<text x="{x + 336}" y="{y}">self-managed</text>'
         f'<rect x="{x + 440}" y="{y - 10}" width="20" height="12" rx="2" '
-        f'fill="{CYCLE_FILLS[1]}"/><text x="{x + 466}" y="{y}">PDSA cycle</text>'
+        f'fill="{CYCLE_FILLS[1]}"/><text x="{x + 466}" y="{y}">PDSA round</text>'
         f'<path d="M{x + 560} {y - 11} l6 6 l-6 6 l-6 -6 z" fill="{EVALUATION_FILL}" '
         f'stroke="{DARK}"/><text x="{x + 572}" y="{y}">evaluation point</text>'
         "</g>"
@@ -196,7 +196,7 @@ def timeline_svg(p: Programme) -> Markup:
     scale = layout.scale
     desc = (
         f"{len(p.sessions)} sessions, {len(p.sets)} action-learning sets, "
-        f"PDSA cycles for {len(p.pdsa)} tasks and {len(p.evaluation.timepoints)} "
+        f"rounds of PDSA tests for {len(p.pdsa)} tasks and {len(p.evaluation.timepoints)} "
         f"evaluation points, from {scale.first:%d %B %Y} to {scale.last:%d %B %Y}."
     )
     label_id, title = f"timeline-{p.id}", f"Timeline of {p.title}"
